@@ -1,0 +1,81 @@
+// Wires one process: database, secrets, pub/sub, the GraphQL server and the background workers.
+import { randomUUID } from 'node:crypto'
+import { hostname } from 'node:os'
+import type { pino } from 'pino'
+import { TokenService } from '../auth/tokens.ts'
+import type { Config } from '../config.ts'
+import { openDatabase, type Database } from '../db/database.ts'
+import { createYogaApp } from '../graphql/yoga.ts'
+import { createLogger } from '../logger.ts'
+import { createAppPubSub } from '../realtime/pubsub.ts'
+import { CredentialCipher } from '../security/credentialCipher.ts'
+import { loadSecrets } from '../security/secrets.ts'
+import { createHttpServer, type HttpServer } from '../server.ts'
+import { backgroundJobFactories, type BackgroundJob } from './backgroundJobs.ts'
+import type { Services } from './services.ts'
+
+export interface App {
+  services: Services
+  http: HttpServer
+  /** Resolves with the bound address; port 0 picks a free port. */
+  listen(): Promise<{ port: number; url: string }>
+  close(): Promise<void>
+}
+
+export interface CreateAppOptions {
+  /** PostgreSQL schema to use (tests isolate each worker in its own). */
+  databaseSchema?: string
+  logDestination?: pino.DestinationStream
+  /** Start the cron-driven workers (sync, outbox). Tests drive them by hand. */
+  startBackgroundJobs?: boolean
+}
+
+export async function createServices(
+  config: Config,
+  options: CreateAppOptions = {},
+): Promise<{ services: Services; database: Database; closePubSub: () => Promise<void> }> {
+  const logger = createLogger(config.logLevel, options.logDestination)
+  const secrets = await loadSecrets(config)
+  const database = await openDatabase({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    schema: options.databaseSchema,
+  })
+  const { pubsub, close: closePubSub } = createAppPubSub(config.redisUrl)
+  const services: Services = {
+    config,
+    prisma: database.prisma,
+    databaseKind: database.kind,
+    logger,
+    pubsub,
+    tokens: new TokenService(secrets.authSecret),
+    cipher: new CredentialCipher(secrets.encryptionKeys),
+    instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+  }
+  return { services, database, closePubSub }
+}
+
+export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
+  const { services, database, closePubSub } = await createServices(config, options)
+  const http = createHttpServer(services, createYogaApp(services))
+  const jobs: BackgroundJob[] =
+    options.startBackgroundJobs === false ? [] : backgroundJobFactories.map((factory) => factory(services))
+
+  return {
+    services,
+    http,
+    listen: async () => {
+      const address = await http.listen(config.port, config.host)
+      for (const job of jobs) job.start()
+      const host = address.address.includes(':') ? `[${address.address}]` : address.address
+      return { port: address.port, url: `http://${host}:${address.port}` }
+    },
+    close: async () => {
+      // Stop taking new work first, let running work finish, then close connections.
+      await Promise.all(jobs.map((job) => job.stop()))
+      await http.close()
+      await closePubSub()
+      await database.close()
+    },
+  }
+}

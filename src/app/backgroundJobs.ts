@@ -1,0 +1,12 @@
+// Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox.
+import type { Services } from './services.ts'
+
+export interface BackgroundJob {
+  start(): void
+  /** Stops scheduling new work and resolves when work in flight has finished. */
+  stop(): Promise<void>
+}
+
+export type BackgroundJobFactory = (services: Services) => BackgroundJob
+
+export const backgroundJobFactories: BackgroundJobFactory[] = []

@@ -1,0 +1,71 @@
+// Demo data for trying the product by hand. Idempotent: running it twice reuses what exists.
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { CrmCalendarType, Role } from '../generated/prisma/enums.ts'
+
+const DEMO_SUBACCOUNT_ID = 'demo-subaccount'
+const weekdays = [1, 2, 3, 4, 5]
+
+const demoUsers: { email: string; name: string; role: Role; timeZone: string }[] = [
+  { email: 'admin@demo.example', name: 'Ada Admin', role: 'ADMIN', timeZone: 'Europe/Berlin' },
+  { email: 'bob@demo.example', name: 'Bob Builder', role: 'USER', timeZone: 'Europe/Berlin' },
+  { email: 'carol@demo.example', name: 'Carol Chen', role: 'USER', timeZone: 'America/New_York' },
+]
+
+const demoCalendars: { name: string; type: CrmCalendarType; members: number[]; seatsPerSlot?: number }[] = [
+  { name: 'Consultation', type: 'SERVICE', members: [1] },
+  { name: 'Sales call', type: 'ROUND_ROBIN', members: [1, 2] },
+  { name: 'Project kickoff', type: 'COLLECTIVE', members: [1, 2] },
+  { name: 'Onboarding class', type: 'CLASS_BOOKING', members: [0], seatsPerSlot: 8 },
+]
+
+export async function seedDemo(prisma: PrismaClient) {
+  const subaccount = await prisma.subaccount.upsert({
+    where: { id: DEMO_SUBACCOUNT_ID },
+    update: {},
+    create: { id: DEMO_SUBACCOUNT_ID, name: 'Demo Clinic', timeZone: 'Europe/Berlin' },
+  })
+  const users: (Awaited<ReturnType<typeof prisma.user.upsert>> & { role: Role })[] = []
+  for (const demoUser of demoUsers) {
+    const user = await prisma.user.upsert({
+      where: { email: demoUser.email },
+      update: {},
+      create: { email: demoUser.email, name: demoUser.name, timeZone: demoUser.timeZone },
+    })
+    await prisma.membership.upsert({
+      where: { userId_subaccountId: { userId: user.id, subaccountId: subaccount.id } },
+      update: { role: demoUser.role },
+      create: { userId: user.id, subaccountId: subaccount.id, role: demoUser.role },
+    })
+    users.push({ ...user, role: demoUser.role })
+  }
+  const calendars = []
+  for (const demo of demoCalendars) {
+    const existing = await prisma.crmCalendar.findFirst({ where: { subaccountId: subaccount.id, name: demo.name } })
+    const calendar =
+      existing ??
+      (await prisma.crmCalendar.create({
+        data: {
+          subaccountId: subaccount.id,
+          name: demo.name,
+          type: demo.type,
+          timeZone: subaccount.timeZone,
+          seatsPerSlot: demo.seatsPerSlot ?? null,
+          members: {
+            create: demo.members.map((index, position) => {
+              const user = users[index]!
+              return {
+                userId: user.id,
+                timeZone: user.timeZone,
+                priority: demo.members.length - position,
+                workingHours: {
+                  create: weekdays.map((weekday) => ({ weekday, startMinute: 9 * 60, endMinute: 17 * 60 })),
+                },
+              }
+            }),
+          },
+        },
+      }))
+    calendars.push(calendar)
+  }
+  return { subaccount, users, calendars }
+}

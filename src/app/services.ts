@@ -1,0 +1,19 @@
+// Everything a request, the sync engine or a script needs, built once per process (see createServices in app.ts).
+import type { Config } from '../config.ts'
+import type { PrismaClient } from '../generated/prisma/client.ts'
+import type { Logger } from '../logger.ts'
+import type { AppPubSub } from '../realtime/pubsub.ts'
+import type { TokenService } from '../auth/tokens.ts'
+import type { CredentialCipher } from '../security/credentialCipher.ts'
+
+export interface Services {
+  config: Config
+  prisma: PrismaClient
+  databaseKind: 'pglite' | 'postgres'
+  logger: Logger
+  pubsub: AppPubSub
+  tokens: TokenService
+  cipher: CredentialCipher
+  /** A name unique to this process: the owner written into sync and outbox leases. */
+  instanceId: string
+}

@@ -1,0 +1,60 @@
+import { CalDavError, errorForStatus, redactUrl } from './errors.ts'
+import type { HttpResult, HttpTransport } from './http.ts'
+import { parseMultistatus, type Multistatus } from './xml.ts'
+
+export interface MultistatusResult extends Multistatus {
+  /** URL that answered (after redirects): hrefs resolve against it. */
+  url: string
+}
+
+/** Sends a PROPFIND/REPORT and returns the raw HTTP result; callers decide what a non-207 status means. */
+export const davRequest = (
+  t: HttpTransport,
+  method: 'PROPFIND' | 'REPORT',
+  url: string,
+  depth: '0' | '1',
+  body: string,
+): Promise<HttpResult> =>
+  t.request(method, url, {
+    headers: { Depth: depth, 'Content-Type': 'application/xml; charset=utf-8', Accept: 'application/xml, text/xml' },
+    body,
+  })
+
+export const readMultistatus = (res: HttpResult, what: string): MultistatusResult => {
+  if (res.status !== 207 && res.status !== 200) throw errorForStatus(res.status, what, res.url)
+  const ms = parseMultistatus(res.body)
+  if (!ms)
+    throw new CalDavError(`${what} ${redactUrl(res.url)}: answer is not a DAV:multistatus`, { status: res.status })
+  return { ...ms, url: res.url }
+}
+
+export const davMultistatus = async (
+  t: HttpTransport,
+  method: 'PROPFIND' | 'REPORT',
+  url: string,
+  depth: '0' | '1',
+  body: string,
+): Promise<MultistatusResult> => readMultistatus(await davRequest(t, method, url, depth, body), method)
+
+/** Path of an href as the server wrote it, resolved against the URL that answered. */
+export const hrefPath = (href: string, base: string): string => new URL(href, base).pathname
+
+/** Same resource? Compares paths with and without trailing slash, ignoring percent-encoding differences. */
+export const samePath = (a: string, b: string): boolean => {
+  const norm = (p: string) => {
+    let s = p.endsWith('/') ? p.slice(0, -1) : p
+    try {
+      s = decodeURIComponent(s)
+    } catch {
+      // keep as is
+    }
+    return s
+  }
+  return norm(a) === norm(b)
+}
+
+export const ensureTrailingSlash = (url: string): string => {
+  const u = new URL(url)
+  if (!u.pathname.endsWith('/')) u.pathname += '/'
+  return u.href
+}

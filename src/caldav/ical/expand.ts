@@ -1,0 +1,349 @@
+import ICAL from 'ical.js'
+import { parseCalendars } from './parse.ts'
+import {
+  dateKey,
+  parseWallTime,
+  timeToMs,
+  toZonedTime,
+  tzidParam,
+  utcToZonedTime,
+  wallToMs,
+  type ZoneResolver,
+} from './time.ts'
+import type { Zone } from './timezones.ts'
+import {
+  durationUpperMs,
+  endMsFor,
+  eventUid,
+  parseDuration,
+  readEvent,
+  zoneResolverFor,
+  type EventInfo,
+} from './vevent.ts'
+
+export interface ExpandOptions {
+  /** Half-open window [windowStart, windowEnd): occurrences whose busy time overlaps it are returned. */
+  windowStart: Date
+  windowEnd: Date
+  /** IANA zone for floating times and all-day dates (the user's zone). */
+  defaultTimeZone: string
+  /** The calendar owner's addresses, to recognise their own declined PARTSTAT. */
+  ownerEmails: string[]
+}
+
+export interface Occurrence {
+  uid: string
+  /** ISO UTC instant of the original occurrence start for recurring series, else null. */
+  recurrenceId: string | null
+  start: Date
+  end: Date
+  /** start minus X-APPLE-TRAVEL-DURATION (== start when none). */
+  busyStart: Date
+  allDay: boolean
+  transparency: 'BUSY' | 'FREE'
+  title: string | null
+}
+
+export interface ExpandResult {
+  occurrences: Occurrence[]
+  /** UIDs of all VEVENTs in the resource, in order of appearance (also those with no occurrence in the window). */
+  uids: string[]
+}
+
+const DAY_MS = 86_400_000
+// Per RRULE: bounds HOURLY/MINUTELY series far before the window and pathological rules.
+const MAX_ITERATIONS = 100_000
+
+interface Window {
+  start: number
+  end: number
+}
+
+function pushOccurrence(
+  out: Occurrence[],
+  window: Window,
+  info: EventInfo,
+  startMs: number,
+  endMs: number,
+  ridMs: number | null,
+): void {
+  const busyStart = startMs - info.travelMs
+  const end = Math.max(endMs, startMs)
+  const overlaps =
+    end > busyStart ? busyStart < window.end && end > window.start : busyStart >= window.start && busyStart < window.end
+  if (!overlaps) return
+  out.push({
+    uid: info.uid,
+    recurrenceId: ridMs === null ? null : new Date(ridMs).toISOString(),
+    start: new Date(startMs),
+    end: new Date(end),
+    busyStart: new Date(busyStart),
+    allDay: info.allDay,
+    transparency: info.transparency,
+    title: info.title,
+  })
+}
+
+/** UNTIL must be compared like DTSTART (RFC 5545 §3.3.10); producers get this wrong in both directions. */
+function normaliseUntil(recur: ICAL.Recur, master: EventInfo, defaultZone: Zone): void {
+  const until = recur.until
+  if (!until) return
+  const utc = until.zone === ICAL.Timezone.utcTimezone
+  if (master.allDay) {
+    if (until.isDate) return
+    const local = utc ? utcToZonedTime(until.toUnixTime() * 1000, defaultZone) : until
+    recur.until = new ICAL.Time(
+      { year: local.year, month: local.month, day: local.day, isDate: true },
+      ICAL.Timezone.localTimezone,
+    )
+  } else if (until.isDate) {
+    // A DATE UNTIL on a timed series: the whole last day is included.
+    recur.until = new ICAL.Time(
+      { year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 },
+      master.startZone,
+    )
+  } else if (!utc) {
+    recur.until = new ICAL.Time(
+      {
+        year: until.year,
+        month: until.month,
+        day: until.day,
+        hour: until.hour,
+        minute: until.minute,
+        second: until.second,
+      },
+      master.startZone,
+    )
+  }
+}
+
+/**
+ * Where to start iterating: the real DTSTART, or — for DAILY/WEEKLY/MONTHLY/YEARLY rules without COUNT — DTSTART
+ * moved forward by whole multiples of the rule's period to shortly before the window. Moving by whole periods keeps
+ * every BYxxx alignment (week parity for INTERVAL=2, WKST weeks, month days); the moved start itself may not match the
+ * rule, but it lies before the window and is dropped by the overlap test.
+ */
+function iterationStart(recur: ICAL.Recur, dtstart: ICAL.Time, startMs: number, targetMs: number): ICAL.Time {
+  return dtstart
+  const interval = Math.max(1, recur.interval || 1)
+  const gap = targetMs - startMs
+  const moved = dtstart.clone()
+  switch (recur.freq) {
+    case 'DAILY':
+    case 'WEEKLY': {
+      const periodDays = interval * (recur.freq === 'WEEKLY' ? 7 : 1)
+      const k = Math.floor(gap / (periodDays * DAY_MS))
+      if (k < 1) return dtstart
+      moved.adjust(k * periodDays, 0, 0, 0)
+      return moved
+    }
+    case 'MONTHLY': {
+      // Day 29–31 starts would land on a month without that day.
+      if (dtstart.day > 28) return dtstart
+      const k = Math.floor(gap / (31 * DAY_MS) / interval)
+      if (k < 1) return dtstart
+      const total = dtstart.year * 12 + (dtstart.month - 1) + k * interval
+      moved.year = Math.floor(total / 12)
+      moved.month = (total % 12) + 1
+      return moved
+    }
+    case 'YEARLY': {
+      if (dtstart.month === 2 && dtstart.day === 29) return dtstart
+      const k = Math.floor(gap / (366 * DAY_MS) / interval)
+      if (k < 1) return dtstart
+      moved.year = dtstart.year + k * interval
+      return moved
+    }
+    default:
+      return dtstart
+  }
+}
+
+function expandSeries(
+  masterComp: ICAL.Component | undefined,
+  overrideComps: ICAL.Component[],
+  uid: string,
+  zones: ZoneResolver,
+  owner: Set<string>,
+  window: Window,
+  out: Occurrence[],
+): void {
+  const master = masterComp ? readEvent(masterComp, uid, zones, owner) : undefined
+  const overrides = overrideComps.map((c) => readEvent(c, uid, zones, owner, master))
+
+  // Each override stands on its own (also without a master: an invitation to a single instance of a series).
+  for (const o of overrides) {
+    if (!o.hidden)
+      pushOccurrence(out, window, o, o.startMs, endMsFor(o.startTime, o.startMs, o.duration), o.recurrenceId!.ms)
+  }
+  if (!master || !masterComp) return
+
+  const exact = new Set<number>()
+  const exactDates = new Set<number>()
+  for (const o of overrides) {
+    exact.add(o.recurrenceId!.ms)
+    if (o.recurrenceId!.isDate || master.allDay) exactDates.add(o.recurrenceId!.dateKey)
+  }
+  const rrules = masterComp.getAllProperties('rrule')
+  const rdates = masterComp.getAllProperties('rdate')
+  if (rrules.length === 0 && rdates.length === 0) {
+    if (!master.hidden && !exact.has(master.startMs)) {
+      pushOccurrence(
+        out,
+        window,
+        master,
+        master.startMs,
+        endMsFor(master.startTime, master.startMs, master.duration),
+        null,
+      )
+    }
+    return
+  }
+
+  // RANGE=THISANDFUTURE (RFC 5545 §3.8.4.4): the override's shift, length and properties apply to later instances.
+  const future = overrides
+    .filter((o) => o.recurrenceId!.thisAndFuture)
+    .sort((a, b) => a.recurrenceId!.ms - b.recurrenceId!.ms)
+  let maxEarlier = 0
+  let maxLater = 0
+  let maxTravel = master.travelMs
+  let maxLength = durationUpperMs(master.duration)
+  for (const o of future) {
+    const shift = o.startMs - o.recurrenceId!.ms
+    maxEarlier = Math.max(maxEarlier, -shift)
+    maxLater = Math.max(maxLater, shift)
+    maxTravel = Math.max(maxTravel, o.travelMs)
+    maxLength = Math.max(maxLength, durationUpperMs(o.duration))
+  }
+  // Instances starting at or after this cannot reach into the window.
+  const stopMs = window.end + maxTravel + maxEarlier
+  const fastForwardTarget = window.start - maxLength - maxLater - 2 * DAY_MS
+
+  const exInstants = new Set<number>()
+  const exDates = new Set<number>()
+  for (const prop of masterComp.getAllProperties('exdate')) {
+    const tzid = tzidParam(prop)
+    for (const raw of prop.jCal.slice(3)) {
+      const wall = parseWallTime(raw)
+      if (!wall) continue
+      // A DATE EXDATE on a timed series removes that local day; on an all-day series dates are the identity.
+      if (wall.isDate || master.allDay) exDates.add(dateKey(wall))
+      else exInstants.add(wallToMs(wall, zones.zoneFor(wall, tzid)))
+    }
+  }
+
+  const seen = new Set<number>()
+  const instance = (local: ICAL.Time, ms: number, periodEndMs?: number): void => {
+    if (seen.has(ms)) return
+    seen.add(ms)
+    const key = dateKey(local)
+    if (exInstants.has(ms) || exDates.has(key)) return
+    if (exact.has(ms) || exactDates.has(key)) return
+    let source = master
+    for (const o of future) {
+      if (o.recurrenceId!.ms <= ms) source = o
+      else break
+    }
+    if (source.hidden) return
+    if (source === master) {
+      pushOccurrence(out, window, master, ms, periodEndMs ?? endMsFor(local, ms, master.duration), ms)
+      return
+    }
+    const startMs = ms + (source.startMs - source.recurrenceId!.ms)
+    const localStart = utcToZonedTime(startMs, source.startZone)
+    pushOccurrence(out, window, source, startMs, endMsFor(localStart, startMs, source.duration), ms)
+  }
+
+  const allDayLocal = (t: { year: number; month: number; day: number }): ICAL.Time =>
+    new ICAL.Time({ year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0 }, zones.defaultZone)
+
+  // DTSTART is always the first instance (RFC 5545 §3.8.5.3), whether or not it matches the rule.
+  instance(master.startTime, master.startMs)
+
+  for (const prop of rdates) {
+    const tzid = tzidParam(prop)
+    for (const raw of prop.jCal.slice(3)) {
+      const [first, second] = Array.isArray(raw) ? raw : [raw, undefined]
+      const wall = parseWallTime(first)
+      if (!wall) continue
+      const zone = wall.isDate ? zones.defaultZone : zones.zoneFor(wall, tzid)
+      const local = toZonedTime(wall, zone)
+      const ms = timeToMs(local)
+      if (ms >= stopMs) continue
+      let periodEnd: number | undefined
+      if (second !== undefined) {
+        const endWall = parseWallTime(second)
+        const d = endWall ? null : parseDuration(second)
+        if (endWall) periodEnd = wallToMs(endWall, zones.zoneFor(endWall, tzid))
+        else if (d) periodEnd = endMsFor(local, ms, d)
+      }
+      instance(local, ms, periodEnd)
+    }
+  }
+
+  const dtstartForRule = master.allDay
+    ? new ICAL.Time(
+        { year: master.startTime.year, month: master.startTime.month, day: master.startTime.day, isDate: true },
+        ICAL.Timezone.localTimezone,
+      )
+    : master.startTime
+  for (const prop of rrules) {
+    const value = prop.getFirstValue()
+    if (!(value instanceof ICAL.Recur)) continue
+    const recur = value.clone()
+    normaliseUntil(recur, master, zones.defaultZone)
+    const from = iterationStart(recur, dtstartForRule, master.startMs, fastForwardTarget)
+    let iterator: ICAL.RecurIterator
+    try {
+      iterator = recur.iterator(from)
+    } catch {
+      continue // a rule ical.js rejects (e.g. BYYEARDAY in a MONTHLY rule): DTSTART alone stands
+    }
+    for (let i = 0; i < MAX_ITERATIONS; i++) {
+      let next: ICAL.Time | null
+      try {
+        next = iterator.next()
+      } catch {
+        break
+      }
+      if (!next) break
+      // The iterator hands out its own mutable cursor: read it before the next call.
+      const local = master.allDay ? allDayLocal(next) : next
+      const ms = timeToMs(local)
+      if (ms >= stopMs) break
+      instance(local, ms)
+    }
+  }
+}
+
+/**
+ * Expands the VEVENTs of one calendar resource into concrete occurrences overlapping the window.
+ * Throws ICalParseError when the text is not iCalendar, RangeError for an unknown defaultTimeZone or bad window.
+ */
+export function expandCalendarResource(ics: string, options: ExpandOptions): ExpandResult {
+  const window = { start: options.windowStart.getTime(), end: options.windowEnd.getTime() }
+  if (Number.isNaN(window.start) || Number.isNaN(window.end)) throw new RangeError('Invalid expansion window')
+  const calendars = parseCalendars(ics)
+  const zones = zoneResolverFor(calendars, options.defaultTimeZone)
+  const owner = new Set(options.ownerEmails.map((e) => e.trim().toLowerCase()))
+
+  const series = new Map<string, { masters: ICAL.Component[]; overrides: ICAL.Component[] }>()
+  for (const calendar of calendars) {
+    for (const vevent of calendar.getAllSubcomponents('vevent')) {
+      const uid = eventUid(vevent)
+      let entry = series.get(uid)
+      if (!entry) series.set(uid, (entry = { masters: [], overrides: [] }))
+      if (vevent.hasProperty('recurrence-id')) entry.overrides.push(vevent)
+      else entry.masters.push(vevent)
+    }
+  }
+
+  const occurrences: Occurrence[] = []
+  for (const [uid, { masters, overrides }] of series) {
+    if (masters.length === 0) expandSeries(undefined, overrides, uid, zones, owner, window, occurrences)
+    // Duplicate masters are invalid; expanding each keeps their time blocked rather than guessing which one wins.
+    masters.forEach((m, i) => expandSeries(m, i === 0 ? overrides : [], uid, zones, owner, window, occurrences))
+  }
+  occurrences.sort((a, b) => a.start.getTime() - b.start.getTime() || (a.uid < b.uid ? -1 : a.uid > b.uid ? 1 : 0))
+  return { occurrences, uids: [...series.keys()] }
+}

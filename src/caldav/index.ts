@@ -1,0 +1,17 @@
+export { CalDavClient, type CalDavClientOptions, type CalDavCredentials } from './client.ts'
+export type { RemoteCalendar, CalendarKind } from './calendars.ts'
+export type { SyncResult, FetchedObject } from './sync.ts'
+export type { PutPrecondition } from './objects.ts'
+export type { RequestInfo } from './http.ts'
+export { parseRetryAfter } from './http.ts'
+export {
+  CalDavError,
+  CalDavAuthError,
+  CalDavUnavailableError,
+  CalDavRateLimitedError,
+  CalDavInvalidSyncTokenError,
+  CalDavPreconditionFailedError,
+  CalDavNotFoundError,
+  CalDavForbiddenError,
+  APP_SPECIFIC_PASSWORD_HINT,
+} from './errors.ts'

@@ -1,0 +1,98 @@
+// The one place that reads the environment. Everything else receives a parsed Config.
+import { z } from 'zod'
+
+const boolean = z
+  .enum(['true', 'false', '1', '0'])
+  .transform((value) => value === 'true' || value === '1')
+
+const configSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
+    .optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  ENCRYPTION_KEYS: z.string().optional(),
+  ICLOUD_CALDAV_URL: z.url().default('https://caldav.icloud.com'),
+  CALDAV_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  REDIS_URL: z.string().optional(),
+  CORS_ORIGINS: z.string().default('*'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  GRAPHIQL: boolean.optional(),
+  ROLE: z.enum(['all', 'api', 'worker']).default('all'),
+  SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
+  SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
+  SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  BOOKING_RECHECK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
+  MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(100_000),
+})
+
+export type Env = z.input<typeof configSchema>
+
+export interface Config {
+  env: 'development' | 'production' | 'test'
+  host: string
+  port: number
+  dataDir: string
+  databaseUrl: string | null
+  /** Set from the environment, or generated into the data dir on first start (see secrets.ts). */
+  authSecret: string | null
+  encryptionKeys: string | null
+  icloudCaldavUrl: string
+  caldavTimeoutMs: number
+  redisUrl: string | null
+  corsOrigins: string[] | '*'
+  logLevel: string
+  graphiql: boolean
+  role: 'all' | 'api' | 'worker'
+  sync: {
+    intervalSeconds: number
+    concurrency: number
+    leaseSeconds: number
+    windowPastDays: number
+    windowFutureDays: number
+  }
+  bookingRecheckTimeoutMs: number
+  maxRequestBytes: number
+}
+
+export class ConfigError extends Error {}
+
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(env)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`)
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`)
+  }
+  const e = parsed.data
+  return {
+    env: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    dataDir: e.DATA_DIR,
+    databaseUrl: e.DATABASE_URL ?? null,
+    authSecret: e.AUTH_SECRET ?? null,
+    encryptionKeys: e.ENCRYPTION_KEYS ?? null,
+    icloudCaldavUrl: e.ICLOUD_CALDAV_URL,
+    caldavTimeoutMs: e.CALDAV_TIMEOUT_MS,
+    redisUrl: e.REDIS_URL ?? null,
+    corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
+    logLevel: e.LOG_LEVEL,
+    graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    role: e.ROLE,
+    sync: {
+      intervalSeconds: e.SYNC_INTERVAL_SECONDS,
+      concurrency: e.SYNC_CONCURRENCY,
+      leaseSeconds: e.SYNC_LEASE_SECONDS,
+      windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
+      windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
+    },
+    bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
+    maxRequestBytes: e.MAX_REQUEST_BYTES,
+  }
+}

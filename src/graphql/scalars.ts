@@ -1,0 +1,32 @@
+import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars'
+import { GraphQLError } from 'graphql'
+import { builder } from './builder.ts'
+
+builder.addScalarType('DateTime', DateTimeResolver, {
+  description: 'An instant in time, as an RFC 3339 string in UTC (e.g. 2026-03-29T07:00:00.000Z).',
+})
+
+builder.addScalarType('EmailAddress', EmailAddressResolver, {})
+
+export function isValidTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: name })
+    return name.length > 0
+  } catch {
+    return false
+  }
+}
+
+function parseTimeZone(value: unknown): string {
+  if (typeof value !== 'string' || !isValidTimeZone(value)) {
+    throw new GraphQLError(`Not a valid IANA time zone: ${JSON.stringify(value)} (e.g. "Europe/Berlin").`)
+  }
+  return value
+}
+
+builder.scalarType('TimeZone', {
+  description: 'An IANA time zone name, e.g. "Europe/Berlin" or "America/New_York".',
+  serialize: (value) => value,
+  parseValue: parseTimeZone,
+  parseLiteral: (ast) => parseTimeZone(ast.kind === 'StringValue' ? ast.value : null),
+})

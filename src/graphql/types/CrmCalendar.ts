@@ -1,0 +1,66 @@
+import { builder } from '../builder.ts'
+import { CrmCalendarTypeEnum } from './enums.ts'
+
+export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
+  id: { field: 'id' },
+  description: 'A bookable CRM calendar: service, round robin, collective or class booking.',
+  authScopes: (calendar) => ({ subaccount: calendar.subaccountId }),
+  fields: (t) => ({
+    name: t.exposeString('name'),
+    type: t.expose('type', { type: CrmCalendarTypeEnum }),
+    timeZone: t.expose('timeZone', { type: 'TimeZone', description: 'Slot starts align to this zone.' }),
+    slotDurationMinutes: t.exposeInt('slotDurationMinutes'),
+    slotIntervalMinutes: t.exposeInt('slotIntervalMinutes', { description: 'Minutes between slot starts.' }),
+    bufferBeforeMinutes: t.exposeInt('bufferBeforeMinutes'),
+    bufferAfterMinutes: t.exposeInt('bufferAfterMinutes'),
+    minNoticeMinutes: t.exposeInt('minNoticeMinutes', { description: 'How soon before its start a slot can be booked.' }),
+    bookingWindowDays: t.exposeInt('bookingWindowDays', { description: 'How many days ahead slots are offered.' }),
+    maxBookingsPerDayPerMember: t.exposeInt('maxBookingsPerDayPerMember', { nullable: true }),
+    seatsPerSlot: t.exposeInt('seatsPerSlot', { nullable: true, description: 'Class booking capacity.' }),
+    members: t.relation('members', { query: { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] } }),
+  }),
+})
+
+export const CrmCalendarMemberRef = builder.prismaNode('CrmCalendarMember', {
+  id: { field: 'id' },
+  description: 'A user who can be booked on a CRM calendar, with their working hours.',
+  fields: (t) => ({
+    user: t.relation('user'),
+    priority: t.exposeInt('priority', { description: 'Higher is preferred by round robin.' }),
+    timeZone: t.expose('timeZone', { type: 'TimeZone', description: 'Working hours are wall-clock times here.' }),
+    workingHours: t.relation('workingHours', { query: { orderBy: [{ weekday: 'asc' }, { startMinute: 'asc' }] } }),
+    dateOverrides: t.relation('dateOverrides', { query: { orderBy: [{ date: 'asc' }, { startMinute: 'asc' }] } }),
+  }),
+})
+
+builder.prismaObject('WorkingHoursRule', {
+  description: 'Weekly working hours: ISO weekday (1 = Monday) and minutes from local midnight.',
+  fields: (t) => ({
+    weekday: t.exposeInt('weekday'),
+    startMinute: t.exposeInt('startMinute'),
+    endMinute: t.exposeInt('endMinute'),
+  }),
+})
+
+builder.prismaObject('DateOverride', {
+  description: 'Hours on one local date that replace the weekly rules; no minutes means closed.',
+  fields: (t) => ({
+    date: t.exposeString('date', { description: 'YYYY-MM-DD in the member time zone.' }),
+    startMinute: t.exposeInt('startMinute', { nullable: true }),
+    endMinute: t.exposeInt('endMinute', { nullable: true }),
+  }),
+})
+
+builder.queryField('crmCalendar', (t) =>
+  t.prismaField({
+    type: 'CrmCalendar',
+    nullable: true,
+    description: 'One CRM calendar of the viewer subaccount.',
+    args: { id: t.arg.globalID({ required: true, for: CrmCalendarRef }) },
+    resolve: (query, _root, args, context) =>
+      context.services.prisma.crmCalendar.findFirst({
+        ...query,
+        where: { id: args.id.id, subaccountId: context.viewer.subaccountId },
+      }),
+  }),
+)

@@ -1,0 +1,37 @@
+// Process entry point: configuration, the app, and graceful shutdown on SIGTERM/SIGINT.
+import { createApp } from './app/app.ts'
+import { ConfigError, loadConfig } from './config.ts'
+
+async function main() {
+  const config = loadConfig()
+  const app = await createApp(config, { startBackgroundJobs: config.role !== 'api' })
+  const { url } = await app.listen()
+  const { logger } = app.services
+  logger.info(
+    { url: `${url}/graphql`, database: app.services.databaseKind, role: config.role, pubsub: config.redisUrl ? 'redis' : 'memory' },
+    'server started',
+  )
+
+  let stopping = false
+  const shutdown = (signal: string) => {
+    if (stopping) return
+    stopping = true
+    logger.info({ signal }, 'shutting down')
+    const force = setTimeout(() => process.exit(1), 15_000)
+    force.unref()
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        logger.error({ err: error }, 'shutdown failed')
+        process.exit(1)
+      },
+    )
+  }
+  process.on('SIGTERM', () => shutdown('SIGTERM'))
+  process.on('SIGINT', () => shutdown('SIGINT'))
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof ConfigError ? error.message : error)
+  process.exit(1)
+})

@@ -1,0 +1,50 @@
+// Typed pub/sub for subscriptions. In-process by default; with REDIS_URL, events cross every instance through Redis.
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
+import { createPubSub } from 'graphql-yoga'
+import { Redis } from 'ioredis'
+
+/** Payloads carry ids and ISO strings only: subscribers re-read what they show from the database. */
+export interface SyncStatusEvent {
+  integrationId: string
+  status: string
+  syncRunId: string | null
+  phase: 'STARTED' | 'FINISHED'
+  outcome: string | null
+  at: string
+}
+
+export interface BlockedSlotsChangedEvent {
+  userId: string
+  /** The span of time in which slots were added, changed or removed (null: unknown, treat as everything). */
+  from: string | null
+  to: string | null
+  at: string
+}
+
+export interface AvailabilityChangedEvent {
+  calendarId: string
+  reason: string
+  at: string
+}
+
+export type PubSubTopics = {
+  syncStatusChanged: [integrationId: string, payload: SyncStatusEvent]
+  blockedSlotsChanged: [userId: string, payload: BlockedSlotsChangedEvent]
+  availabilityChanged: [calendarId: string, payload: AvailabilityChangedEvent]
+}
+
+export function createAppPubSub(redisUrl: string | null) {
+  if (!redisUrl) return { pubsub: createPubSub<PubSubTopics>(), close: async () => {} }
+  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
+  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient })
+  return {
+    pubsub: createPubSub<PubSubTopics>({ eventTarget }),
+    close: async () => {
+      publishClient.disconnect()
+      subscribeClient.disconnect()
+    },
+  }
+}
+
+export type AppPubSub = ReturnType<typeof createAppPubSub>['pubsub']

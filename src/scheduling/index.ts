@@ -1,0 +1,5 @@
+export * from './intervals.ts'
+export * from './workingHours.ts'
+export * from './slots.ts'
+export * from './zonedTime.ts'
+export type { RoundRobinCandidate } from './roundRobin.ts'

@@ -1,0 +1,63 @@
+import type { ICloudQuirks } from './types.ts'
+
+export function defaultQuirks(): ICloudQuirks {
+  return {
+    throttle: null,
+    invalidateSyncTokens: false,
+    omitEtagOnPut: false,
+    vtimezoneAfterVevent: false,
+    delayMs: 0,
+    dropConnections: false,
+    omitSubscribedSource: false,
+  }
+}
+
+/** Consumes one throttled request; returns the Retry-After seconds when this request must get 503. */
+export function takeThrottle(quirks: ICloudQuirks): number | undefined {
+  const throttle = quirks.throttle
+  if (!throttle || throttle.count <= 0) return undefined
+  throttle.count -= 1
+  const seconds = throttle.retryAfterSeconds
+  if (throttle.count <= 0) quirks.throttle = null
+  return seconds
+}
+
+/** Consumes one dropped connection; returns true when this request's socket must be destroyed. */
+export function takeDrop(quirks: ICloudQuirks): boolean {
+  if (quirks.dropConnections === true) return true
+  if (typeof quirks.dropConnections === 'number' && quirks.dropConnections > 0) {
+    quirks.dropConnections -= 1
+    if (quirks.dropConnections === 0) quirks.dropConnections = false
+    return true
+  }
+  return false
+}
+
+/** iCloud refuses XML bodies with whitespace before the XML declaration (always on). */
+export function hasLeadingWhitespaceXml(body: string): boolean {
+  return /^\s+<\?xml/.test(body)
+}
+
+export function isFreeBusyQuery(method: string, body: string): boolean {
+  return method === 'REPORT' && /<(?:[\w.-]+:)?free-busy-query[\s/>]/.test(body)
+}
+
+/** Moves every VTIMEZONE block to just before END:VCALENDAR, as iCloud sometimes writes them. */
+export function moveTimezonesAfterEvents(ics: string): string {
+  const blocks = ics.match(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE(?:\r?\n)?/g)
+  if (!blocks) return ics
+  const newline = ics.includes('\r\n') ? '\r\n' : '\n'
+  const without = ics.replace(/BEGIN:VTIMEZONE[\s\S]*?END:VTIMEZONE(?:\r?\n)?/g, '')
+  const normalized = blocks.map((b) => (/\r?\n$/.test(b) ? b : b + newline)).join('')
+  const end = without.lastIndexOf('END:VCALENDAR')
+  if (end < 0) return ics
+  return without.slice(0, end) + normalized + without.slice(end)
+}
+
+/** Applies moveTimezonesAfterEvents to each calendar-data element of a REPORT multistatus. */
+export function moveTimezonesInMultistatus(xml: string): string {
+  return xml.replace(
+    /(<((?:[\w.-]+:)?)calendar-data(?:\s[^>]*)?>)([\s\S]*?)(<\/\2calendar-data>)/g,
+    (_m, open: string, _prefix: string, data: string, close: string) => open + moveTimezonesAfterEvents(data) + close,
+  )
+}
