@@ -26,6 +26,8 @@ export interface CreateAppOptions {
   /** PostgreSQL schema to use (tests isolate each worker in its own). */
   databaseSchema?: string
   logDestination?: pino.DestinationStream
+  /** See DatabaseTarget.pgliteTemplate. */
+  pgliteTemplate?: Blob
   /** Start the cron-driven workers (sync, outbox). Tests drive them by hand. */
   startBackgroundJobs?: boolean
 }
@@ -40,6 +42,7 @@ export async function createServices(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     schema: options.databaseSchema,
+    pgliteTemplate: options.pgliteTemplate,
   })
   const { pubsub, close: closePubSub } = createAppPubSub(config.redisUrl)
   const services: Services = {

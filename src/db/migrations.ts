@@ -40,6 +40,10 @@ async function listMigrations() {
   }
 }
 
+export async function committedMigrationNames(): Promise<string[]> {
+  return (await listMigrations()).migrationDirectories.map((directory) => directory.path)
+}
+
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const engine = await openSchemaEngine(await readDatamodel(), adapterFactory)
   try {

@@ -124,7 +124,7 @@ function normaliseUntil(recur: ICAL.Recur, master: EventInfo, defaultZone: Zone)
  * rule, but it lies before the window and is dropped by the overlap test.
  */
 function iterationStart(recur: ICAL.Recur, dtstart: ICAL.Time, startMs: number, targetMs: number): ICAL.Time {
-  return dtstart
+  if (recur.count || targetMs <= startMs) return dtstart
   const interval = Math.max(1, recur.interval || 1)
   const gap = targetMs - startMs
   const moved = dtstart.clone()
