@@ -1,9 +1,7 @@
 // The one place that reads the environment. Everything else receives a parsed Config.
 import { z } from 'zod'
 
-const boolean = z
-  .enum(['true', 'false', '1', '0'])
-  .transform((value) => value === 'true' || value === '1')
+const boolean = z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')
 
 const configSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),

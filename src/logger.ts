@@ -24,5 +24,8 @@ const redactedPaths = [
 export type { Logger }
 
 export function createLogger(level: string, destination?: pino.DestinationStream): Logger {
-  return pino({ level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'icloud-scheduling-api' } }, destination)
+  return pino(
+    { level, redact: { paths: redactedPaths, censor: '[redacted]' }, base: { service: 'icloud-scheduling-api' } },
+    destination,
+  )
 }

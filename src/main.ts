@@ -8,7 +8,12 @@ async function main() {
   const { url } = await app.listen()
   const { logger } = app.services
   logger.info(
-    { url: `${url}/graphql`, database: app.services.databaseKind, role: config.role, pubsub: config.redisUrl ? 'redis' : 'memory' },
+    {
+      url: `${url}/graphql`,
+      database: app.services.databaseKind,
+      role: config.role,
+      pubsub: config.redisUrl ? 'redis' : 'memory',
+    },
     'server started',
   )
 

@@ -38,7 +38,11 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
     void yoga.requestListener(req, res)
   })
 
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: services.config.maxRequestBytes })
+  const wsServer = new WebSocketServer({
+    server,
+    path: yoga.graphqlEndpoint,
+    maxPayload: services.config.maxRequestBytes,
+  })
   // WebSocket operations go through the same envelop plugins, context and auth as HTTP ones.
   const wsHandle = useServer(
     {

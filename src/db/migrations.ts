@@ -33,7 +33,10 @@ async function listMigrations() {
         path: name,
         migrationFile: {
           path: 'migration.sql',
-          content: { tag: 'ok' as const, value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8') },
+          content: {
+            tag: 'ok' as const,
+            value: await readFile(path.join(migrationsDir, name, 'migration.sql'), 'utf8'),
+          },
         },
       })),
     ),

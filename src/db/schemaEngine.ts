@@ -13,7 +13,7 @@ function loadWasm(): Promise<void> {
   loaded ??= (async () => {
     const bgModule = require.resolve('@prisma/schema-engine-wasm/schema_engine_bg')
     const wasm = await readFile(path.join(path.dirname(bgModule), 'schema_engine_bg.wasm'))
-    const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': bg as never })
+    const { instance } = await WebAssembly.instantiate(wasm, { './schema_engine_bg.js': bg })
     bg.__wbg_set_wasm(instance.exports)
     ;(instance.exports as { __wbindgen_start: () => void }).__wbindgen_start()
   })()

@@ -50,5 +50,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   },
 })
 
-builder.mutationType({ description: 'Every mutation takes one `input` and returns a result union of success and error types.' })
+builder.mutationType({
+  description: 'Every mutation takes one `input` and returns a result union of success and error types.',
+})
 builder.subscriptionType({ description: 'Live updates over graphql-ws (or SSE); authorized on subscribe.' })

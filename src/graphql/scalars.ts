@@ -1,5 +1,5 @@
 import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars'
-import { GraphQLError } from 'graphql'
+import { GraphQLError, Kind } from 'graphql'
 import { builder } from './builder.ts'
 
 builder.addScalarType('DateTime', DateTimeResolver, {
@@ -28,5 +28,5 @@ builder.scalarType('TimeZone', {
   description: 'An IANA time zone name, e.g. "Europe/Berlin" or "America/New_York".',
   serialize: (value) => value,
   parseValue: parseTimeZone,
-  parseLiteral: (ast) => parseTimeZone(ast.kind === 'StringValue' ? ast.value : null),
+  parseLiteral: (ast) => parseTimeZone(ast.kind === Kind.STRING ? ast.value : null),
 })

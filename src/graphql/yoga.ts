@@ -13,10 +13,11 @@ interface TransportContext {
 /** Rejects oversized request bodies before they are read. */
 function requestSizeLimit(maxBytes: number): Plugin {
   return {
-    onRequest({ request, endResponse, fetchAPI }) {
+    onRequest(payload) {
+      const { request, fetchAPI } = payload
       const length = Number(request.headers.get('content-length') ?? 0)
       if (length > maxBytes) {
-        endResponse(
+        payload.endResponse(
           new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body exceeds ${maxBytes} bytes.` }] }), {
             status: 413,
             headers: { 'content-type': 'application/json' },
@@ -33,7 +34,10 @@ export function createYogaApp(services: Services) {
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql
-      ? { title: 'iCloud Scheduling API', headers: JSON.stringify({ Authorization: 'Bearer <token from npm run seed>' }) }
+      ? {
+          title: 'iCloud Scheduling API',
+          headers: JSON.stringify({ Authorization: 'Bearer <token from npm run seed>' }),
+        }
       : false,
     landingPage: false,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },

@@ -24,7 +24,10 @@ export class CredentialCipher {
   /** `keys`: `id:base64(32 bytes)` pairs separated by commas; the first one encrypts. */
   constructor(keys: string) {
     this.keys = new Map()
-    for (const entry of keys.split(',').map((part) => part.trim()).filter(Boolean)) {
+    for (const entry of keys
+      .split(',')
+      .map((part) => part.trim())
+      .filter(Boolean)) {
       const separator = entry.indexOf(':')
       const id = entry.slice(0, separator)
       const key = Buffer.from(entry.slice(separator + 1), 'base64')

@@ -10,11 +10,33 @@ const ViewerQuery = graphql(`
   query FoundationViewer {
     viewer {
       role
-      user { id name email }
+      user {
+        id
+        name
+        email
+      }
       subaccount {
         id
         name
-        crmCalendars(first: 10) { edges { node { id name type members { user { name } workingHours { weekday startMinute endMinute } } } } }
+        crmCalendars(first: 10) {
+          edges {
+            node {
+              id
+              name
+              type
+              members {
+                user {
+                  name
+                }
+                workingHours {
+                  weekday
+                  startMinute
+                  endMinute
+                }
+              }
+            }
+          }
+        }
       }
     }
   }
@@ -22,18 +44,28 @@ const ViewerQuery = graphql(`
 
 const CrmCalendarQuery = graphql(`
   query FoundationCrmCalendar($id: ID!) {
-    crmCalendar(id: $id) { id name }
+    crmCalendar(id: $id) {
+      id
+      name
+    }
   }
 `)
 
 const NodeQuery = graphql(`
   query FoundationNode($id: ID!) {
-    node(id: $id) { id ... on CrmCalendar { name } }
+    node(id: $id) {
+      id
+      ... on CrmCalendar {
+        name
+      }
+    }
   }
 `)
 
 const HeartbeatSubscription = graphql(`
-  subscription FoundationHeartbeat { heartbeat(intervalSeconds: 1) }
+  subscription FoundationHeartbeat {
+    heartbeat(intervalSeconds: 1)
+  }
 `)
 
 let t: TestApp
@@ -53,7 +85,11 @@ async function createCalendar(subaccountId: string, userId: string, name: string
       type: 'ROUND_ROBIN',
       timeZone: 'Europe/Berlin',
       members: {
-        create: { userId, timeZone: 'Europe/Berlin', workingHours: { create: { weekday: 1, startMinute: 540, endMinute: 1020 } } },
+        create: {
+          userId,
+          timeZone: 'Europe/Berlin',
+          workingHours: { create: { weekday: 1, startMinute: 540, endMinute: 1020 } },
+        },
       },
     },
   })

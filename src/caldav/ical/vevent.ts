@@ -121,7 +121,7 @@ export function readEvent(
   }
   const explicitDuration = duration !== null
   // An override without DTEND/DURATION keeps the series' length; otherwise RFC 5545 §3.6.1 defaults apply.
-  duration ??=  (allDay ? { exactMs: 0, days: 1 } : { exactMs: 0, days: 0 })
+  duration ??= master?.duration ?? (allDay ? { exactMs: 0, days: 1 } : { exactMs: 0, days: 0 })
 
   let recurrenceId: EventInfo['recurrenceId'] = null
   const ridProp = comp.getFirstProperty('recurrence-id')

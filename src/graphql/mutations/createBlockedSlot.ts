@@ -22,7 +22,7 @@ const CreateBlockedSlotInput = builder.inputType('CreateBlockedSlotInput', {
     .refine((input) => input.end.getTime() - input.start.getTime() <= 366 * 86_400_000, {
       message: 'A blocked slot may span at most 366 days',
       path: ['end'],
-    }) as never,
+    }),
 })
 
 builder.mutationField('createBlockedSlot', (t) =>
@@ -44,7 +44,12 @@ builder.mutationField('createBlockedSlot', (t) =>
           source: 'CRM',
         },
       })
-      await notifyBusyTimeChanged(context.services, [slot.userId], { from: slot.start, to: slot.end }, 'blocked slot created')
+      await notifyBusyTimeChanged(
+        context.services,
+        [slot.userId],
+        { from: slot.start, to: slot.end },
+        'blocked slot created',
+      )
       return slot
     },
   }),
@@ -70,7 +75,12 @@ builder.mutationField('deleteBlockedSlot', (t) =>
       if (!slot) throw new NotFoundError('A CRM blocked slot with this id')
       await assertCanActForUser(context, slot.userId)
       await context.services.prisma.blockedSlot.delete({ where: { id: slot.id } })
-      await notifyBusyTimeChanged(context.services, [slot.userId], { from: slot.start, to: slot.end }, 'blocked slot deleted')
+      await notifyBusyTimeChanged(
+        context.services,
+        [slot.userId],
+        { from: slot.start, to: slot.end },
+        'blocked slot deleted',
+      )
       return encodeGlobalID('BlockedSlot', slot.id)
     },
   }),

@@ -44,7 +44,7 @@ builder.queryField('blockedSlots', (t) =>
       to: t.arg({ type: 'DateTime', required: true }),
       includeFree: t.arg.boolean({ required: false, defaultValue: false }),
     },
-    validate: blockedSlotRangeSchema as never,
+    validate: blockedSlotRangeSchema,
     resolve: async (query, _root, args, context) => {
       await assertCanActForUser(context, args.userId.id)
       return context.services.prisma.blockedSlot.findMany({

@@ -5,7 +5,9 @@ builder.subscriptionField('heartbeat', (t) =>
   t.field({
     type: 'DateTime',
     description: 'Emits the server time every `intervalSeconds`: lets clients check their live connection.',
-    args: { intervalSeconds: t.arg.int({ required: false, defaultValue: 30, validate: z.number().int().min(1).max(300) }) },
+    args: {
+      intervalSeconds: t.arg.int({ required: false, defaultValue: 30, validate: z.number().int().min(1).max(300) }),
+    },
     subscribe: async function* (_root, args) {
       for (;;) {
         yield new Date()

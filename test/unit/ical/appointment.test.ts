@@ -319,6 +319,21 @@ describe('updateAppointmentEvent', () => {
     ])
   })
 
+  it('keeps the text of attendee lines that did not change when another attendee is added', () => {
+    const attendees = [
+      { name: 'Müller, Anna', email: 'anna.mueller@example.de' },
+      { name: 'Dr. Jana Owner', email: 'jana.owner@icloud.com' },
+      { name: 'Peter Müller', email: 'peter.mueller@example.de' },
+    ]
+    const updated = unfoldLines(updateAppointmentEvent(existing, { ...input, attendees }))
+    // iCloud quotes EMAIL="…"; re-rendering through ical.js would drop the quotes.
+    for (const line of unfoldLines(existing).filter((l) => l.startsWith('ATTENDEE'))) {
+      expect(line).toContain('EMAIL="')
+      expect(updated).toContain(line)
+    }
+    expect(updated.filter((l) => l.startsWith('ATTENDEE'))).toHaveLength(3)
+  })
+
   it('never lowers SEQUENCE', () => {
     expect(unfoldLines(updateAppointmentEvent(existing, { ...input, sequence: 0 }))).toContain('SEQUENCE:1')
   })

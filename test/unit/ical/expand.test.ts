@@ -71,6 +71,13 @@ describe('iCloud weekly series: VTIMEZONE after the VEVENT, EXDATE, moved and ca
     expect(starts(occurrences)).toEqual(['2025-03-03T08:00:00.000Z', '2025-03-10T08:00:00.000Z'])
   })
 
+  it('gives an override without DTEND the length of the series', () => {
+    const noEnd = ics.replace('DTEND;TZID=Europe/Berlin:20250325T150000\r\n', '')
+    expect(noEnd).not.toContain('20250325T150000')
+    const moved = expand(noEnd, '2025-03-25T00:00:00Z', '2025-03-26T00:00:00Z').occurrences
+    expect(spans(moved)).toEqual(['2025-03-25T13:00:00.000Z/2025-03-25T14:00:00.000Z'])
+  })
+
   it('anchors the rule at DTSTART, not at the window start', () => {
     // Window starts on a Wednesday: the occurrences are still Mondays at 09:00.
     const { occurrences } = expand(ics, '2025-05-07T10:00:00Z', '2025-05-20T00:00:00Z')
