@@ -1,5 +1,6 @@
 // Process entry point: configuration, the app, and graceful shutdown on SIGTERM/SIGINT.
 import { createApp } from './app/app.ts'
+import { seedDemo } from './app/seedDemo.ts'
 import { ConfigError, loadConfig } from './config.ts'
 
 async function main() {
@@ -7,6 +8,14 @@ async function main() {
   const app = await createApp(config, { startBackgroundJobs: config.role !== 'api' })
   const { url } = await app.listen()
   const { logger } = app.services
+  if (config.env === 'development' && (await app.services.prisma.subaccount.count()) === 0) {
+    // First start of a development server: demo data and tokens, so GraphiQL works right away.
+    const demo = await seedDemo(app.services.prisma)
+    for (const user of demo.users) {
+      const token = await app.services.tokens.sign({ userId: user.id, subaccountId: demo.subaccount.id })
+      console.log(`demo ${user.role.toLowerCase()} ${user.email}: Authorization: Bearer ${token}`)
+    }
+  }
   logger.info(
     {
       url: `${url}/graphql`,

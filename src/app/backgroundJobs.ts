@@ -1,4 +1,5 @@
 // Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox.
+import { createSyncScheduler } from '../sync/scheduler.ts'
 import type { Services } from './services.ts'
 
 export interface BackgroundJob {
@@ -9,4 +10,4 @@ export interface BackgroundJob {
 
 export type BackgroundJobFactory = (services: Services) => BackgroundJob
 
-export const backgroundJobFactories: BackgroundJobFactory[] = []
+export const backgroundJobFactories: BackgroundJobFactory[] = [createSyncScheduler]

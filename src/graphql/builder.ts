@@ -47,6 +47,9 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   },
   errors: {
     defaultTypes: [],
+    // Malformed input becomes the ValidationError union member. Safe here: every operation is authenticated before
+    // execution, and a validation error reveals nothing but the caller's own input.
+    unsafelyHandleInputErrors: true,
   },
 })
 

@@ -1,14 +1,19 @@
 // Expected outcomes of mutations are members of their result unions; each error type implements `Error`.
 import { InputValidationError } from '@pothos/plugin-validation'
+import { GraphQLError } from 'graphql'
 import { builder } from './builder.ts'
 
-/** A domain error with a stable machine-readable code. Throw subclasses; the errors plugin turns them into types. */
-export class AppError extends Error {
+/**
+ * A domain error with a stable machine-readable code. Throw subclasses: in a mutation the errors plugin turns them
+ * into union members; elsewhere (queries, subscriptions) they are GraphQL errors that Yoga shows unmasked, with
+ * `extensions.code`.
+ */
+export class AppError extends GraphQLError {
   constructor(
     readonly code: string,
     message: string,
   ) {
-    super(message)
+    super(message, { extensions: { code } })
     this.name = new.target.name
   }
 }

@@ -19,10 +19,12 @@ export class GraphQLTestClient {
   constructor(
     readonly graphqlUrl: string,
     private readonly token: string | null,
+    /** Server log lines to show when an operation fails with a masked error. */
+    private readonly serverErrors: () => string[] = () => [],
   ) {}
 
   withToken(token: string | null): GraphQLTestClient {
-    return new GraphQLTestClient(this.graphqlUrl, token)
+    return new GraphQLTestClient(this.graphqlUrl, token, this.serverErrors)
   }
 
   async execute<R, V>(document: Document<R, V>, variables?: V): Promise<GraphQLResponse<R>> {
@@ -44,7 +46,7 @@ export class GraphQLTestClient {
     const result = await this.execute(document, variables)
     if (result.errors?.length || !result.data) {
       throw new Error(
-        `GraphQL operation failed:\n${source(document)}\nvariables: ${JSON.stringify(variables)}\nresponse: ${JSON.stringify(result, null, 2)}`,
+        `GraphQL operation failed:\n${source(document)}\nvariables: ${JSON.stringify(variables)}\nresponse: ${JSON.stringify(result, null, 2)}\nserver errors:\n${this.serverErrors().join('\n')}`,
       )
     }
     return result.data

@@ -31,7 +31,12 @@ async function pgliteTemplate(): Promise<Blob> {
   return templateBlob
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export interface TestAppOptions {
+  /** Share one PostgreSQL schema between several instances (multi-instance tests); the caller drops it. */
+  databaseSchema?: string
+}
+
+export async function startTestApp(env: Record<string, string> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const dataDir = await mkdtemp(path.join(tmpdir(), 'app-test-'))
   const config = loadConfig({
     NODE_ENV: 'test',
@@ -51,11 +56,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
       callback()
     },
   })
-  const schema = testDatabaseUrl ? `test_${randomBytes(6).toString('hex')}` : undefined
+  const databaseUrl = config.databaseUrl
+  const ownSchema = databaseUrl && !options.databaseSchema ? `test_${randomBytes(6).toString('hex')}` : undefined
+  const schema = options.databaseSchema ?? ownSchema
   const app = await createApp(config, {
     logDestination,
     databaseSchema: schema,
-    pgliteTemplate: testDatabaseUrl ? undefined : await pgliteTemplate(),
+    pgliteTemplate: databaseUrl ? undefined : await pgliteTemplate(),
     startBackgroundJobs: false,
   })
   const { url } = await app.listen()
@@ -69,16 +76,17 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     get logs() {
       return rawLogs.map((line) => JSON.parse(line) as Record<string, unknown>)
     },
-    client: (token = null) => new GraphQLTestClient(graphqlUrl, token),
+    client: (token = null) =>
+      new GraphQLTestClient(graphqlUrl, token, () => rawLogs.filter((line) => line.includes('"level":50')).slice(-3)),
     close: async () => {
       await app.close()
-      if (schema && testDatabaseUrl) await dropSchema(testDatabaseUrl, schema)
+      if (ownSchema && databaseUrl) await dropSchema(databaseUrl, ownSchema)
       await rm(dataDir, { recursive: true, force: true })
     },
   }
 }
 
-async function dropSchema(databaseUrl: string, schema: string) {
+export async function dropSchema(databaseUrl: string, schema: string) {
   const { default: pg } = await import('pg')
   const client = new pg.Client({ connectionString: databaseUrl })
   await client.connect()

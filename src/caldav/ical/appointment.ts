@@ -360,7 +360,7 @@ export function readAppointmentEvent(ics: string, defaultTimeZone: string): Appo
   return {
     uid,
     start: new Date(info.startMs),
-    end: new Date(Math.max(info.startMs, endMsFor(info.startTime, info.startMs, info.duration))),
+    end: new Date(Math.max(info.startMs, endMsFor(info.startLocal, info.startZone, info.startMs, info.duration))),
     summary: textValue(master, 'summary'),
     description: textValue(master, 'description'),
     location: textValue(master, 'location'),

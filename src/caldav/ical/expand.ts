@@ -1,12 +1,12 @@
 import ICAL from 'ical.js'
 import { parseCalendars } from './parse.ts'
 import {
-  dateKey,
+  dayNumber,
+  localToUtcMs,
+  offsetAtUtc,
   parseWallTime,
-  timeToMs,
-  toZonedTime,
   tzidParam,
-  utcToZonedTime,
+  wallLocalMs,
   wallToMs,
   type ZoneResolver,
 } from './time.ts'
@@ -84,37 +84,59 @@ function pushOccurrence(
   })
 }
 
-/** UNTIL must be compared like DTSTART (RFC 5545 §3.3.10); producers get this wrong in both directions. */
-function normaliseUntil(recur: ICAL.Recur, master: EventInfo, defaultZone: Zone): void {
+// Rules are iterated in floating wall-clock time (RRULE semantics are wall-clock, RFC 5545 §3.3.10) and each result
+// is converted to UTC here: cheaper than ical.js's zoned comparisons and correct around DST changes.
+function floating(
+  fields: { year: number; month: number; day: number; hour?: number; minute?: number; second?: number },
+  isDate: boolean,
+): ICAL.Time {
+  return new ICAL.Time(
+    isDate
+      ? { year: fields.year, month: fields.month, day: fields.day, isDate: true }
+      : {
+          year: fields.year,
+          month: fields.month,
+          day: fields.day,
+          hour: fields.hour ?? 0,
+          minute: fields.minute ?? 0,
+          second: fields.second ?? 0,
+        },
+    ICAL.Timezone.localTimezone,
+  )
+}
+
+function localFields(localMs: number) {
+  const d = new Date(localMs)
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  }
+}
+
+/** UNTIL as floating wall time in the series' zone, of DTSTART's value type; producers mix both up. */
+function normaliseUntil(recur: ICAL.Recur, allDay: boolean, seriesZone: Zone): void {
   const until = recur.until
   if (!until) return
   const utc = until.zone === ICAL.Timezone.utcTimezone
-  if (master.allDay) {
-    if (until.isDate) return
-    const local = utc ? utcToZonedTime(until.toUnixTime() * 1000, defaultZone) : until
-    recur.until = new ICAL.Time(
-      { year: local.year, month: local.month, day: local.day, isDate: true },
-      ICAL.Timezone.localTimezone,
-    )
-  } else if (until.isDate) {
-    // A DATE UNTIL on a timed series: the whole last day is included.
-    recur.until = new ICAL.Time(
-      { year: until.year, month: until.month, day: until.day, hour: 23, minute: 59, second: 59 },
-      master.startZone,
-    )
-  } else if (!utc) {
-    recur.until = new ICAL.Time(
-      {
+  const untilMs = until.toUnixTime() * 1000
+  const wall = utc
+    ? localFields(untilMs + offsetAtUtc(seriesZone, untilMs))
+    : {
         year: until.year,
         month: until.month,
         day: until.day,
         hour: until.hour,
         minute: until.minute,
         second: until.second,
-      },
-      master.startZone,
-    )
-  }
+      }
+  if (allDay) recur.until = floating(wall, true)
+  // A DATE UNTIL on a timed series: the whole last day is included.
+  else if (until.isDate) recur.until = floating({ ...wall, hour: 23, minute: 59, second: 59 }, false)
+  else recur.until = floating(wall, false)
 }
 
 /**
@@ -174,15 +196,22 @@ function expandSeries(
   // Each override stands on its own (also without a master: an invitation to a single instance of a series).
   for (const o of overrides) {
     if (!o.hidden)
-      pushOccurrence(out, window, o, o.startMs, endMsFor(o.startTime, o.startMs, o.duration), o.recurrenceId!.ms)
+      pushOccurrence(
+        out,
+        window,
+        o,
+        o.startMs,
+        endMsFor(o.startLocal, o.startZone, o.startMs, o.duration),
+        o.recurrenceId!.ms,
+      )
   }
   if (!master || !masterComp) return
 
   const exact = new Set<number>()
-  const exactDates = new Set<number>()
+  const exactDays = new Set<number>()
   for (const o of overrides) {
     exact.add(o.recurrenceId!.ms)
-    if (o.recurrenceId!.isDate || master.allDay) exactDates.add(o.recurrenceId!.dateKey)
+    if (o.recurrenceId!.isDate || master.allDay) exactDays.add(o.recurrenceId!.day)
   }
   const rrules = masterComp.getAllProperties('rrule')
   const rdates = masterComp.getAllProperties('rdate')
@@ -193,7 +222,7 @@ function expandSeries(
         window,
         master,
         master.startMs,
-        endMsFor(master.startTime, master.startMs, master.duration),
+        endMsFor(master.startLocal, master.startZone, master.startMs, master.duration),
         null,
       )
     }
@@ -220,25 +249,27 @@ function expandSeries(
   const fastForwardTarget = window.start - maxLength - maxLater - 2 * DAY_MS
 
   const exInstants = new Set<number>()
-  const exDates = new Set<number>()
+  const exDays = new Set<number>()
   for (const prop of masterComp.getAllProperties('exdate')) {
     const tzid = tzidParam(prop)
     for (const raw of prop.jCal.slice(3)) {
       const wall = parseWallTime(raw)
       if (!wall) continue
       // A DATE EXDATE on a timed series removes that local day; on an all-day series dates are the identity.
-      if (wall.isDate || master.allDay) exDates.add(dateKey(wall))
+      if (wall.isDate || master.allDay) exDays.add(dayNumber(wallLocalMs(wall)))
       else exInstants.add(wallToMs(wall, zones.zoneFor(wall, tzid)))
     }
   }
 
+  // All-day series live in the user's zone; timed ones in DTSTART's.
+  const seriesZone = master.startZone
   const seen = new Set<number>()
-  const instance = (local: ICAL.Time, ms: number, periodEndMs?: number): void => {
+  const instance = (local: number, zone: Zone, ms: number, periodEndMs?: number): void => {
     if (seen.has(ms)) return
     seen.add(ms)
-    const key = dateKey(local)
-    if (exInstants.has(ms) || exDates.has(key)) return
-    if (exact.has(ms) || exactDates.has(key)) return
+    const day = dayNumber(local)
+    if (exInstants.has(ms) || exDays.has(day)) return
+    if (exact.has(ms) || exactDays.has(day)) return
     let source = master
     for (const o of future) {
       if (o.recurrenceId!.ms <= ms) source = o
@@ -246,19 +277,16 @@ function expandSeries(
     }
     if (source.hidden) return
     if (source === master) {
-      pushOccurrence(out, window, master, ms, periodEndMs ?? endMsFor(local, ms, master.duration), ms)
+      pushOccurrence(out, window, master, ms, periodEndMs ?? endMsFor(local, zone, ms, master.duration), ms)
       return
     }
     const startMs = ms + (source.startMs - source.recurrenceId!.ms)
-    const localStart = utcToZonedTime(startMs, source.startZone)
-    pushOccurrence(out, window, source, startMs, endMsFor(localStart, startMs, source.duration), ms)
+    const localStart = startMs + offsetAtUtc(source.startZone, startMs)
+    pushOccurrence(out, window, source, startMs, endMsFor(localStart, source.startZone, startMs, source.duration), ms)
   }
 
-  const allDayLocal = (t: { year: number; month: number; day: number }): ICAL.Time =>
-    new ICAL.Time({ year: t.year, month: t.month, day: t.day, hour: 0, minute: 0, second: 0 }, zones.defaultZone)
-
   // DTSTART is always the first instance (RFC 5545 §3.8.5.3), whether or not it matches the rule.
-  instance(master.startTime, master.startMs)
+  instance(master.startLocal, seriesZone, master.startMs)
 
   for (const prop of rdates) {
     const tzid = tzidParam(prop)
@@ -266,32 +294,27 @@ function expandSeries(
       const [first, second] = Array.isArray(raw) ? raw : [raw, undefined]
       const wall = parseWallTime(first)
       if (!wall) continue
-      const zone = wall.isDate ? zones.defaultZone : zones.zoneFor(wall, tzid)
-      const local = toZonedTime(wall, zone)
-      const ms = timeToMs(local)
+      const zone = zones.zoneFor(wall, tzid)
+      const local = wallLocalMs(wall)
+      const ms = localToUtcMs(local, zone)
       if (ms >= stopMs) continue
       let periodEnd: number | undefined
       if (second !== undefined) {
         const endWall = parseWallTime(second)
         const d = endWall ? null : parseDuration(second)
         if (endWall) periodEnd = wallToMs(endWall, zones.zoneFor(endWall, tzid))
-        else if (d) periodEnd = endMsFor(local, ms, d)
+        else if (d) periodEnd = endMsFor(local, zone, ms, d)
       }
-      instance(local, ms, periodEnd)
+      instance(local, zone, ms, periodEnd)
     }
   }
 
-  const dtstartForRule = master.allDay
-    ? new ICAL.Time(
-        { year: master.startTime.year, month: master.startTime.month, day: master.startTime.day, isDate: true },
-        ICAL.Timezone.localTimezone,
-      )
-    : master.startTime
+  const dtstartForRule = floating(localFields(master.startLocal), master.allDay)
   for (const prop of rrules) {
     const value = prop.getFirstValue()
     if (!(value instanceof ICAL.Recur)) continue
     const recur = value.clone()
-    normaliseUntil(recur, master, zones.defaultZone)
+    normaliseUntil(recur, master.allDay, seriesZone)
     const from = iterationStart(recur, dtstartForRule, master.startMs, fastForwardTarget)
     let iterator: ICAL.RecurIterator
     try {
@@ -308,10 +331,10 @@ function expandSeries(
       }
       if (!next) break
       // The iterator hands out its own mutable cursor: read it before the next call.
-      const local = master.allDay ? allDayLocal(next) : next
-      const ms = timeToMs(local)
+      const local = wallLocalMs(next)
+      const ms = localToUtcMs(local, seriesZone)
       if (ms >= stopMs) break
-      instance(local, ms)
+      instance(local, seriesZone, ms)
     }
   }
 }

@@ -63,14 +63,6 @@ export class ZoneResolver {
   }
 }
 
-/** The wall time as an ICAL.Time in a zone (DATE values become local midnight, so they can be shifted by hours). */
-export function toZonedTime(wall: WallTime, zone: Zone): ICAL.Time {
-  return new ICAL.Time(
-    { year: wall.year, month: wall.month, day: wall.day, hour: wall.hour, minute: wall.minute, second: wall.second },
-    zone,
-  )
-}
-
 // ical.js's own local↔UTC conversion (Time.toUnixTime, convertToZone) is off by an hour around DST changes:
 // it writes 01:30Z on the autumn change night as 03:30 CET and reads gap/fold times against RFC 5545. So offsets
 // are looked up here in the zone's transition table (ical.js keeps it in UTC), per RFC 5545 §3.3.5.
@@ -143,7 +135,7 @@ export function localToUtcMs(localMs: number, zone: Zone): number {
   const firstValid = offsetAtUtc(zone, first) === before
   const secondValid = offsetAtUtc(zone, second) === after
   // Repeated hour: the first occurrence. Skipped hour: read with the offset before the gap.
-  if (firstValid && secondValid) return Math.min(first, second)
+  if (firstValid && secondValid) return Math.max(first, second)
   if (secondValid) return second
   return first
 }
@@ -173,8 +165,21 @@ export function wallToMs(wall: WallTime, zone: Zone): number {
   return localToUtcMs(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second), zone)
 }
 
-export function dateKey(t: { year: number; month: number; day: number }): number {
-  return t.year * 10000 + t.month * 100 + t.day
+/** Wall-clock fields as milliseconds "as if UTC": calendar arithmetic on it is exact, with no zone involved. */
+export function wallLocalMs(t: {
+  year: number
+  month: number
+  day: number
+  hour: number
+  minute: number
+  second: number
+}): number {
+  return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second)
+}
+
+/** A calendar-day number for a wall time given as local milliseconds. */
+export function dayNumber(localMs: number): number {
+  return Math.floor(localMs / DAY_MS)
 }
 
 /** Whole days between two calendar dates (b − a). */

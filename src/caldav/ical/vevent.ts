@@ -2,12 +2,12 @@ import { createHash } from 'node:crypto'
 import ICAL from 'ical.js'
 import { ICalParseError } from './errors.ts'
 import {
-  dateKey,
   dayDiff,
+  dayNumber,
+  localToUtcMs,
   parseWallTime,
-  timeToMs,
-  toZonedTime,
   tzidParam,
+  wallLocalMs,
   wallToMs,
   ZoneResolver,
   type WallTime,
@@ -25,8 +25,8 @@ export interface Duration {
 export interface EventInfo {
   uid: string
   allDay: boolean
-  /** DTSTART as local time in its zone (all-day: midnight in the user's zone). */
-  startTime: ICAL.Time
+  /** DTSTART as wall-clock ms in startZone (all-day: midnight; startZone is then the user's zone). */
+  startLocal: number
   startMs: number
   startZone: Zone
   duration: Duration
@@ -36,7 +36,7 @@ export interface EventInfo {
   travelMs: number
   /** STATUS:CANCELLED or declined by the owner: produces no occurrence (and hides the instance it overrides). */
   hidden: boolean
-  recurrenceId: { ms: number; dateKey: number; isDate: boolean; thisAndFuture: boolean } | null
+  recurrenceId: { ms: number; day: number; isDate: boolean; thisAndFuture: boolean } | null
 }
 
 /** A TEXT property's value; empty (Google writes `LOCATION:`) reads as absent. */
@@ -103,8 +103,8 @@ export function readEvent(
   if (!dtstart) throw new ICalParseError(`VEVENT ${uid} has no DTSTART`)
   const allDay = dtstart.wall.isDate
   const startZone = zones.zoneFor(dtstart.wall, dtstart.tzid)
-  const startTime = toZonedTime(dtstart.wall, startZone)
-  const startMs = timeToMs(startTime)
+  const startLocal = wallLocalMs(dtstart.wall)
+  const startMs = localToUtcMs(startLocal, startZone)
 
   let duration: Duration | null = null
   const dtend = readWall(comp, 'dtend')
@@ -130,7 +130,7 @@ export function readEvent(
     const range = ridProp.getParameter('range')
     recurrenceId = {
       ms: wallToMs(rid.wall, zones.zoneFor(rid.wall, rid.tzid)),
-      dateKey: dateKey(rid.wall),
+      day: dayNumber(wallLocalMs(rid.wall)),
       isDate: rid.wall.isDate,
       thisAndFuture: typeof range === 'string' && range.toUpperCase() === 'THISANDFUTURE',
     }
@@ -141,7 +141,7 @@ export function readEvent(
   const info: EventInfo = {
     uid,
     allDay,
-    startTime,
+    startLocal,
     startMs,
     startZone,
     duration,
@@ -155,11 +155,10 @@ export function readEvent(
   return info
 }
 
-export function endMsFor(localStart: ICAL.Time, startMs: number, d: Duration): number {
+/** End of an instance starting at localStart (wall ms in zone) = startMs; nominal days are added in local time. */
+export function endMsFor(localStart: number, zone: Zone, startMs: number, d: Duration): number {
   if (d.days === 0) return startMs + d.exactMs
-  const end = localStart.clone()
-  end.adjust(d.days, 0, 0, 0)
-  return timeToMs(end) + d.exactMs
+  return localToUtcMs(localStart + d.days * DAY_MS, zone) + d.exactMs
 }
 
 /** A resolver for one resource: registers all its VTIMEZONEs first (iCloud may put them after the VEVENTs). */

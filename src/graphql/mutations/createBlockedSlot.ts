@@ -17,7 +17,7 @@ const CreateBlockedSlotInput = builder.inputType('CreateBlockedSlotInput', {
     availability: t.field({ type: BusyStatusEnum, required: false, defaultValue: 'BUSY' }),
   }),
   validate: z
-    .object({ start: z.date(), end: z.date() })
+    .looseObject({ start: z.date(), end: z.date() })
     .refine((input) => input.start < input.end, { message: '`start` must be before `end`', path: ['end'] })
     .refine((input) => input.end.getTime() - input.start.getTime() <= 366 * 86_400_000, {
       message: 'A blocked slot may span at most 366 days',

@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import { builder } from '../builder.ts'
+import './Appointment.ts'
 import { CrmCalendarTypeEnum } from './enums.ts'
 
 export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
@@ -18,13 +20,37 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
     maxBookingsPerDayPerMember: t.exposeInt('maxBookingsPerDayPerMember', { nullable: true }),
     seatsPerSlot: t.exposeInt('seatsPerSlot', { nullable: true, description: 'Class booking capacity.' }),
     members: t.relation('members', { query: { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] } }),
+    appointments: t.relation('appointments', {
+      description: 'Appointments starting in [from, to) (at most 366 days), by start.',
+      args: {
+        from: t.arg({ type: 'DateTime', required: true }),
+        to: t.arg({ type: 'DateTime', required: true }),
+        includeCancelled: t.arg.boolean({ required: false, defaultValue: false }),
+      },
+      validate: z
+        .object({ from: z.date(), to: z.date() })
+        .refine((a) => a.from < a.to && a.to.getTime() - a.from.getTime() <= 366 * 86_400_000, {
+          message: '`from` must be before `to`, at most 366 days apart',
+          path: ['to'],
+        }) as never,
+      query: (args) => ({
+        where: { start: { gte: args.from, lt: args.to }, ...(args.includeCancelled ? {} : { status: 'BOOKED' as const }) },
+        orderBy: [{ start: 'asc' }, { id: 'asc' }],
+        take: 2000,
+      }),
+    }),
   }),
 })
 
 export const CrmCalendarMemberRef = builder.prismaNode('CrmCalendarMember', {
   id: { field: 'id' },
   description: 'A user who can be booked on a CRM calendar, with their working hours.',
+  authScopes: async (member, context) =>
+    (await context.services.prisma.crmCalendar.count({
+      where: { id: member.calendarId, subaccountId: context.viewer.subaccountId },
+    })) > 0,
   fields: (t) => ({
+    calendar: t.relation('calendar'),
     user: t.relation('user'),
     priority: t.exposeInt('priority', { description: 'Higher is preferred by round robin.' }),
     timeZone: t.expose('timeZone', { type: 'TimeZone', description: 'Working hours are wall-clock times here.' }),

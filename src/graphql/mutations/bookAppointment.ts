@@ -1,0 +1,64 @@
+import { z } from 'zod'
+import { bookAppointment } from '../../scheduling/booking.ts'
+import { builder } from '../builder.ts'
+import { mutationResult } from '../errors.ts'
+import { CrmCalendarRef } from '../types/CrmCalendar.ts'
+import {
+  CalendarNotBookableError,
+  domainCall,
+  OutsideBookingWindowError,
+  SlotUnavailableError,
+} from '../types/SchedulingErrors.ts'
+
+const BookingContactInput = builder.inputType('BookingContactInput', {
+  description: 'Who books. An existing contact with this email (in the subaccount) is reused.',
+  fields: (t) => ({
+    name: t.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+    email: t.field({ type: 'EmailAddress', required: true }),
+    phone: t.string({ required: false, validate: z.string().max(50) }),
+  }),
+})
+
+const BookAppointmentInput = builder.inputType('BookAppointmentInput', {
+  fields: (t) => ({
+    calendarId: t.globalID({ required: true, for: CrmCalendarRef }),
+    start: t.field({ type: 'DateTime', required: true, description: 'A `Slot.start` from availability.' }),
+    contact: t.field({ type: BookingContactInput, required: true }),
+    idempotencyKey: t.string({
+      required: false,
+      description: 'Unique per calendar: retrying with the same key returns the same appointment instead of booking twice.',
+      validate: z.string().min(1).max(200),
+    }),
+    title: t.string({ required: false, validate: z.string().max(500) }),
+    notes: t.string({ required: false, validate: z.string().max(5000) }),
+  }),
+})
+
+builder.mutationField('bookAppointment', (t) =>
+  t.prismaField({
+    type: 'Appointment',
+    description:
+      'Books a slot. Re-checks availability in a transaction, so two requests for the last slot or seat cannot both ' +
+      'succeed. Round robin assigns a free member (priority, then fewest recent bookings); collective includes all.',
+    errors: mutationResult('BookAppointment', 'appointment', [
+      SlotUnavailableError,
+      OutsideBookingWindowError,
+      CalendarNotBookableError,
+    ]),
+    args: { input: t.arg({ type: BookAppointmentInput, required: true }) },
+    resolve: async (query, _root, { input }, context) => {
+      const { appointment } = await domainCall(() =>
+        bookAppointment(context.services, {
+          subaccountId: context.viewer.subaccountId,
+          calendarId: input.calendarId.id,
+          start: input.start,
+          contact: { name: input.contact.name, email: input.contact.email, phone: input.contact.phone ?? null },
+          idempotencyKey: input.idempotencyKey ?? null,
+          title: input.title ?? null,
+          notes: input.notes ?? null,
+        }),
+      )
+      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+    },
+  }),
+)

@@ -1,0 +1,35 @@
+import { z } from 'zod'
+import { cancelAppointment } from '../../scheduling/booking.ts'
+import { builder } from '../builder.ts'
+import { mutationResult } from '../errors.ts'
+import { AppointmentRef } from '../types/Appointment.ts'
+import { domainCall } from '../types/SchedulingErrors.ts'
+
+builder.mutationField('cancelAppointment', (t) =>
+  t.prismaField({
+    type: 'Appointment',
+    description: 'Cancels an appointment and frees its slot; cancelling again returns it unchanged.',
+    errors: mutationResult('CancelAppointment', 'appointment'),
+    args: {
+      input: t.arg({
+        type: builder.inputType('CancelAppointmentInput', {
+          fields: (f) => ({
+            appointmentId: f.globalID({ required: true, for: AppointmentRef }),
+            reason: f.string({ required: false, validate: z.string().max(1000) }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, context) => {
+      const appointment = await domainCall(() =>
+        cancelAppointment(context.services, {
+          subaccountId: context.viewer.subaccountId,
+          appointmentId: input.appointmentId.id,
+          reason: input.reason ?? null,
+        }),
+      )
+      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+    },
+  }),
+)

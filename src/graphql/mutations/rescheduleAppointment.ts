@@ -1,0 +1,45 @@
+import { rescheduleAppointment } from '../../scheduling/booking.ts'
+import { builder } from '../builder.ts'
+import { mutationResult } from '../errors.ts'
+import { AppointmentRef } from '../types/Appointment.ts'
+import {
+  AppointmentCancelledError,
+  domainCall,
+  OutsideBookingWindowError,
+  SlotUnavailableError,
+} from '../types/SchedulingErrors.ts'
+
+builder.mutationField('rescheduleAppointment', (t) =>
+  t.prismaField({
+    type: 'Appointment',
+    description:
+      'Moves an appointment to another open slot of its calendar (its own time does not count as busy). Keeps the ' +
+      'assigned member when free, else round robin picks another. Bumps `sequence`; iCloud is updated by the outbox.',
+    errors: mutationResult('RescheduleAppointment', 'appointment', [
+      SlotUnavailableError,
+      OutsideBookingWindowError,
+      AppointmentCancelledError,
+    ]),
+    args: {
+      input: t.arg({
+        type: builder.inputType('RescheduleAppointmentInput', {
+          fields: (f) => ({
+            appointmentId: f.globalID({ required: true, for: AppointmentRef }),
+            start: f.field({ type: 'DateTime', required: true }),
+          }),
+        }),
+        required: true,
+      }),
+    },
+    resolve: async (query, _root, { input }, context) => {
+      const appointment = await domainCall(() =>
+        rescheduleAppointment(context.services, {
+          subaccountId: context.viewer.subaccountId,
+          appointmentId: input.appointmentId.id,
+          start: input.start,
+        }),
+      )
+      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+    },
+  }),
+)

@@ -1,0 +1,52 @@
+import { updateCrmCalendar } from '../../scheduling/calendarAdmin.ts'
+import { builder } from '../builder.ts'
+import { mutationResult } from '../errors.ts'
+import { CrmCalendarRef } from '../types/CrmCalendar.ts'
+import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+
+const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
+  description: 'Omitted fields stay as they are; null clears a nullable setting.',
+  fields: (t) => ({
+    id: t.globalID({ required: true, for: CrmCalendarRef }),
+    name: t.string({ required: false }),
+    timeZone: t.field({ type: 'TimeZone', required: false }),
+    slotDurationMinutes: t.int({ required: false }),
+    slotIntervalMinutes: t.int({ required: false }),
+    bufferBeforeMinutes: t.int({ required: false }),
+    bufferAfterMinutes: t.int({ required: false }),
+    minNoticeMinutes: t.int({ required: false }),
+    bookingWindowDays: t.int({ required: false }),
+    maxBookingsPerDayPerMember: t.int({ required: false }),
+    seatsPerSlot: t.int({ required: false }),
+  }),
+})
+
+// Non-nullable settings ignore null (= leave unchanged); nullable ones take null as "clear".
+const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value)
+
+builder.mutationField('updateCrmCalendar', (t) =>
+  t.prismaField({
+    type: 'CrmCalendar',
+    description: 'Changes a CRM calendar settings (admins only); live availability subscribers get the new slots.',
+    errors: mutationResult('UpdateCrmCalendar', 'crmCalendar'),
+    args: { input: t.arg({ type: UpdateCrmCalendarInput, required: true }) },
+    resolve: async (query, _root, { input }, context) => {
+      assertAdmin(context)
+      const calendar = await domainCall(() =>
+        updateCrmCalendar(context.services, context.viewer.subaccountId, input.id.id, {
+          name: orUndefined(input.name),
+          timeZone: orUndefined(input.timeZone),
+          slotDurationMinutes: orUndefined(input.slotDurationMinutes),
+          slotIntervalMinutes: orUndefined(input.slotIntervalMinutes),
+          bufferBeforeMinutes: orUndefined(input.bufferBeforeMinutes),
+          bufferAfterMinutes: orUndefined(input.bufferAfterMinutes),
+          minNoticeMinutes: orUndefined(input.minNoticeMinutes),
+          bookingWindowDays: orUndefined(input.bookingWindowDays),
+          maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember,
+          seatsPerSlot: input.seatsPerSlot,
+        }),
+      )
+      return context.services.prisma.crmCalendar.findUniqueOrThrow({ ...query, where: { id: calendar.id } })
+    },
+  }),
+)

@@ -1,0 +1,54 @@
+// Scheduling's expected failures as GraphQL error types, and the bridge from domain errors to the common ones.
+import { InputValidationError } from '@pothos/plugin-validation'
+import { GraphQLError } from 'graphql'
+import {
+  AppointmentCancelledError,
+  CalendarNotBookableError,
+  InvalidSchedulingInputError,
+  OutsideBookingWindowError,
+  SchedulingNotFoundError,
+  SlotUnavailableError,
+} from '../../scheduling/errors.ts'
+import type { GraphQLContext } from '../context.ts'
+import { errorType, ForbiddenError, NotFoundError } from '../errors.ts'
+
+errorType(SlotUnavailableError, 'SlotUnavailable', 'The time is not (or no longer) an open slot: pick another one.')
+errorType(
+  OutsideBookingWindowError,
+  'OutsideBookingWindow',
+  'The start is sooner than the minimum scheduling notice or further ahead than the booking window.',
+)
+errorType(AppointmentCancelledError, 'AppointmentCancelled', 'The appointment was cancelled and cannot change.')
+errorType(CalendarNotBookableError, 'CalendarNotBookable', 'The calendar cannot take bookings (e.g. it has no members).')
+
+export { AppointmentCancelledError, CalendarNotBookableError, OutsideBookingWindowError, SlotUnavailableError }
+
+/** Runs domain code for a mutation: not-found and invalid-input errors become the common union members. */
+export async function domainCall<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof SchedulingNotFoundError) throw new NotFoundError(error.message.replace(/ was not found\.$/, ''))
+    if (error instanceof InvalidSchedulingInputError) {
+      throw new InputValidationError({ issues: [{ path: error.path, message: error.message }] as never })
+    }
+    throw error
+  }
+}
+
+/** Runs domain code for a query or subscription: expected errors become GraphQL errors with a code (not masked). */
+export async function domainQuery<T>(run: () => Promise<T>): Promise<T> {
+  try {
+    return await run()
+  } catch (error) {
+    if (error instanceof SchedulingNotFoundError || error instanceof InvalidSchedulingInputError) {
+      throw new GraphQLError(error.message, { extensions: { code: error.code } })
+    }
+    throw error
+  }
+}
+
+/** Only admins manage CRM calendars. */
+export function assertAdmin(context: GraphQLContext): void {
+  if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage CRM calendars.')
+}

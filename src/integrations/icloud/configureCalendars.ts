@@ -1,0 +1,121 @@
+// configureICloudCalendars: exactly one linked calendar (writable event calendar: CRM appointments are written there)
+// and any number of conflict calendars (their events block time). Idempotent; newly added conflict calendars are
+// synced at once by setting nextSyncAt (the sync engine's pick-up contract).
+import type { Services } from '../../app/services.ts'
+import type { Calendar, Integration } from '../../generated/prisma/client.ts'
+import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
+import { calendarSelectability } from './calendarSelectability.ts'
+import {
+  CalendarNotWritableError,
+  ICloudIntegrationError,
+  NotAnEventCalendarError,
+  SubscribedCalendarError,
+} from './errors.ts'
+
+export interface CalendarConfiguration {
+  linkedCalendarId: string
+  conflictCalendarIds: string[]
+  /** The linked calendar also blocks time (default true); only this flag decides the linked calendar's conflict role. */
+  linkedAlsoConflict?: boolean | null
+}
+
+export interface ConfigureResult {
+  integration: Integration
+  changed: boolean
+  addedConflictCalendarIds: string[]
+  removedConflictCalendarIds: string[]
+}
+
+/** A calendar id that is not one of this integration's calendars. */
+export class UnknownCalendarError extends ICloudIntegrationError {
+  constructor() {
+    super('NOT_FOUND', 'Calendar was not found.')
+  }
+}
+
+function refuse(calendar: Calendar, role: 'linked' | 'conflict'): never {
+  const selectability = calendarSelectability(calendar)
+  const reason = selectability.reason ?? 'not selectable'
+  switch (selectability.code) {
+    case 'SUBSCRIBED_CALENDAR':
+      throw new SubscribedCalendarError(calendar.displayName, role, reason)
+    case 'CALENDAR_NOT_WRITABLE':
+      throw new CalendarNotWritableError(calendar.displayName, reason)
+    default:
+      throw new NotAnEventCalendarError(calendar.displayName, role, reason)
+  }
+}
+
+export async function configureCalendars(
+  services: Services,
+  integration: Integration,
+  configuration: CalendarConfiguration,
+): Promise<ConfigureResult> {
+  const calendars = await services.prisma.calendar.findMany({ where: { integrationId: integration.id } })
+  const byId = new Map(calendars.map((calendar) => [calendar.id, calendar]))
+  const linked = byId.get(configuration.linkedCalendarId)
+  if (!linked) throw new UnknownCalendarError()
+  if (!calendarSelectability(linked).selectableAsLinked) refuse(linked, 'linked')
+  const alsoConflict = configuration.linkedAlsoConflict ?? true
+  const wanted = new Set<string>()
+  for (const id of configuration.conflictCalendarIds) {
+    if (id === linked.id) continue
+    const calendar = byId.get(id)
+    if (!calendar) throw new UnknownCalendarError()
+    if (!calendarSelectability(calendar).selectableAsConflict) refuse(calendar, 'conflict')
+    wanted.add(id)
+  }
+  if (alsoConflict) wanted.add(linked.id)
+
+  const [currentLinked, currentConflicts] = await Promise.all([
+    services.prisma.linkedCalendar.findUnique({ where: { integrationId: integration.id } }),
+    services.prisma.conflictCalendar.findMany({ where: { integrationId: integration.id }, select: { calendarId: true } }),
+  ])
+  const current = new Set(currentConflicts.map((row) => row.calendarId))
+  const added = [...wanted].filter((id) => !current.has(id))
+  const removed = [...current].filter((id) => !wanted.has(id))
+  const linkedChanged = currentLinked?.calendarId !== linked.id || currentLinked.alsoConflict !== alsoConflict
+  if (!linkedChanged && added.length === 0 && removed.length === 0) {
+    return { integration, changed: false, addedConflictCalendarIds: [], removedConflictCalendarIds: [] }
+  }
+
+  const updated = await services.prisma.$transaction(async (tx) => {
+    await tx.linkedCalendar.upsert({
+      where: { integrationId: integration.id },
+      create: { integrationId: integration.id, calendarId: linked.id, alsoConflict },
+      update: { calendarId: linked.id, alsoConflict },
+    })
+    if (removed.length > 0) {
+      await tx.conflictCalendar.deleteMany({ where: { integrationId: integration.id, calendarId: { in: removed } } })
+      // Their events no longer block time. Objects of calendars that are not linked either are dropped with their
+      // sync state, so adding the calendar back later reads it in full instead of from a stale sync token.
+      await tx.blockedSlot.deleteMany({ where: { calendarId: { in: removed } } })
+      const unused = removed.filter((id) => id !== linked.id)
+      if (unused.length > 0) {
+        await tx.calendarObject.deleteMany({ where: { calendarId: { in: unused } } })
+        await tx.calendar.updateMany({
+          where: { id: { in: unused } },
+          data: { syncToken: null, ctag: null, lastSyncedAt: null },
+        })
+      }
+    }
+    if (added.length > 0) {
+      await tx.conflictCalendar.createMany({
+        data: added.map((calendarId) => ({ integrationId: integration.id, calendarId })),
+      })
+    }
+    return tx.integration.update({
+      where: { id: integration.id },
+      // A new conflict calendar (or a new linked calendar) must be read now, not at the next scheduled sync.
+      data: added.length > 0 || linkedChanged ? { nextSyncAt: new Date() } : {},
+    })
+  })
+  if (removed.length > 0) {
+    await notifyBusyTimeChanged(services, [integration.userId], { from: null, to: null }, 'conflict calendars changed')
+  }
+  services.logger.info(
+    { integrationId: integration.id, linkedCalendarId: linked.id, added: added.length, removed: removed.length },
+    'iCloud calendars configured',
+  )
+  return { integration: updated, changed: true, addedConflictCalendarIds: added, removedConflictCalendarIds: removed }
+}

@@ -1,0 +1,42 @@
+// reconnectICloud: a new app-specific password for the same Apple ID (after a revocation, or to rotate it). It is
+// verified against iCloud before anything is stored; configuration and history stay.
+import type { Services } from '../../app/services.ts'
+import type { Integration } from '../../generated/prisma/client.ts'
+import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
+import { createICloudClient, encryptCredential, normalizeAppSpecificPassword } from './credentials.ts'
+import { discoverAccount } from './discovery.ts'
+import { InvalidCredentialsError } from './errors.ts'
+import { applyDiscoveredCalendars, type RefreshResult } from './refreshCalendars.ts'
+
+export async function reconnectICloud(
+  services: Services,
+  integration: Integration,
+  appSpecificPassword: string,
+): Promise<RefreshResult> {
+  const password = normalizeAppSpecificPassword(appSpecificPassword)
+  if (!password) throw new InvalidCredentialsError()
+  // Same Apple ID by construction: we log in with the stored one, so only its own password can succeed.
+  const account = await discoverAccount(createICloudClient(services, integration.appleId, password))
+  const now = new Date()
+  const { changes, updated } = await services.prisma.$transaction(async (tx) => {
+    const changes = await applyDiscoveredCalendars(tx, integration.id, account.calendars, now)
+    const updated = await tx.integration.update({
+      where: { id: integration.id },
+      data: {
+        ...encryptCredential(services, integration.appleId, password),
+        principalUrl: account.principalUrl,
+        homeUrl: account.homeUrl,
+        status: 'CONNECTED',
+        lastError: null,
+        consecutiveFailures: 0,
+        nextSyncAt: now,
+      },
+    })
+    return { changes, updated }
+  })
+  if (changes.conflictCalendarRemoved) {
+    await notifyBusyTimeChanged(services, [integration.userId], { from: null, to: null }, 'iCloud calendar removed')
+  }
+  services.logger.info({ integrationId: integration.id, previousStatus: integration.status }, 'iCloud reconnected')
+  return { integration: updated, ...changes }
+}

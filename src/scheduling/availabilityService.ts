@@ -1,0 +1,115 @@
+// Availability of a CRM calendar, read from the database only (never CalDAV): the same function answers the query and
+// every push of the availabilityChanged subscription.
+import type { Services } from '../app/services.ts'
+import { InvalidSchedulingInputError, SchedulingNotFoundError } from './errors.ts'
+import { loadAvailabilityInput, staleAfterMs, type Db, type StaleMember } from './loadAvailabilityInput.ts'
+import { computeSlots } from './slots.ts'
+import { DAY_MS } from './zoneOffsets.ts'
+import { formatInZone, isValidTimeZone } from './zonedTime.ts'
+
+export const MAX_AVAILABILITY_RANGE_DAYS = 62
+
+export interface AvailabilityRange {
+  from: Date
+  to: Date
+}
+
+export interface RenderedSlot {
+  start: Date
+  end: Date
+  /** ISO 8601 with the offset of the requested zone, e.g. 2026-03-30T09:00:00+02:00. */
+  localStart: string
+  localEnd: string
+  /** User ids of the members who could take this slot (all members for COLLECTIVE, the host for CLASS_BOOKING). */
+  freeMemberIds: string[]
+  /** CLASS_BOOKING only. */
+  seatsLeft: number | null
+}
+
+export interface Availability {
+  calendarId: string
+  subaccountId: string
+  timeZone: string
+  from: Date
+  to: Date
+  slots: RenderedSlot[]
+  /** Some member's iCloud data may be out of date; their last known busy time still blocks (safe policy). */
+  stale: boolean
+  staleMembers: StaleMember[]
+  generatedAt: Date
+}
+
+export interface GetAvailabilityOptions {
+  subaccountId?: string
+  now?: number
+  db?: Db
+}
+
+/** Throws InvalidSchedulingInputError unless from < to, the span is at most 62 days and the zone is IANA. */
+export function validateAvailabilityRange(range: AvailabilityRange, timeZone: string): void {
+  const from = range.from.getTime()
+  const to = range.to.getTime()
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new InvalidSchedulingInputError('Invalid dates', ['from'])
+  if (!(from < to)) throw new InvalidSchedulingInputError('`from` must be before `to`', ['to'])
+  if (to - from > MAX_AVAILABILITY_RANGE_DAYS * DAY_MS) {
+    throw new InvalidSchedulingInputError(`The range may span at most ${MAX_AVAILABILITY_RANGE_DAYS} days`, ['to'])
+  }
+  if (!isValidTimeZone(timeZone)) throw new InvalidSchedulingInputError(`Unknown time zone ${timeZone}`, ['timeZone'])
+}
+
+export async function getAvailability(
+  services: Pick<Services, 'prisma' | 'config'>,
+  calendarId: string,
+  range: AvailabilityRange,
+  timeZone: string,
+  options: GetAvailabilityOptions = {},
+): Promise<Availability> {
+  validateAvailabilityRange(range, timeZone)
+  const now = options.now ?? Date.now()
+  const input = await loadAvailabilityInput(
+    options.db ?? services.prisma,
+    calendarId,
+    { start: range.from.getTime(), end: range.to.getTime() },
+    { now, subaccountId: options.subaccountId, staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds) },
+  )
+  if (input === null) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  const slots = computeSlots(input.compute).map(
+    (s): RenderedSlot => ({
+      start: new Date(s.start),
+      end: new Date(s.end),
+      localStart: formatInZone(s.start, timeZone),
+      localEnd: formatInZone(s.end, timeZone),
+      freeMemberIds: s.freeMemberIds,
+      seatsLeft: s.seatsLeft,
+    }),
+  )
+  return {
+    calendarId: input.calendar.id,
+    subaccountId: input.calendar.subaccountId,
+    timeZone,
+    from: range.from,
+    to: range.to,
+    slots,
+    stale: input.staleMembers.length > 0,
+    staleMembers: input.staleMembers,
+    generatedAt: new Date(now),
+  }
+}
+
+/** Key of a slot for diffs between two pushes: same times, same free members, same seats = same slot. */
+export function slotKey(slot: RenderedSlot): string {
+  return `${slot.start.getTime()}|${slot.end.getTime()}|${slot.freeMemberIds.join(',')}|${slot.seatsLeft ?? ''}`
+}
+
+/** Slots in `next` and not in `previous` (added), and the other way round (removed). */
+export function diffSlots(
+  previous: readonly RenderedSlot[],
+  next: readonly RenderedSlot[],
+): { added: RenderedSlot[]; removed: RenderedSlot[] } {
+  const before = new Set(previous.map(slotKey))
+  const after = new Set(next.map(slotKey))
+  return {
+    added: next.filter((s) => !before.has(slotKey(s))),
+    removed: previous.filter((s) => !after.has(slotKey(s))),
+  }
+}

@@ -1,0 +1,54 @@
+// Sync leases: a row-level claim (owner + expiry) written with one atomic UPDATE, so any number of processes can run
+// ticks and an integration is never synced by two at once. Time comes from the database clock (one clock for all).
+import type { Services } from '../app/services.ts'
+
+type LeaseServices = Pick<Services, 'prisma' | 'instanceId' | 'config'>
+
+/**
+ * Claims up to `limit` due integrations for this process. FOR UPDATE SKIP LOCKED lets concurrent claimers pass each
+ * other instead of waiting; the WHERE clause is re-checked on the locked row, so a lease is taken only if still free.
+ */
+export async function claimDueIntegrations(services: LeaseServices, limit: number): Promise<string[]> {
+  if (limit <= 0) return []
+  const rows = await services.prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "Integration" SET "leaseOwner" = ${services.instanceId},
+      "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
+    WHERE "id" IN (
+      SELECT "id" FROM "Integration"
+      WHERE "status"::text IN ('CONNECTED', 'ERROR') AND "nextSyncAt" <= now()
+        AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
+      ORDER BY "nextSyncAt" ASC
+      LIMIT ${limit}::int
+      FOR UPDATE SKIP LOCKED
+    )
+    AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
+    RETURNING "id"`
+  return rows.map((row) => row.id)
+}
+
+/** Claims one integration whether or not it is due (syncNow, connect, booking re-check); false when another holds it. */
+export async function claimIntegration(services: LeaseServices, integrationId: string): Promise<boolean> {
+  const rows = await services.prisma.$queryRaw<{ id: string }[]>`
+    UPDATE "Integration" SET "leaseOwner" = ${services.instanceId},
+      "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
+    WHERE "id" = ${integrationId}
+      AND ("leaseUntil" IS NULL OR "leaseUntil" < now() OR "leaseOwner" = ${services.instanceId})
+    RETURNING "id"`
+  return rows.length > 0
+}
+
+/** Extends our lease; false when it was lost (expired and taken by another process). */
+export async function renewLease(services: LeaseServices, integrationId: string): Promise<boolean> {
+  const count = await services.prisma.$executeRaw`
+    UPDATE "Integration"
+    SET "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
+    WHERE "id" = ${integrationId} AND "leaseOwner" = ${services.instanceId}`
+  return count > 0
+}
+
+export class LeaseLostError extends Error {
+  constructor(integrationId: string) {
+    super(`Lost the sync lease of integration ${integrationId}; another process may be syncing it`)
+    this.name = 'LeaseLostError'
+  }
+}
