@@ -1,12 +1,14 @@
-// Expected failures of scheduling operations. Plain classes (no GraphQL imports) so the domain stays usable from
-// scripts and benchmarks; src/graphql/types/SchedulingErrors.ts exposes them as members of mutation result unions.
+// Expected failures of scheduling operations. Like AppError (src/graphql/errors.ts) they are GraphQLErrors with
+// `extensions.code`, so queries and subscriptions show them unmasked, but they do not pull in the schema builder:
+// src/graphql/types/SchedulingErrors.ts registers them as members of mutation result unions.
+import { GraphQLError } from 'graphql'
 
-export class SchedulingError extends Error {
+export class SchedulingError extends GraphQLError {
   constructor(
     readonly code: string,
     message: string,
   ) {
-    super(message)
+    super(message, { extensions: { code } })
     this.name = new.target.name
   }
 }
@@ -50,7 +52,7 @@ export class CalendarNotBookableError extends SchedulingError {
 export class InvalidSchedulingInputError extends SchedulingError {
   constructor(
     message: string,
-    readonly path: string[] = [],
+    readonly fieldPath: string[] = [],
   ) {
     super('INVALID_INPUT', message)
   }

@@ -135,7 +135,7 @@ export function localToUtcMs(localMs: number, zone: Zone): number {
   const firstValid = offsetAtUtc(zone, first) === before
   const secondValid = offsetAtUtc(zone, second) === after
   // Repeated hour: the first occurrence. Skipped hour: read with the offset before the gap.
-  if (firstValid && secondValid) return Math.max(first, second)
+  if (firstValid && secondValid) return Math.min(first, second)
   if (secondValid) return second
   return first
 }

@@ -3,7 +3,6 @@ import { diffSlots, getAvailability, type Availability } from '../../scheduling/
 import { builder } from '../builder.ts'
 import { AvailabilityRef, type AvailabilityPayload } from '../types/Availability.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
-import { domainQuery } from '../types/SchedulingErrors.ts'
 
 // Bursts (a sync run writing many slots, a booking touching several members) become one recomputation.
 export const AVAILABILITY_DEBOUNCE_MS = 50
@@ -45,7 +44,7 @@ builder.subscriptionField('availabilityChanged', (t) =>
 
       let initial: Availability
       try {
-        initial = await domainQuery(compute) // also authorizes: only calendars of the viewer's subaccount are found
+        initial = await compute() // also authorizes: only calendars of the viewer's subaccount are found
       } catch (error) {
         await events.return?.()
         throw error

@@ -3,7 +3,6 @@ import { getAvailability, type Availability, type RenderedSlot } from '../../sch
 import type { StaleMember } from '../../scheduling/loadAvailabilityInput.ts'
 import { builder } from '../builder.ts'
 import { CrmCalendarRef } from './CrmCalendar.ts'
-import { domainQuery } from './SchedulingErrors.ts'
 
 /** What the query returns, plus the diff a subscription push carries. */
 export type AvailabilityPayload = Availability & { added?: RenderedSlot[] | null; removed?: RenderedSlot[] | null }
@@ -93,14 +92,8 @@ builder.queryField('availability', (t) =>
       timeZone: t.arg({ type: 'TimeZone', required: true }),
     },
     resolve: (_root, args, context) =>
-      domainQuery(() =>
-        getAvailability(
-          context.services,
-          args.calendarId.id,
-          { from: args.from, to: args.to },
-          args.timeZone,
-          { subaccountId: context.viewer.subaccountId },
-        ),
-      ),
+      getAvailability(context.services, args.calendarId.id, { from: args.from, to: args.to }, args.timeZone, {
+        subaccountId: context.viewer.subaccountId,
+      }),
   }),
 )

@@ -1,6 +1,5 @@
 // Scheduling's expected failures as GraphQL error types, and the bridge from domain errors to the common ones.
 import { InputValidationError } from '@pothos/plugin-validation'
-import { GraphQLError } from 'graphql'
 import {
   AppointmentCancelledError,
   CalendarNotBookableError,
@@ -30,19 +29,7 @@ export async function domainCall<T>(run: () => Promise<T>): Promise<T> {
   } catch (error) {
     if (error instanceof SchedulingNotFoundError) throw new NotFoundError(error.message.replace(/ was not found\.$/, ''))
     if (error instanceof InvalidSchedulingInputError) {
-      throw new InputValidationError({ issues: [{ path: error.path, message: error.message }] as never })
-    }
-    throw error
-  }
-}
-
-/** Runs domain code for a query or subscription: expected errors become GraphQL errors with a code (not masked). */
-export async function domainQuery<T>(run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    if (error instanceof SchedulingNotFoundError || error instanceof InvalidSchedulingInputError) {
-      throw new GraphQLError(error.message, { extensions: { code: error.code } })
+      throw new InputValidationError({ issues: [{ path: error.fieldPath, message: error.message }] as never })
     }
     throw error
   }
