@@ -1,5 +1,6 @@
 // Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox.
 import { createSyncScheduler } from '../sync/scheduler.ts'
+import { createWriteBackWorker } from '../writeBack/scheduler.ts'
 import type { Services } from './services.ts'
 
 export interface BackgroundJob {
@@ -10,4 +11,4 @@ export interface BackgroundJob {
 
 export type BackgroundJobFactory = (services: Services) => BackgroundJob
 
-export const backgroundJobFactories: BackgroundJobFactory[] = [createSyncScheduler]
+export const backgroundJobFactories: BackgroundJobFactory[] = [createSyncScheduler, createWriteBackWorker]

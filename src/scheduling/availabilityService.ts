@@ -73,16 +73,14 @@ export async function getAvailability(
     { now, subaccountId: options.subaccountId, staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds) },
   )
   if (input === null) throw new SchedulingNotFoundError('A CRM calendar with this id')
-  const slots = computeSlots(input.compute).map(
-    (s): RenderedSlot => ({
-      start: new Date(s.start),
-      end: new Date(s.end),
-      localStart: formatInZone(s.start, timeZone),
-      localEnd: formatInZone(s.end, timeZone),
-      freeMemberIds: s.freeMemberIds,
-      seatsLeft: s.seatsLeft,
-    }),
-  )
+  const slots = computeSlots(input.compute).map((s): RenderedSlot => ({
+    start: new Date(s.start),
+    end: new Date(s.end),
+    localStart: formatInZone(s.start, timeZone),
+    localEnd: formatInZone(s.end, timeZone),
+    freeMemberIds: s.freeMemberIds,
+    seatsLeft: s.seatsLeft,
+  }))
   return {
     calendarId: input.calendar.id,
     subaccountId: input.calendar.subaccountId,

@@ -16,7 +16,12 @@ import {
   SchedulingNotFoundError,
   SlotUnavailableError,
 } from './errors.ts'
-import { loadAvailabilityInput, staleAfterMs, type AvailabilityInput, type LoadedCalendar } from './loadAvailabilityInput.ts'
+import {
+  loadAvailabilityInput,
+  staleAfterMs,
+  type AvailabilityInput,
+  type LoadedCalendar,
+} from './loadAvailabilityInput.ts'
 import { pickRoundRobinMember } from './roundRobin.ts'
 import { computeSlots, type Slot } from './slots.ts'
 import { DAY_MS, MINUTE_MS } from './zoneOffsets.ts'
@@ -266,7 +271,12 @@ export async function rescheduleAppointment(
   }, TRANSACTION_OPTIONS)
 
   const userIds = [...new Set([...oldUserIds, ...(await participantUserIds(services, updated.id))])]
-  await notifyBusyTimeChanged(services, userIds, { from: min(current.start, updated.start), to: max(current.end, updated.end) }, 'appointment rescheduled')
+  await notifyBusyTimeChanged(
+    services,
+    userIds,
+    { from: min(current.start, updated.start), to: max(current.end, updated.end) },
+    'appointment rescheduled',
+  )
   return updated
 }
 
@@ -277,7 +287,10 @@ export interface CancelAppointmentInput {
 }
 
 /** Cancels an appointment; cancelling a cancelled appointment returns it unchanged. */
-export async function cancelAppointment(services: BookingServices, input: CancelAppointmentInput): Promise<Appointment> {
+export async function cancelAppointment(
+  services: BookingServices,
+  input: CancelAppointmentInput,
+): Promise<Appointment> {
   const current = await services.prisma.appointment.findFirst({
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
     include: { participants: true },
@@ -382,7 +395,11 @@ async function chooseParticipants(
   const counts = new Map(recent.map((r) => [r.assignedUserId, r._count._all]))
   const picked = pickRoundRobinMember(
     slot.freeMemberIds,
-    calendar.members.map((m) => ({ memberId: m.userId, priority: m.priority, recentBookings: counts.get(m.userId) ?? 0 })),
+    calendar.members.map((m) => ({
+      memberId: m.userId,
+      priority: m.priority,
+      recentBookings: counts.get(m.userId) ?? 0,
+    })),
   )
   if (picked === null) throw new SlotUnavailableError()
   return { assignedUserId: picked, userIds: [picked] }

@@ -110,7 +110,9 @@ export async function addCrmCalendarMember(
       userId: input.userId,
       priority: input.priority ?? 0,
       timeZone,
-      workingHours: { create: rules.map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute })) },
+      workingHours: {
+        create: rules.map(({ weekday, startMinute, endMinute }) => ({ weekday, startMinute, endMinute })),
+      },
     },
   })
   notifyCalendarChanged(services, calendar.id, 'member added')
@@ -163,7 +165,12 @@ export async function setWorkingHours(
   await services.prisma.$transaction([
     services.prisma.workingHoursRule.deleteMany({ where: { memberId: member.id } }),
     services.prisma.workingHoursRule.createMany({
-      data: rules.map(({ weekday, startMinute, endMinute }) => ({ memberId: member.id, weekday, startMinute, endMinute })),
+      data: rules.map(({ weekday, startMinute, endMinute }) => ({
+        memberId: member.id,
+        weekday,
+        startMinute,
+        endMinute,
+      })),
     }),
   ])
   notifyCalendarChanged(services, member.calendarId, 'working hours changed')
@@ -217,13 +224,16 @@ async function findCalendar(services: AdminServices, subaccountId: string, calen
 }
 
 async function findMember(services: AdminServices, subaccountId: string, memberId: string): Promise<CrmCalendarMember> {
-  const member = await services.prisma.crmCalendarMember.findFirst({ where: { id: memberId, calendar: { subaccountId } } })
+  const member = await services.prisma.crmCalendarMember.findFirst({
+    where: { id: memberId, calendar: { subaccountId } },
+  })
   if (!member) throw new SchedulingNotFoundError('A CRM calendar member with this id')
   return member
 }
 
 function validateSettings(type: CrmCalendarType, s: CrmCalendarSettingsInput): void {
-  if (s.name !== undefined && s.name.trim().length === 0) throw new InvalidSchedulingInputError('Name is required', ['name'])
+  if (s.name !== undefined && s.name.trim().length === 0)
+    throw new InvalidSchedulingInputError('Name is required', ['name'])
   if (s.timeZone !== undefined && !isValidTimeZone(s.timeZone)) {
     throw new InvalidSchedulingInputError(`Unknown time zone ${s.timeZone}`, ['timeZone'])
   }

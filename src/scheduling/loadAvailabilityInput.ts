@@ -155,7 +155,8 @@ export async function loadAvailabilityInput(
   ])
 
   const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]))
-  for (const slot of blocked) busyByUser.get(slot.userId)!.push({ start: slot.start.getTime(), end: slot.end.getTime() })
+  for (const slot of blocked)
+    busyByUser.get(slot.userId)!.push({ start: slot.start.getTime(), end: slot.end.getTime() })
 
   const isClass = row.type === 'CLASS_BOOKING'
   const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
@@ -206,12 +207,15 @@ export async function loadAvailabilityInput(
   }
 }
 
-function groupOverrides(rows: { date: string; startMinute: number | null; endMinute: number | null }[]): DateOverride[] {
+function groupOverrides(
+  rows: { date: string; startMinute: number | null; endMinute: number | null }[],
+): DateOverride[] {
   const byDate = new Map<string, MinuteSpan[]>()
   for (const r of rows) {
     const spans = byDate.get(r.date) ?? []
     // A row without minutes closes the day; spans on other rows of the same date still open it.
-    if (r.startMinute !== null && r.endMinute !== null) spans.push({ startMinute: r.startMinute, endMinute: r.endMinute })
+    if (r.startMinute !== null && r.endMinute !== null)
+      spans.push({ startMinute: r.startMinute, endMinute: r.endMinute })
     byDate.set(r.date, spans)
   }
   return [...byDate].map(([date, intervals]) => ({ date, intervals }))

@@ -159,7 +159,7 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   const stored = await storedEtags(
     prisma,
     calendar.id,
-    listing.complete ? 'all' : listing.changed.map((c) => c.href),
+    listing.complete ? 'all' : [...listing.changed.map((c) => c.href), ...listing.deleted],
   )
   const toFetch = listing.changed.filter((c) => c.etag === null || stored.get(c.href) !== c.etag).map((c) => c.href)
   const deleted = new Set(listing.deleted)

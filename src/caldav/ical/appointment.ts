@@ -220,23 +220,23 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
   validate(input)
   const wz = writeZone(input.timeZone)
   const calendars = parseCalendars(existingIcs)
-  let location: { calendar: number; vevent: number; component: ICAL.Component } | undefined
+  let target: { calendar: number; vevent: number; component: ICAL.Component } | undefined
   calendars.forEach((calendar, ci) => {
     calendar.getAllSubcomponents('vevent').forEach((vevent, vi) => {
-      if (!location && !vevent.hasProperty('recurrence-id') && eventUid(vevent) === input.uid) {
-        location = { calendar: ci, vevent: vi, component: vevent }
+      if (!target && !vevent.hasProperty('recurrence-id') && eventUid(vevent) === input.uid) {
+        target = { calendar: ci, vevent: vi, component: vevent }
       }
     })
   })
-  if (!location) throw new ICalParseError(`The resource has no VEVENT with UID ${input.uid}`)
+  if (!target) throw new ICalParseError(`The resource has no VEVENT with UID ${input.uid}`)
 
-  const original = location.component
+  const original = target.component
   const updated = new ICAL.Component(structuredClone(original.jCal))
   applyInput(updated, input, wz, false)
 
   const lines = splitContentLines(existingIcs)
-  const calendarBlock = calendarBlocks(lines)[location.calendar]
-  const eventBlock = calendarBlock?.children.filter((c) => c.name === 'VEVENT')[location.vevent]
+  const calendarBlock = calendarBlocks(lines)[target.calendar]
+  const eventBlock = calendarBlock?.children.filter((c) => c.name === 'VEVENT')[target.vevent]
   if (!calendarBlock || !eventBlock) throw new ICalParseError('Could not locate the VEVENT in the resource text')
 
   // Direct property lines of the master VEVENT, by name (VALARM and other subcomponents excluded).
@@ -283,7 +283,7 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
   let vtimezoneInserted = false
   const hasZone =
     wz.tzid === null ||
-    calendars[location.calendar]!.getAllSubcomponents('vtimezone').some(
+    calendars[target.calendar]!.getAllSubcomponents('vtimezone').some(
       (z) => z.getFirstPropertyValue('tzid') === wz.tzid,
     )
   const calendarChildren = calendarBlock.children
@@ -299,7 +299,10 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
     else if (!dropped.has(i)) out.push(line)
   })
 
-  return dropUnusedZone(out, original, updated)
+  const result = dropUnusedZone(out, original, updated)
+  // A text-level patch must still be iCalendar before it goes to iCloud.
+  parseCalendars(result)
+  return result
 }
 
 /** Removes the VTIMEZONE the old DTSTART/DTEND used if nothing references it any more. */
@@ -309,7 +312,7 @@ function dropUnusedZone(lines: ContentLine[], original: ICAL.Component, updated:
   )
   const newZones = new Set(['dtstart', 'dtend'].flatMap((n) => updated.getAllProperties(n).map(tzidParam)))
   const candidates = [...oldZones].filter((z) => !newZones.has(z))
-  let text = joinContentLines(lines)
+  const text = joinContentLines(lines)
   if (candidates.length === 0) return text
   const referenced = new Set<string>()
   for (const calendar of parseCalendars(text)) {
@@ -344,8 +347,7 @@ function dropUnusedZone(lines: ContentLine[], original: ICAL.Component, updated:
     }
     kept.push(line)
   }
-  text = joinContentLines(kept)
-  return text
+  return joinContentLines(kept)
 }
 
 /** The master VEVENT's appointment fields, or null when the resource holds no (master) VEVENT. */

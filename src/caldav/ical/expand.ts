@@ -135,7 +135,7 @@ function normaliseUntil(recur: ICAL.Recur, allDay: boolean, seriesZone: Zone): v
       }
   if (allDay) recur.until = floating(wall, true)
   // A DATE UNTIL on a timed series: the whole last day is included.
-
+  else if (until.isDate) recur.until = floating({ ...wall, hour: 23, minute: 59, second: 59 }, false)
   else recur.until = floating(wall, false)
 }
 

@@ -30,7 +30,6 @@ export interface EventInfo {
   startMs: number
   startZone: Zone
   duration: Duration
-  explicitDuration: boolean
   title: string | null
   transparency: 'BUSY' | 'FREE'
   travelMs: number
@@ -119,7 +118,6 @@ export function readEvent(
     duration = parseDuration(comp.getFirstProperty('duration')?.jCal[3])
     if (duration && allDay && duration.days === 0 && duration.exactMs === 0) duration = { exactMs: 0, days: 1 }
   }
-  const explicitDuration = duration !== null
   // An override without DTEND/DURATION keeps the series' length; otherwise RFC 5545 §3.6.1 defaults apply.
   duration ??= master?.duration ?? (allDay ? { exactMs: 0, days: 1 } : { exactMs: 0, days: 0 })
 
@@ -145,7 +143,6 @@ export function readEvent(
     startMs,
     startZone,
     duration,
-    explicitDuration,
     title: textValue(comp, 'summary'),
     transparency: textValue(comp, 'transp')?.toUpperCase() === 'TRANSPARENT' ? 'FREE' : 'BUSY',
     travelMs: travel ? travel.exactMs + travel.days * DAY_MS : 0,

@@ -2,7 +2,7 @@ import { addCrmCalendarMember } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 import { UserRef } from '../types/User.ts'
 import { WorkingHoursRuleInput } from './setWorkingHours.ts'
 
@@ -11,7 +11,11 @@ const AddCrmCalendarMemberInput = builder.inputType('AddCrmCalendarMemberInput',
     calendarId: t.globalID({ required: true, for: CrmCalendarRef }),
     userId: t.globalID({ required: true, for: UserRef, description: 'A user of the same subaccount.' }),
     priority: t.int({ required: false, description: 'Higher is preferred by round robin (default 0).' }),
-    timeZone: t.field({ type: 'TimeZone', required: false, description: 'Working hours zone; the user zone if omitted.' }),
+    timeZone: t.field({
+      type: 'TimeZone',
+      required: false,
+      description: 'Working hours zone; the user zone if omitted.',
+    }),
     workingHours: t.field({ type: [WorkingHoursRuleInput], required: false }),
   }),
 })
@@ -33,7 +37,10 @@ builder.mutationField('addCrmCalendarMember', (t) =>
           workingHours: input.workingHours ?? undefined,
         }),
       )
-      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({ ...query, where: { id: member.id } })
+      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: member.id },
+      })
     },
   }),
 )

@@ -6,6 +6,7 @@ import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 import {
   CalendarNotBookableError,
   domainCall,
+  prismaQuery,
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../types/SchedulingErrors.ts'
@@ -26,7 +27,8 @@ const BookAppointmentInput = builder.inputType('BookAppointmentInput', {
     contact: t.field({ type: BookingContactInput, required: true }),
     idempotencyKey: t.string({
       required: false,
-      description: 'Unique per calendar: retrying with the same key returns the same appointment instead of booking twice.',
+      description:
+        'Unique per calendar: retrying with the same key returns the same appointment instead of booking twice.',
       validate: z.string().min(1).max(200),
     }),
     title: t.string({ required: false, validate: z.string().max(500) }),
@@ -58,7 +60,10 @@ builder.mutationField('bookAppointment', (t) =>
           notes: input.notes ?? null,
         }),
       )
-      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+      return context.services.prisma.appointment.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: appointment.id },
+      })
     },
   }),
 )

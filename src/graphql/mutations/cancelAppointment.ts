@@ -3,7 +3,7 @@ import { cancelAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { AppointmentRef } from '../types/Appointment.ts'
-import { domainCall } from '../types/SchedulingErrors.ts'
+import { domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 builder.mutationField('cancelAppointment', (t) =>
   t.prismaField({
@@ -29,7 +29,10 @@ builder.mutationField('cancelAppointment', (t) =>
           reason: input.reason ?? null,
         }),
       )
-      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+      return context.services.prisma.appointment.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: appointment.id },
+      })
     },
   }),
 )

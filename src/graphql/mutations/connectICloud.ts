@@ -19,7 +19,9 @@ export const appSpecificPasswordSchema = z
 const appleIdSchema = z
   .string()
   .max(254, 'Enter the e-mail address of your Apple ID.')
-  .refine((value) => z.email().safeParse(value.trim()).success, { message: 'Enter the e-mail address of your Apple ID.' })
+  .refine((value) => z.email().safeParse(value.trim()).success, {
+    message: 'Enter the e-mail address of your Apple ID.',
+  })
 
 const ConnectICloudInput = builder.inputType('ConnectICloudInput', {
   fields: (t) => ({
@@ -40,7 +42,11 @@ builder.mutationField('connectICloud', (t) =>
     description:
       "Connects the viewer's iCloud Calendar in the current subaccount: logs in, discovers the calendars and stores " +
       'the integration as CONNECTED. Then choose calendars with configureICloudCalendars. A failure stores nothing.',
-    errors: mutationResult('ConnectICloud', 'integration', [...credentialErrors, AppleIdInUseError, AlreadyConnectedError]),
+    errors: mutationResult('ConnectICloud', 'integration', [
+      ...credentialErrors,
+      AppleIdInUseError,
+      AlreadyConnectedError,
+    ]),
     args: { input: t.arg({ type: ConnectICloudInput, required: true }) },
     resolve: (_root, { input }, context) =>
       connectICloud(context.services, {

@@ -3,13 +3,17 @@ import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 import { CrmCalendarTypeEnum } from '../types/enums.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const CreateCrmCalendarInput = builder.inputType('CreateCrmCalendarInput', {
   fields: (t) => ({
     name: t.string({ required: true }),
     type: t.field({ type: CrmCalendarTypeEnum, required: true }),
-    timeZone: t.field({ type: 'TimeZone', required: false, description: 'Slot grid zone; the subaccount zone if omitted.' }),
+    timeZone: t.field({
+      type: 'TimeZone',
+      required: false,
+      description: 'Slot grid zone; the subaccount zone if omitted.',
+    }),
     slotDurationMinutes: t.int({ required: false, description: 'Length of an appointment (default 30, max 1440).' }),
     slotIntervalMinutes: t.int({ required: false, description: 'Minutes between slot starts (default 30).' }),
     bufferBeforeMinutes: t.int({ required: false, description: 'Free time required before (default 0).' }),
@@ -44,7 +48,10 @@ builder.mutationField('createCrmCalendar', (t) =>
           seatsPerSlot: input.seatsPerSlot ?? undefined,
         }),
       )
-      return context.services.prisma.crmCalendar.findUniqueOrThrow({ ...query, where: { id: calendar.id } })
+      return context.services.prisma.crmCalendar.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: calendar.id },
+      })
     },
   }),
 )

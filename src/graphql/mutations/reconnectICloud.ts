@@ -36,7 +36,11 @@ builder.mutationField('reconnectICloud', (t) =>
     description:
       'Stores a new app-specific password after iCloud refused the old one (NEEDS_REAUTH), or to rotate it. The ' +
       'password is checked against iCloud first; linked and conflict calendars and history are kept.',
-    errors: { types: [...commonErrors, ...credentialErrors], union: { name: 'ReconnectICloudResult' }, directResult: true },
+    errors: {
+      types: [...commonErrors, ...credentialErrors],
+      union: { name: 'ReconnectICloudResult' },
+      directResult: true,
+    },
     args: { input: t.arg({ type: ReconnectICloudInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)

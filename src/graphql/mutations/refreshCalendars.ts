@@ -10,7 +10,8 @@ const RefreshCalendarsSuccess = builder.objectRef<RefreshResult>('RefreshCalenda
     integration: t.field({ type: IntegrationRef, resolve: (result) => result.integration }),
     addedCalendars: t.exposeStringList('added', { description: 'Names of newly found calendars.' }),
     removedCalendars: t.exposeStringList('removed', {
-      description: 'Names of calendars gone from iCloud; they were removed from the configuration (notice for the user).',
+      description:
+        'Names of calendars gone from iCloud; they were removed from the configuration (notice for the user).',
     }),
     linkedCalendarRemoved: t.exposeBoolean('linkedCalendarRemoved', {
       description: 'The linked calendar was removed: choose a new one before new appointments can be written.',
@@ -28,7 +29,11 @@ builder.mutationField('refreshCalendars', (t) =>
     description:
       'Rediscovers the iCloud calendars: new ones appear, removed ones disappear (with their linked/conflict role). ' +
       'InvalidCredentialsError means the stored password was revoked: the integration is set to NEEDS_REAUTH.',
-    errors: { types: [...commonErrors, ...credentialErrors], union: { name: 'RefreshCalendarsResult' }, directResult: true },
+    errors: {
+      types: [...commonErrors, ...credentialErrors],
+      union: { name: 'RefreshCalendarsResult' },
+      directResult: true,
+    },
     args: { input: t.arg({ type: RefreshCalendarsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)

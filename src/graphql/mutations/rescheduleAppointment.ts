@@ -5,6 +5,7 @@ import { AppointmentRef } from '../types/Appointment.ts'
 import {
   AppointmentCancelledError,
   domainCall,
+  prismaQuery,
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../types/SchedulingErrors.ts'
@@ -39,7 +40,10 @@ builder.mutationField('rescheduleAppointment', (t) =>
           start: input.start,
         }),
       )
-      return context.services.prisma.appointment.findUniqueOrThrow({ ...query, where: { id: appointment.id } })
+      return context.services.prisma.appointment.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: appointment.id },
+      })
     },
   }),
 )

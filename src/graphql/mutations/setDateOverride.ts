@@ -2,7 +2,7 @@ import { removeDateOverride, setDateOverride } from '../../scheduling/calendarAd
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const MinuteSpanInput = builder.inputType('MinuteSpanInput', {
   fields: (t) => ({
@@ -35,7 +35,10 @@ builder.mutationField('setDateOverride', (t) =>
       const member = await domainCall(() =>
         setDateOverride(context.services, context.viewer.subaccountId, input.memberId.id, input.date, input.intervals),
       )
-      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({ ...query, where: { id: member.id } })
+      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: member.id },
+      })
     },
   }),
 )
@@ -61,7 +64,10 @@ builder.mutationField('removeDateOverride', (t) =>
       const member = await domainCall(() =>
         removeDateOverride(context.services, context.viewer.subaccountId, input.memberId.id, input.date),
       )
-      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({ ...query, where: { id: member.id } })
+      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: member.id },
+      })
     },
   }),
 )

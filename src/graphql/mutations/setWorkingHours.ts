@@ -2,10 +2,11 @@ import { setWorkingHours } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 export const WorkingHoursRuleInput = builder.inputType('WorkingHoursRuleInput', {
-  description: 'Weekly hours in the member time zone: 09:00–17:00 on Mondays is {weekday: 1, startMinute: 540, endMinute: 1020}.',
+  description:
+    'Weekly hours in the member time zone: 09:00–17:00 on Mondays is {weekday: 1, startMinute: 540, endMinute: 1020}.',
   fields: (t) => ({
     weekday: t.int({ required: true, description: 'ISO weekday: 1 = Monday … 7 = Sunday.' }),
     startMinute: t.int({ required: true, description: 'Minutes from local midnight, 0…1439.' }),
@@ -34,7 +35,10 @@ builder.mutationField('setWorkingHours', (t) =>
       const member = await domainCall(() =>
         setWorkingHours(context.services, context.viewer.subaccountId, input.memberId.id, input.rules),
       )
-      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({ ...query, where: { id: member.id } })
+      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: member.id },
+      })
     },
   }),
 )

@@ -2,7 +2,7 @@ import { updateCrmCalendar } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
   description: 'Omitted fields stay as they are; null clears a nullable setting.',
@@ -46,7 +46,10 @@ builder.mutationField('updateCrmCalendar', (t) =>
           seatsPerSlot: input.seatsPerSlot,
         }),
       )
-      return context.services.prisma.crmCalendar.findUniqueOrThrow({ ...query, where: { id: calendar.id } })
+      return context.services.prisma.crmCalendar.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: calendar.id },
+      })
     },
   }),
 )

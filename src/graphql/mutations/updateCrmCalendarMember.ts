@@ -2,7 +2,7 @@ import { updateCrmCalendarMember } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
+import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 builder.mutationField('updateCrmCalendarMember', (t) =>
   t.prismaField({
@@ -30,7 +30,10 @@ builder.mutationField('updateCrmCalendarMember', (t) =>
           timeZone: input.timeZone ?? undefined,
         }),
       )
-      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({ ...query, where: { id: member.id } })
+      return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
+        ...prismaQuery(query),
+        where: { id: member.id },
+      })
     },
   }),
 )

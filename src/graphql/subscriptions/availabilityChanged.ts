@@ -66,7 +66,8 @@ builder.subscriptionField('availabilityChanged', (t) =>
             const next = await compute()
             const { added, removed } = diffSlots(previous.slots, next.slots)
             const staleChanged =
-              JSON.stringify(next.staleMembers) !== JSON.stringify(previous.staleMembers) || next.stale !== previous.stale
+              JSON.stringify(next.staleMembers) !== JSON.stringify(previous.staleMembers) ||
+              next.stale !== previous.stale
             if (added.length > 0 || removed.length > 0 || staleChanged) {
               previous = next
               await push({ ...next, added, removed })

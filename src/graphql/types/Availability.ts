@@ -51,10 +51,18 @@ export const AvailabilityRef = builder.objectRef<AvailabilityPayload>('Availabil
     'appointments (with buffers), by calendar type.',
   fields: (t) => ({
     calendarId: t.id({ resolve: (a) => encodeGlobalID('CrmCalendar', a.calendarId) }),
-    timeZone: t.field({ type: 'TimeZone', description: 'The zone local times are rendered in.', resolve: (a) => a.timeZone }),
+    timeZone: t.field({
+      type: 'TimeZone',
+      description: 'The zone local times are rendered in.',
+      resolve: (a) => a.timeZone,
+    }),
     from: t.field({ type: 'DateTime', resolve: (a) => a.from }),
     to: t.field({ type: 'DateTime', resolve: (a) => a.to }),
-    slots: t.field({ type: [SlotRef], description: 'Slots whose start lies in [from, to), by start.', resolve: (a) => a.slots }),
+    slots: t.field({
+      type: [SlotRef],
+      description: 'Slots whose start lies in [from, to), by start.',
+      resolve: (a) => a.slots,
+    }),
     stale: t.boolean({
       description:
         'Some member iCloud data may be out of date (needs re-authentication, failing, or overdue). Their last known ' +
@@ -72,12 +80,12 @@ export const AvailabilityRef = builder.objectRef<AvailabilityPayload>('Availabil
     removed: t.field({
       type: [SlotRef],
       nullable: true,
-      description: 'Subscription pushes after the first: slots that disappeared since the previous push. Null otherwise.',
+      description:
+        'Subscription pushes after the first: slots that disappeared since the previous push. Null otherwise.',
       resolve: (a) => a.removed ?? null,
     }),
   }),
 })
-
 
 builder.queryField('availability', (t) =>
   t.field({

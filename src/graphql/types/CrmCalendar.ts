@@ -15,7 +15,9 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
     slotIntervalMinutes: t.exposeInt('slotIntervalMinutes', { description: 'Minutes between slot starts.' }),
     bufferBeforeMinutes: t.exposeInt('bufferBeforeMinutes'),
     bufferAfterMinutes: t.exposeInt('bufferAfterMinutes'),
-    minNoticeMinutes: t.exposeInt('minNoticeMinutes', { description: 'How soon before its start a slot can be booked.' }),
+    minNoticeMinutes: t.exposeInt('minNoticeMinutes', {
+      description: 'How soon before its start a slot can be booked.',
+    }),
     bookingWindowDays: t.exposeInt('bookingWindowDays', { description: 'How many days ahead slots are offered.' }),
     maxBookingsPerDayPerMember: t.exposeInt('maxBookingsPerDayPerMember', { nullable: true }),
     seatsPerSlot: t.exposeInt('seatsPerSlot', { nullable: true, description: 'Class booking capacity.' }),
@@ -34,7 +36,10 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
           path: ['to'],
         }) as never,
       query: (args) => ({
-        where: { start: { gte: args.from, lt: args.to }, ...(args.includeCancelled ? {} : { status: 'BOOKED' as const }) },
+        where: {
+          start: { gte: args.from, lt: args.to },
+          ...(args.includeCancelled ? {} : { status: 'BOOKED' as const }),
+        },
         orderBy: [{ start: 'asc' }, { id: 'asc' }],
         take: 2000,
       }),

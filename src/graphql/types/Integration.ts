@@ -89,7 +89,7 @@ builder.objectField(ViewerRef, 'integrations', (t) =>
 
 builder.prismaObjectField(SubaccountRef, 'integrations', (t) =>
   t.relation('integrations', {
-    description: "Admins: every integration of the subaccount. Users: only their own.",
+    description: 'Admins: every integration of the subaccount. Users: only their own.',
     query: (_args, context) => ({
       where: context.viewer.role === 'ADMIN' ? {} : { userId: context.viewer.userId },
       orderBy: { createdAt: 'asc' },

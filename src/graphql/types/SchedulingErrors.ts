@@ -18,7 +18,11 @@ errorType(
   'The start is sooner than the minimum scheduling notice or further ahead than the booking window.',
 )
 errorType(AppointmentCancelledError, 'AppointmentCancelled', 'The appointment was cancelled and cannot change.')
-errorType(CalendarNotBookableError, 'CalendarNotBookable', 'The calendar cannot take bookings (e.g. it has no members).')
+errorType(
+  CalendarNotBookableError,
+  'CalendarNotBookable',
+  'The calendar cannot take bookings (e.g. it has no members).',
+)
 
 export { AppointmentCancelledError, CalendarNotBookableError, OutsideBookingWindowError, SlotUnavailableError }
 
@@ -27,7 +31,8 @@ export async function domainCall<T>(run: () => Promise<T>): Promise<T> {
   try {
     return await run()
   } catch (error) {
-    if (error instanceof SchedulingNotFoundError) throw new NotFoundError(error.message.replace(/ was not found\.$/, ''))
+    if (error instanceof SchedulingNotFoundError)
+      throw new NotFoundError(error.message.replace(/ was not found\.$/, ''))
     if (error instanceof InvalidSchedulingInputError) {
       throw new InputValidationError({ issues: [{ path: error.fieldPath, message: error.message }] as never })
     }
@@ -38,4 +43,12 @@ export async function domainCall<T>(run: () => Promise<T>): Promise<T> {
 /** Only admins manage CRM calendars. */
 export function assertAdmin(context: GraphQLContext): void {
   if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage CRM calendars.')
+}
+
+/**
+ * The Pothos prisma `query` of a mutation result, safe to spread: when the client selects only `__typename` of the
+ * success object it is `{ select: {} }`, which Prisma rejects.
+ */
+export function prismaQuery<Q extends { select?: object; include?: object }>(query: Q): Q | Record<string, never> {
+  return query.select !== undefined && Object.keys(query.select).length === 0 ? {} : query
 }

@@ -9,7 +9,8 @@ interface SyncRunErrorShape {
 }
 
 const SyncRunErrorRef = builder.objectRef<SyncRunErrorShape>('SyncRunError').implement({
-  description: 'Something that went wrong in a sync run: a calendar that could not be synced, a resource that could not be read.',
+  description:
+    'Something that went wrong in a sync run: a calendar that could not be synced, a resource that could not be read.',
   fields: (t) => ({
     message: t.exposeString('message'),
     href: t.string({
@@ -37,7 +38,9 @@ export const SyncRunRef = builder.prismaNode('SyncRun', {
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
     calendarsChecked: t.exposeInt('calendarsChecked'),
     calendarsChanged: t.exposeInt('calendarsChanged'),
-    objectsFetched: t.exposeInt('objectsFetched', { description: 'iCalendar resources downloaded (changed ones only).' }),
+    objectsFetched: t.exposeInt('objectsFetched', {
+      description: 'iCalendar resources downloaded (changed ones only).',
+    }),
     objectsDeleted: t.exposeInt('objectsDeleted'),
     slotsWritten: t.exposeInt('slotsWritten'),
     parseErrors: t.exposeInt('parseErrors', { description: 'Resources that could not be read; they block nothing.' }),

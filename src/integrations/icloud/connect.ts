@@ -72,9 +72,14 @@ export async function uniqueViolationToError(
 ): Promise<unknown> {
   if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2002') return error
   const target = JSON.stringify(error.meta ?? {})
-  if (/appleId|apple_id/i.test(target)) return new AppleIdInUseError()
-  if (/userId/.test(target)) return new AlreadyConnectedError()
-  // Drivers differ in how they name the constraint: ask the database which row won.
-  const mine = await services.prisma.integration.count({ where: { userId, subaccountId } })
-  return mine > 0 ? new AlreadyConnectedError() : new AppleIdInUseError()
+  let result: AppleIdInUseError | AlreadyConnectedError
+  if (/appleId|apple_id/i.test(target)) result = new AppleIdInUseError()
+  else if (/userId/.test(target)) result = new AlreadyConnectedError()
+  else {
+    // Drivers differ in how they name the constraint: ask the database which row won.
+    const mine = await services.prisma.integration.count({ where: { userId, subaccountId } })
+    result = mine > 0 ? new AlreadyConnectedError() : new AppleIdInUseError()
+  }
+  services.logger.info({ userId, subaccountId, outcome: result.code, constraint: error.meta }, 'iCloud connect lost a race')
+  return result
 }

@@ -334,6 +334,23 @@ describe('updateAppointmentEvent', () => {
     expect(updated.filter((l) => l.startsWith('ATTENDEE'))).toHaveLength(3)
   })
 
+  it('adds properties the event lacks before its VALARMs and replaces DURATION by DTEND', () => {
+    const withDuration = existing
+      .replace('DTEND;TZID=Europe/Berlin:20250612T153000\r\n', 'DURATION:PT1H\r\n')
+      .replace('DESCRIPTION:Erstberatung\\, bitte Unterlagen mitbringen.\r\n', '')
+    expect(withDuration).toContain('DURATION:PT1H')
+    expect(lineOf(withDuration, 'DESCRIPTION')).toEqual([])
+    const updated = updateAppointmentEvent(withDuration, { ...input, description: 'Neu' })
+    const lines = unfoldLines(updated)
+    expect(lines).not.toContain('DURATION:PT1H')
+    const firstAlarm = lines.indexOf('BEGIN:VALARM')
+    for (const line of ['DTEND;TZID=Europe/Berlin:20250612T170000', 'DESCRIPTION:Neu']) {
+      expect(lines).toContain(line)
+      expect(lines.indexOf(line)).toBeLessThan(firstAlarm)
+    }
+    expect(readAppointmentEvent(updated, 'UTC')).toMatchObject({ end: input.end, description: 'Neu' })
+  })
+
   it('never lowers SEQUENCE', () => {
     expect(unfoldLines(updateAppointmentEvent(existing, { ...input, sequence: 0 }))).toContain('SEQUENCE:1')
   })

@@ -22,6 +22,21 @@ function expand(ics: string, from: string, to: string, options: Partial<ExpandOp
   })
 }
 
+// A bare resource around one VEVENT body, for rules no fixture covers.
+const minimal = (body: string) =>
+  [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//test//EN',
+    'BEGIN:VEVENT',
+    'UID:x',
+    'DTSTAMP:20250101T000000Z',
+    body,
+    'END:VEVENT',
+    'END:VCALENDAR',
+    '',
+  ].join('\r\n')
+
 const starts = (occs: Occurrence[]) => occs.map((o) => o.start.toISOString())
 const spans = (occs: Occurrence[]) => occs.map((o) => `${o.start.toISOString()}/${o.end.toISOString()}`)
 
@@ -145,6 +160,21 @@ describe('long-running series', () => {
       allDay: true,
       title: 'Hochzeitstag',
     })
+  })
+
+  it('keeps MONTHLY INTERVAL=3 and YEARLY INTERVAL=2 aligned to a DTSTART years back', () => {
+    const quarterly = minimal('DTSTART:20100115T100000Z\r\nDTEND:20100115T110000Z\r\nRRULE:FREQ=MONTHLY;INTERVAL=3')
+    expect(starts(expand(quarterly, '2025-01-01T00:00:00Z', '2026-01-01T00:00:00Z').occurrences)).toEqual([
+      '2025-01-15T10:00:00.000Z',
+      '2025-04-15T10:00:00.000Z',
+      '2025-07-15T10:00:00.000Z',
+      '2025-10-15T10:00:00.000Z',
+    ])
+    const biennial = minimal('DTSTART;VALUE=DATE:19900412\r\nRRULE:FREQ=YEARLY;INTERVAL=2')
+    // 1990 + even years only: 2026, not 2025 or 2027.
+    expect(starts(expand(biennial, '2025-01-01T00:00:00Z', '2028-01-01T00:00:00Z').occurrences)).toEqual([
+      '2026-04-11T22:00:00.000Z',
+    ])
   })
 
   it('makes an all-day occurrence on the DST day 23 hours long', () => {
@@ -489,20 +519,6 @@ describe('"this and future" split in iCloud', () => {
 })
 
 describe('robustness', () => {
-  const minimal = (body: string) =>
-    [
-      'BEGIN:VCALENDAR',
-      'VERSION:2.0',
-      'PRODID:-//test//EN',
-      'BEGIN:VEVENT',
-      'UID:x',
-      'DTSTAMP:20250101T000000Z',
-      body,
-      'END:VEVENT',
-      'END:VCALENDAR',
-      '',
-    ].join('\r\n')
-
   it('throws ICalParseError on garbage', () => {
     for (const text of [
       '',

@@ -1,0 +1,214 @@
+// Writes one participant's copy of an appointment to their linked iCloud calendar: create with If-None-Match: *,
+// update with If-Match, delete on cancellation. The href and ETag are stored, so nothing ever scans a calendar.
+import type { Services } from '../app/services.ts'
+import {
+  CalDavAuthError,
+  CalDavForbiddenError,
+  CalDavPreconditionFailedError,
+  CalDavRateLimitedError,
+  type CalDavClient,
+} from '../caldav/index.ts'
+import { readAppointmentEvent, updateAppointmentEvent, buildAppointmentEvent } from '../caldav/ical/index.ts'
+import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'
+import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
+import { applyICloudEdit } from './twoWay.ts'
+
+export const MAX_WRITE_ATTEMPTS = 8
+const MAX_BACKOFF_MS = 60 * 60_000
+
+export type PushOutcome = 'SYNCED' | 'RETRY' | 'FAILED' | 'REMOVED_IN_ICLOUD' | 'SKIPPED'
+
+export function backoffMs(attempt: number, retryAfterMs?: number): number {
+  const exponential = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempt - 1))
+  const jittered = exponential / 2 + Math.random() * (exponential / 2)
+  return Math.max(jittered, retryAfterMs ?? 0)
+}
+
+export async function pushParticipant(services: Services, participantId: string): Promise<PushOutcome> {
+  const { prisma } = services
+  const participant = await prisma.appointmentParticipant.findUnique({
+    where: { id: participantId },
+    include: participantWithAppointment,
+  })
+  if (!participant || participant.writeBackState !== 'PENDING') return 'SKIPPED'
+  const { appointment } = participant
+  const integration = await prisma.integration.findUnique({
+    where: { userId_subaccountId: { userId: participant.userId, subaccountId: appointment.subaccountId } },
+    include: { linkedCalendar: { include: { calendar: true } } },
+  })
+  if (!integration) return fail(services, participantId, 'The user is no longer connected to iCloud.')
+  if (integration.status === 'NEEDS_REAUTH') {
+    return retry(services, participant, 'iCloud needs the user to reconnect with a new app-specific password.')
+  }
+  const calendar = participant.remoteCalendarId
+    ? await prisma.calendar.findUnique({ where: { id: participant.remoteCalendarId } })
+    : (integration.linkedCalendar?.calendar ?? null)
+  const wantsEvent = appointment.status === 'BOOKED' && participant.active
+
+  try {
+    const client = createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 })
+    if (!wantsEvent) {
+      if (participant.remoteHref) await deleteRemote(client, participant.remoteHref, participant.remoteEtag)
+      await finish(services, participant, { remoteHref: null, remoteEtag: null })
+      return 'SYNCED'
+    }
+    if (!calendar) return fail(services, participantId, 'No linked iCloud calendar to write to.')
+    const event = eventForAppointment(participant)
+    const href = participant.remoteHref ?? resourceHref(calendar.path, appointment.icalUid)
+
+    if (!participant.remoteHref) {
+      const created = await createRemote(client, href, event)
+      if (created === 'CONFLICT') return 'RETRY'
+      await finish(services, participant, { remoteCalendarId: calendar.id, remoteHref: href, remoteEtag: created.etag })
+      return 'SYNCED'
+    }
+
+    const current = await client.getObject(href)
+    if (!current) {
+      // Deleted in iCloud: the CRM keeps the appointment and never re-creates the event behind the user's back.
+      await prisma.appointmentParticipant.update({
+        where: { id: participant.id },
+        data: { writeBackState: 'REMOVED_IN_ICLOUD', remoteEtag: null, leaseOwner: null, leaseUntil: null },
+      })
+      return 'REMOVED_IN_ICLOUD'
+    }
+    if (current.etag && current.etag !== participant.remoteEtag) {
+      // Edited in iCloud since our last write: the conflict rule (twoWay.ts) applies before anything is pushed.
+      const result = await prisma.$transaction((tx) =>
+        applyICloudEdit(tx, {
+          appointmentId: appointment.id,
+          userId: participant.userId,
+          href,
+          etag: current.etag,
+          data: current.data,
+        }),
+      )
+      if (result?.changed) {
+        await notifyBusyTimeChanged(services, result.userIds, changedRange(result), 'appointment edited in iCloud')
+        return 'SYNCED'
+      }
+    }
+    try {
+      const written = await client.putObject(href, updateAppointmentEvent(current.data, event), {
+        ifMatch: current.etag ?? participant.remoteEtag ?? '*',
+      })
+      const etag = written.etag ?? (await client.getObject(href))?.etag ?? null
+      await finish(services, participant, { remoteHref: href, remoteEtag: etag })
+      return 'SYNCED'
+    } catch (error) {
+      // 412: edited in iCloud between our read and our write; the next attempt reads it and applies the rule.
+      if (error instanceof CalDavPreconditionFailedError) return retry(services, participant, 'edited in iCloud meanwhile', 0)
+      throw error
+    }
+  } catch (error) {
+    if (error instanceof CalDavForbiddenError) {
+      return fail(services, participantId, 'The linked iCloud calendar is read-only.')
+    }
+    if (error instanceof CalDavAuthError) {
+      return retry(services, participant, 'iCloud refused the app-specific password.')
+    }
+    const retryAfter = error instanceof CalDavRateLimitedError ? error.retryAfterMs : undefined
+    const message = error instanceof Error ? error.message : String(error)
+    return retry(services, participant, message, undefined, retryAfter)
+  }
+}
+
+function changedRange(result: { before: { start: Date; end: Date }; after: { start: Date; end: Date } }) {
+  return {
+    from: new Date(Math.min(result.before.start.getTime(), result.after.start.getTime())),
+    to: new Date(Math.max(result.before.end.getTime(), result.after.end.getTime())),
+  }
+}
+
+async function createRemote(
+  client: CalDavClient,
+  href: string,
+  event: ReturnType<typeof eventForAppointment>,
+): Promise<{ etag: string | null } | 'CONFLICT'> {
+  try {
+    const { etag } = await client.putObject(href, buildAppointmentEvent(event), { ifNoneMatch: '*' })
+    return { etag: etag ?? (await client.getObject(href))?.etag ?? null }
+  } catch (error) {
+    if (!(error instanceof CalDavPreconditionFailedError)) throw error
+    // The resource exists: an earlier attempt wrote it and crashed before recording it. Adopt it if it is ours.
+    const existing = await client.getObject(href)
+    if (!existing || readAppointmentEvent(existing.data, 'UTC')?.crmAppointmentId !== event.crmAppointmentId) {
+      return 'CONFLICT'
+    }
+    const { etag } = await client.putObject(href, updateAppointmentEvent(existing.data, event), {
+      ifMatch: existing.etag ?? '*',
+    })
+    return { etag: etag ?? (await client.getObject(href))?.etag ?? null }
+  }
+}
+
+async function deleteRemote(client: CalDavClient, href: string, etag: string | null): Promise<void> {
+  try {
+    await client.deleteObject(href, etag ?? undefined)
+  } catch (error) {
+    // Edited in iCloud meanwhile: the CRM cancellation still wins.
+    if (!(error instanceof CalDavPreconditionFailedError)) throw error
+    await client.deleteObject(href)
+  }
+}
+
+type ParticipantRef = { id: string; appointmentId: string; attempts: number }
+
+/** Records a successful write; stays PENDING when the appointment changed again while we were writing. */
+async function finish(
+  services: Services,
+  participant: ParticipantRef & { appointment: { sequence: number } },
+  remote: { remoteCalendarId?: string; remoteHref: string | null; remoteEtag: string | null },
+): Promise<void> {
+  const pushed = participant.appointment.sequence
+  await services.prisma.$transaction(async (tx) => {
+    const { sequence } = await tx.appointment.findUniqueOrThrow({
+      where: { id: participant.appointmentId },
+      select: { sequence: true },
+    })
+    await tx.appointmentParticipant.update({
+      where: { id: participant.id },
+      data: {
+        ...remote,
+        pushedSequence: pushed,
+        writeBackState: sequence > pushed ? 'PENDING' : 'SYNCED',
+        writeBackError: null,
+        attempts: 0,
+        nextAttemptAt: null,
+        leaseOwner: null,
+        leaseUntil: null,
+      },
+    })
+  })
+}
+
+async function retry(
+  services: Services,
+  participant: ParticipantRef,
+  message: string,
+  delayMs?: number,
+  retryAfterMs?: number,
+): Promise<PushOutcome> {
+  const attempts = participant.attempts + 1
+  if (attempts >= MAX_WRITE_ATTEMPTS) return fail(services, participant.id, message)
+  await services.prisma.appointmentParticipant.update({
+    where: { id: participant.id },
+    data: {
+      attempts,
+      writeBackError: message,
+      nextAttemptAt: new Date(Date.now() + (delayMs ?? backoffMs(attempts, retryAfterMs))),
+      leaseOwner: null,
+      leaseUntil: null,
+    },
+  })
+  return 'RETRY'
+}
+
+async function fail(services: Services, participantId: string, message: string): Promise<PushOutcome> {
+  await services.prisma.appointmentParticipant.update({
+    where: { id: participantId },
+    data: { writeBackState: 'FAILED', writeBackError: message, leaseOwner: null, leaseUntil: null },
+  })
+  return 'FAILED'
+}

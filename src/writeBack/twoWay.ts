@@ -1,0 +1,122 @@
+// Edits made in iCloud to an event the CRM wrote flow back into the appointment. The rule for conflicting edits
+// (both sides changed since the last sync, or a 412 on our write): the edit made in iCloud wins, and the CRM version
+// it replaced is kept in the appointment's history, so nothing is lost. A cancellation made in the CRM always wins
+// (the outbox then removes the event from iCloud).
+import { readAppointmentEvent, type AppointmentEventFields } from '../caldav/ical/index.ts'
+import type { Prisma } from '../generated/prisma/client.ts'
+
+type Tx = Prisma.TransactionClient
+
+export interface ICloudEditResult {
+  /** The appointment's time, title, location or notes changed. */
+  changed: boolean
+  timeChanged: boolean
+  userIds: string[]
+  calendarId: string
+  before: { start: Date; end: Date }
+  after: { start: Date; end: Date }
+}
+
+const CONTACT_BLOCK = /\n*Booked by [^\n]*(\nPhone: [^\n]*)?\s*$/
+
+/** The notes the user wrote, without the contact block the CRM appends to the iCloud description. */
+export function notesFromDescription(description: string | null): string | null {
+  if (description === null) return null
+  const notes = description.replace(CONTACT_BLOCK, '').trim()
+  return notes === '' ? null : notes
+}
+
+export async function applyICloudEdit(
+  tx: Tx,
+  edit: { appointmentId: string; userId: string; href: string; etag: string | null; data: string },
+): Promise<ICloudEditResult | null> {
+  const appointment = await tx.appointment.findUnique({
+    where: { id: edit.appointmentId },
+    include: { participants: true },
+  })
+  const participant = appointment?.participants.find((p) => p.userId === edit.userId)
+  if (!appointment || !participant) return null
+  // Our own write coming back: nothing to learn from it.
+  if (edit.etag !== null && edit.etag === participant.remoteEtag) return null
+
+  const owner = await tx.user.findUniqueOrThrow({ where: { id: edit.userId }, select: { timeZone: true } })
+  let fields: AppointmentEventFields | null = null
+  try {
+    fields = readAppointmentEvent(edit.data, owner.timeZone)
+  } catch {
+    fields = null // unreadable: keep the CRM version, remember where the event is
+  }
+  const remote = { remoteHref: edit.href, remoteEtag: edit.etag }
+  if (!fields || appointment.status === 'CANCELLED') {
+    await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
+    return null
+  }
+
+  const incoming = {
+    start: fields.start,
+    end: fields.end,
+    title: fields.summary ?? appointment.title,
+    location: fields.location,
+    notes: notesFromDescription(fields.description),
+  }
+  const timeChanged =
+    incoming.start.getTime() !== appointment.start.getTime() || incoming.end.getTime() !== appointment.end.getTime()
+  const changed =
+    timeChanged ||
+    incoming.title !== appointment.title ||
+    incoming.location !== appointment.location ||
+    incoming.notes !== appointment.notes
+  const result: ICloudEditResult = {
+    changed,
+    timeChanged,
+    userIds: appointment.participants.map((p) => p.userId),
+    calendarId: appointment.calendarId,
+    before: { start: appointment.start, end: appointment.end },
+    after: { start: incoming.start, end: incoming.end },
+  }
+  if (!changed) {
+    await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
+    return result
+  }
+
+  const crmVersion = {
+    start: appointment.start.toISOString(),
+    end: appointment.end.toISOString(),
+    title: appointment.title,
+    location: appointment.location,
+    notes: appointment.notes,
+    sequence: appointment.sequence,
+  }
+  const unpushedCrmChange = participant.pushedSequence !== null && appointment.sequence > participant.pushedSequence
+  await tx.appointmentHistory.create({
+    data: {
+      appointmentId: appointment.id,
+      source: 'ICLOUD',
+      change: {
+        kind: unpushedCrmChange ? 'CONFLICT_ICLOUD_WINS' : 'EDITED_IN_ICLOUD',
+        replaced: crmVersion,
+        applied: { ...incoming, start: incoming.start.toISOString(), end: incoming.end.toISOString() },
+        byUserId: edit.userId,
+      },
+    },
+  })
+  // A new sequence for the CRM version: the other participants' copies must follow; this copy already has it.
+  const sequence = Math.max(appointment.sequence + 1, fields.sequence)
+  await tx.appointment.update({ where: { id: appointment.id }, data: { ...incoming, sequence } })
+  for (const other of appointment.participants) {
+    const isSource = other.id === participant.id
+    await tx.appointmentParticipant.update({
+      where: { id: other.id },
+      data: {
+        start: incoming.start,
+        end: incoming.end,
+        ...(isSource
+          ? { ...remote, pushedSequence: sequence, writeBackState: 'SYNCED', writeBackError: null }
+          : other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD'
+            ? { writeBackState: 'PENDING', nextAttemptAt: null }
+            : {}),
+      },
+    })
+  }
+  return result
+}
