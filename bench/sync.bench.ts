@@ -34,7 +34,7 @@ async function forget(env: BenchEnv, integrationId: string, calendarId: string) 
 
 /** What the server alone needs to serve the calendar: the listing plus every multiget batch, no processing. */
 async function serveOnly(env: BenchEnv, login: { username: string; password: string }, url: string) {
-  const client = new CalDavClient({ serverUrl: env.server.serverUrl, credentials: login, timeoutMs: 120_000 })
+  const client = new CalDavClient({ serverUrl: env.server.serverUrl, credentials: login, timeoutMs: 1_800_000 })
   const started = performance.now()
   const listing = await client.syncCollection(url, null)
   const hrefs = listing.changed.map((c) => c.href)
@@ -45,9 +45,9 @@ async function serveOnly(env: BenchEnv, login: { username: string; password: str
 async function oneChange(env: BenchEnv, fx: Awaited<ReturnType<typeof seededIntegration>>, rounds: number) {
   const runs = []
   for (let r = 0; r < rounds; r++) {
-    const { file, ics } = benchEvent(r * 7 + 3, `edit${r}`)
-    // Same href as the seeded event, new content.
-    await fx.login.put(fx.url, file.replace(`-edit${r}.ics`, '-.ics'), ics)
+    const { file, ics } = benchEvent(r * 7 + 3)
+    // Same href and UID as the seeded event, new content.
+    await fx.login.put(fx.url, file, ics.replace(/SUMMARY:Meeting \d+/, `SUMMARY:Edited ${r}`))
     const result = await sync(env, fx.integrationId)
     if (result.counters.objectsFetched !== 1) throw new Error(`expected 1 fetched, got ${result.counters.objectsFetched}`)
     runs.push(result)

@@ -85,7 +85,7 @@ export async function startBenchEnv(): Promise<BenchEnv> {
     ENCRYPTION_KEYS: generateEncryptionKey('bench'),
     ICLOUD_CALDAV_URL: server.serverUrl,
     LOG_LEVEL: 'silent',
-    CALDAV_TIMEOUT_MS: '120000',
+    CALDAV_TIMEOUT_MS: '1800000',
   })
   const { services, database, closePubSub } = await createServices(config)
   return {
@@ -103,9 +103,10 @@ export async function startBenchEnv(): Promise<BenchEnv> {
 export async function seededIntegration(env: BenchEnv, slug: string, count: number) {
   const login = await addRadicaleLogin(env.server, `${slug}@bench.example`, `pw-${slug}`)
   const url = await login.makeCalendar(slug)
-  await seedRadicaleEvents(login, url, count, (i) => benchEvent(i))
   const subaccount = await createSubaccount(env.services)
   const user = await createUser(env.services, subaccount.id)
+  // Listed while empty: Radicale's first listing of thousands of uncached files takes longer than a request timeout.
   const fx = await createIntegrationFixture(env.services, user, login, { conflicts: [url] })
+  await seedRadicaleEvents(login, url, count, (i) => benchEvent(i))
   return { login, url, integrationId: fx.integrationId, calendarId: fx.calendarIds.get(url)! }
 }

@@ -46,7 +46,7 @@ export async function createCrmCalendar(
   input: CreateCrmCalendarInput,
 ): Promise<CrmCalendar> {
   const subaccount = await services.prisma.subaccount.findUniqueOrThrow({ where: { id: subaccountId } })
-  const settings = { timeZone: subaccount.timeZone, ...input }
+  const settings = { ...input, timeZone: input.timeZone ?? subaccount.timeZone }
   validateSettings(input.type, settings)
   return services.prisma.crmCalendar.create({
     data: {

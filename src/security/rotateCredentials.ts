@@ -38,7 +38,10 @@ export async function rotateCredentials(
       } catch (error) {
         if (!(error instanceof CredentialDecryptionError)) throw error
         report.failed.push(row.id)
-        logger.error({ integrationId: row.id, keyId: row.credentialKeyId, reason: error.message }, 'credential rotation failed')
+        logger.error(
+          { integrationId: row.id, keyId: row.credentialKeyId, reason: error.message },
+          'credential rotation failed',
+        )
         continue
       }
       const { ciphertext, keyId } = cipher.encrypt(plain, row.appleId)

@@ -69,7 +69,10 @@ export async function configureCalendars(
 
   const [currentLinked, currentConflicts] = await Promise.all([
     services.prisma.linkedCalendar.findUnique({ where: { integrationId: integration.id } }),
-    services.prisma.conflictCalendar.findMany({ where: { integrationId: integration.id }, select: { calendarId: true } }),
+    services.prisma.conflictCalendar.findMany({
+      where: { integrationId: integration.id },
+      select: { calendarId: true },
+    }),
   ])
   const current = new Set(currentConflicts.map((row) => row.calendarId))
   const added = [...wanted].filter((id) => !current.has(id))

@@ -44,7 +44,12 @@ export async function connectICloud(services: Services, input: ConnectICloudInpu
       },
     })
     services.logger.info(
-      { integrationId: integration.id, userId: input.userId, subaccountId: input.subaccountId, calendars: account.calendars.length },
+      {
+        integrationId: integration.id,
+        userId: input.userId,
+        subaccountId: input.subaccountId,
+        calendars: account.calendars.length,
+      },
       'iCloud connected',
     )
     return integration
@@ -80,6 +85,9 @@ export async function uniqueViolationToError(
     const mine = await services.prisma.integration.count({ where: { userId, subaccountId } })
     result = mine > 0 ? new AlreadyConnectedError() : new AppleIdInUseError()
   }
-  services.logger.info({ userId, subaccountId, outcome: result.code, constraint: error.meta }, 'iCloud connect lost a race')
+  services.logger.info(
+    { userId, subaccountId, outcome: result.code, constraint: error.meta },
+    'iCloud connect lost a race',
+  )
   return result
 }

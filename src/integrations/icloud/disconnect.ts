@@ -4,7 +4,10 @@ import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
 
-export async function disconnectICloud(services: Services, integration: Pick<Integration, 'id' | 'userId'>): Promise<void> {
+export async function disconnectICloud(
+  services: Services,
+  integration: Pick<Integration, 'id' | 'userId'>,
+): Promise<void> {
   // Cascades: calendars, linked/conflict choices, calendar objects, iCloud blocked slots, sync runs.
   await services.prisma.integration.deleteMany({ where: { id: integration.id } })
   services.logger.info({ integrationId: integration.id, userId: integration.userId }, 'iCloud disconnected')

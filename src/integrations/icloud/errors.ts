@@ -53,7 +53,10 @@ export class ICloudUnavailableError extends ICloudIntegrationError {
 /** The calendar can never be the linked calendar (or a conflict calendar); the message gives the reason. */
 export class CalendarNotSelectableError extends ICloudIntegrationError {
   constructor(code: string, calendarName: string, role: 'linked' | 'conflict', reason: string) {
-    super(code, `"${calendarName}" cannot be used as ${role === 'linked' ? 'the linked' : 'a conflict'} calendar: ${reason}`)
+    super(
+      code,
+      `"${calendarName}" cannot be used as ${role === 'linked' ? 'the linked' : 'a conflict'} calendar: ${reason}`,
+    )
   }
 }
 

@@ -30,7 +30,13 @@ export async function applyDiscoveredCalendars(
 ): Promise<CalendarChanges> {
   const existing = await tx.calendar.findMany({
     where: { integrationId },
-    select: { id: true, path: true, displayName: true, linkedBy: { select: { id: true } }, conflictBy: { select: { id: true } } },
+    select: {
+      id: true,
+      path: true,
+      displayName: true,
+      linkedBy: { select: { id: true } },
+      conflictBy: { select: { id: true } },
+    },
   })
   const known = new Set(existing.map((calendar) => calendar.path))
   const found = new Set(calendars.map((calendar) => calendar.path))
@@ -55,7 +61,9 @@ export async function applyDiscoveredCalendars(
 export async function refreshCalendars(services: Services, integration: Integration): Promise<RefreshResult> {
   let account
   try {
-    account = await discoverAccount(createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 }))
+    account = await discoverAccount(
+      createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 }),
+    )
   } catch (error) {
     if (error instanceof InvalidCredentialsError) await markNeedsReauth(services, integration.id)
     throw error
@@ -84,6 +92,9 @@ export async function refreshCalendars(services: Services, integration: Integrat
 export async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
   await services.prisma.integration.update({
     where: { id: integrationId },
-    data: { status: 'NEEDS_REAUTH', lastError: 'iCloud refused the stored app-specific password; reconnect with a new one.' },
+    data: {
+      status: 'NEEDS_REAUTH',
+      lastError: 'iCloud refused the stored app-specific password; reconnect with a new one.',
+    },
   })
 }

@@ -76,7 +76,9 @@ describe('configureICloudCalendars', () => {
     const { owner, integration, id } = await connected()
     const integrationId = decodeId(integration.id)
     const base = { integrationId: integration.id, linkedCalendarId: id('work') }
-    await t.client(owner.token).data(ConfigureICloudCalendars, { input: { ...base, conflictCalendarIds: [id('boss'), id('calendar')] } })
+    await t
+      .client(owner.token)
+      .data(ConfigureICloudCalendars, { input: { ...base, conflictCalendarIds: [id('boss'), id('calendar')] } })
     // A slot the sync engine would have made from the Boss calendar.
     const bossId = decodeId(id('boss'))
     await t.services.prisma.blockedSlot.create({
@@ -107,16 +109,23 @@ describe('configureICloudCalendars', () => {
         input: { integrationId: integration.id, linkedCalendarId: linked, conflictCalendarIds: conflicts },
       })
     const readOnly = await configure(id('boss'))
-    expect(readOnly.configureICloudCalendars).toMatchObject({ __typename: 'CalendarNotWritableError', code: 'CALENDAR_NOT_WRITABLE' })
+    expect(readOnly.configureICloudCalendars).toMatchObject({
+      __typename: 'CalendarNotWritableError',
+      code: 'CALENDAR_NOT_WRITABLE',
+    })
     if (readOnly.configureICloudCalendars.__typename !== 'CalendarNotWritableError') return
     expect(readOnly.configureICloudCalendars.message).toMatch(/Boss's calendar.*read-only/)
 
-    expect((await configure(id('tasks'))).configureICloudCalendars).toMatchObject({ __typename: 'NotAnEventCalendarError' })
+    expect((await configure(id('tasks'))).configureICloudCalendars).toMatchObject({
+      __typename: 'NotAnEventCalendarError',
+    })
     expect((await configure(id('work'), [id('tasks')])).configureICloudCalendars).toMatchObject({
       __typename: 'NotAnEventCalendarError',
       message: expect.stringMatching(/Reminders/),
     })
-    expect((await configure(id('work'), [id('inbox')])).configureICloudCalendars.__typename).toBe('NotAnEventCalendarError')
+    expect((await configure(id('work'), [id('inbox')])).configureICloudCalendars.__typename).toBe(
+      'NotAnEventCalendarError',
+    )
     expect((await configure(id('outbox'))).configureICloudCalendars.__typename).toBe('NotAnEventCalendarError')
     expect((await configure(id('holidays-sub'))).configureICloudCalendars.__typename).toBe('SubscribedCalendarError')
     expect((await configure(id('work'), [id('holidays-sub')])).configureICloudCalendars).toMatchObject({
@@ -143,12 +152,13 @@ describe('configureICloudCalendars', () => {
     // A colleague without admin rights cannot either; the subaccount admin can.
     const colleague = await createUser(t.services, mine.owner.subaccountId)
     const input = { integrationId: mine.integration.id, linkedCalendarId: mine.id('work'), conflictCalendarIds: [] }
-    expect((await t.client(colleague.token).data(ConfigureICloudCalendars, { input })).configureICloudCalendars.__typename).toBe(
-      'NotFoundError',
-    )
-    expect((await t.client(mine.team.admin.token).data(ConfigureICloudCalendars, { input })).configureICloudCalendars.__typename).toBe(
-      'ConfigureICloudCalendarsSuccess',
-    )
+    expect(
+      (await t.client(colleague.token).data(ConfigureICloudCalendars, { input })).configureICloudCalendars.__typename,
+    ).toBe('NotFoundError')
+    expect(
+      (await t.client(mine.team.admin.token).data(ConfigureICloudCalendars, { input })).configureICloudCalendars
+        .__typename,
+    ).toBe('ConfigureICloudCalendarsSuccess')
   })
 })
 
@@ -181,7 +191,11 @@ describe('refreshCalendars', () => {
 
     const again = await t.client(owner.token).data(RefreshCalendars, { input: { integrationId: integration.id } })
     if (again.refreshCalendars.__typename !== 'RefreshCalendarsSuccess') throw new Error('refused')
-    expect(again.refreshCalendars).toMatchObject({ addedCalendars: [], removedCalendars: [], linkedCalendarRemoved: false })
+    expect(again.refreshCalendars).toMatchObject({
+      addedCalendars: [],
+      removedCalendars: [],
+      linkedCalendarRemoved: false,
+    })
   })
 
   it('marks the integration NEEDS_REAUTH when iCloud refuses the stored (revoked) password', async () => {
@@ -190,7 +204,10 @@ describe('refreshCalendars', () => {
     const result = await t.client(owner.token).data(RefreshCalendars, { input: { integrationId: integration.id } })
     expect(result.refreshCalendars).toMatchObject({ __typename: 'InvalidCredentialsError' })
     const viewer = await t.client(owner.token).data(ViewerIntegrations)
-    expect(viewer.viewer.integrations[0]).toMatchObject({ status: 'NEEDS_REAUTH', lastError: expect.stringMatching(/reconnect/) })
+    expect(viewer.viewer.integrations[0]).toMatchObject({
+      status: 'NEEDS_REAUTH',
+      lastError: expect.stringMatching(/reconnect/),
+    })
     expect(viewer.viewer.integrations[0]?.calendars.length).toBeGreaterThan(0)
   })
 })

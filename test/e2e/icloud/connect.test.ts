@@ -4,7 +4,14 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createSubaccount, createTeam, createUser } from '../../support/factories.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { byName, ConnectICloud, IntegrationById, NodeById, SubaccountIntegrations, ViewerIntegrations } from './documents.ts'
+import {
+  byName,
+  ConnectICloud,
+  IntegrationById,
+  NodeById,
+  SubaccountIntegrations,
+  ViewerIntegrations,
+} from './documents.ts'
 
 let server: ICloudTestServer
 let t: TestApp
@@ -48,7 +55,12 @@ describe('connectICloud', () => {
     expect(result.connectICloud.__typename).toBe('ConnectICloudSuccess')
     if (result.connectICloud.__typename !== 'ConnectICloudSuccess') return
     const integration = result.connectICloud.integration
-    expect(integration).toMatchObject({ provider: 'ICLOUD', appleId: 'jane.doe@icloud.com', status: 'CONNECTED', lastError: null })
+    expect(integration).toMatchObject({
+      provider: 'ICLOUD',
+      appleId: 'jane.doe@icloud.com',
+      status: 'CONNECTED',
+      lastError: null,
+    })
     expect(Date.parse(integration.nextSyncAt)).toBeLessThanOrEqual(Date.now())
 
     // Principal on the entry host, everything after it on the partition host.
@@ -187,9 +199,13 @@ describe('connectICloud', () => {
     const { user } = await createTeam(t.services)
     const first = await newAccount()
     const second = await newAccount()
-    const ok = await t.client(user.token).data(ConnectICloud, { input: { appleId: first.appleId, appSpecificPassword: first.appSpecificPassword } })
+    const ok = await t
+      .client(user.token)
+      .data(ConnectICloud, { input: { appleId: first.appleId, appSpecificPassword: first.appSpecificPassword } })
     expect(ok.connectICloud.__typename).toBe('ConnectICloudSuccess')
-    const again = await t.client(user.token).data(ConnectICloud, { input: { appleId: second.appleId, appSpecificPassword: second.appSpecificPassword } })
+    const again = await t
+      .client(user.token)
+      .data(ConnectICloud, { input: { appleId: second.appleId, appSpecificPassword: second.appSpecificPassword } })
     expect(again.connectICloud).toMatchObject({ __typename: 'AlreadyConnectedError', code: 'ALREADY_CONNECTED' })
     expect(await t.services.prisma.integration.count({ where: { appleId: second.appleId } })).toBe(0)
   })
@@ -228,7 +244,9 @@ describe('connectICloud', () => {
       expect(await t.services.prisma.integration.count({ where: { appleId } })).toBe(1)
     }
     // Both passed the early check: the unique constraint on appleId decided (the loser's insert hit P2002).
-    const races = t.logs.filter((line) => line.msg === 'iCloud connect lost a race' && line.outcome === 'APPLE_ID_IN_USE')
+    const races = t.logs.filter(
+      (line) => line.msg === 'iCloud connect lost a race' && line.outcome === 'APPLE_ID_IN_USE',
+    )
     expect(races.length).toBeGreaterThan(0)
   })
 
@@ -238,10 +256,15 @@ describe('connectICloud', () => {
     const second = await newAccount()
     const results = await Promise.all(
       [first, second].map((a) =>
-        t.client(user.token).data(ConnectICloud, { input: { appleId: a.appleId, appSpecificPassword: a.appSpecificPassword } }),
+        t
+          .client(user.token)
+          .data(ConnectICloud, { input: { appleId: a.appleId, appSpecificPassword: a.appSpecificPassword } }),
       ),
     )
-    expect(results.map((r) => r.connectICloud.__typename).sort()).toEqual(['AlreadyConnectedError', 'ConnectICloudSuccess'])
+    expect(results.map((r) => r.connectICloud.__typename).sort()).toEqual([
+      'AlreadyConnectedError',
+      'ConnectICloudSuccess',
+    ])
     expect(await t.services.prisma.integration.count({ where: { userId: user.id } })).toBe(1)
     const races = t.logs.filter((line) => line.msg === 'iCloud connect lost a race' && line.userId === user.id)
     expect(races.map((line) => line.outcome)).toEqual(['ALREADY_CONNECTED'])
@@ -264,7 +287,9 @@ describe('connectICloud', () => {
 
     const adminA = await t.client(teamA.admin.token).data(SubaccountIntegrations)
     expect(adminA.viewer.subaccount.integrations.map((i) => i.appleId)).toEqual([accountA.appleId])
-    expect((await t.client(teamA.admin.token).data(IntegrationById, { id: idA })).integration?.appleId).toBe(accountA.appleId)
+    expect((await t.client(teamA.admin.token).data(IntegrationById, { id: idA })).integration?.appleId).toBe(
+      accountA.appleId,
+    )
     expect((await t.client(teamA.admin.token).data(ViewerIntegrations)).viewer.integrations).toEqual([])
 
     // Another subaccount's admin sees nothing of it, by any route.

@@ -30,10 +30,25 @@ export const IntegrationFields = graphql(`
     status
     lastError
     nextSyncAt
-    user { id }
-    calendars { ...ICloudCalendarFields }
-    linkedCalendar { alsoConflict calendar { id displayName } }
-    conflictCalendars { calendar { id displayName } }
+    user {
+      id
+    }
+    calendars {
+      ...ICloudCalendarFields
+    }
+    linkedCalendar {
+      alsoConflict
+      calendar {
+        id
+        displayName
+      }
+    }
+    conflictCalendars {
+      calendar {
+        id
+        displayName
+      }
+    }
   }
 `)
 
@@ -41,9 +56,21 @@ export const ConnectICloud = graphql(`
   mutation TestConnectICloud($input: ConnectICloudInput!) {
     connectICloud(input: $input) {
       __typename
-      ... on ConnectICloudSuccess { integration { ...ICloudIntegrationFields } }
-      ... on Error { message code }
-      ... on ValidationError { fieldErrors { path message } }
+      ... on ConnectICloudSuccess {
+        integration {
+          ...ICloudIntegrationFields
+        }
+      }
+      ... on Error {
+        message
+        code
+      }
+      ... on ValidationError {
+        fieldErrors {
+          path
+          message
+        }
+      }
     }
   }
 `)
@@ -52,9 +79,23 @@ export const ReconnectICloud = graphql(`
   mutation TestReconnectICloud($input: ReconnectICloudInput!) {
     reconnectICloud(input: $input) {
       __typename
-      ... on ReconnectICloudSuccess { removedCalendars linkedCalendarRemoved integration { ...ICloudIntegrationFields } }
-      ... on Error { message code }
-      ... on ValidationError { fieldErrors { path message } }
+      ... on ReconnectICloudSuccess {
+        removedCalendars
+        linkedCalendarRemoved
+        integration {
+          ...ICloudIntegrationFields
+        }
+      }
+      ... on Error {
+        message
+        code
+      }
+      ... on ValidationError {
+        fieldErrors {
+          path
+          message
+        }
+      }
     }
   }
 `)
@@ -63,8 +104,13 @@ export const DisconnectICloud = graphql(`
   mutation TestDisconnectICloud($input: DisconnectICloudInput!) {
     disconnectICloud(input: $input) {
       __typename
-      ... on DisconnectICloudSuccess { disconnectedIntegrationId }
-      ... on Error { message code }
+      ... on DisconnectICloudSuccess {
+        disconnectedIntegrationId
+      }
+      ... on Error {
+        message
+        code
+      }
     }
   }
 `)
@@ -77,9 +123,14 @@ export const RefreshCalendars = graphql(`
         addedCalendars
         removedCalendars
         linkedCalendarRemoved
-        integration { ...ICloudIntegrationFields }
+        integration {
+          ...ICloudIntegrationFields
+        }
       }
-      ... on Error { message code }
+      ... on Error {
+        message
+        code
+      }
     }
   }
 `)
@@ -88,33 +139,61 @@ export const ConfigureICloudCalendars = graphql(`
   mutation TestConfigureICloudCalendars($input: ConfigureICloudCalendarsInput!) {
     configureICloudCalendars(input: $input) {
       __typename
-      ... on ConfigureICloudCalendarsSuccess { changed integration { ...ICloudIntegrationFields } }
-      ... on Error { message code }
+      ... on ConfigureICloudCalendarsSuccess {
+        changed
+        integration {
+          ...ICloudIntegrationFields
+        }
+      }
+      ... on Error {
+        message
+        code
+      }
     }
   }
 `)
 
 export const ViewerIntegrations = graphql(`
   query TestViewerIntegrations {
-    viewer { integrations { ...ICloudIntegrationFields } }
+    viewer {
+      integrations {
+        ...ICloudIntegrationFields
+      }
+    }
   }
 `)
 
 export const SubaccountIntegrations = graphql(`
   query TestSubaccountIntegrations {
-    viewer { subaccount { integrations { id appleId status user { id } } } }
+    viewer {
+      subaccount {
+        integrations {
+          id
+          appleId
+          status
+          user {
+            id
+          }
+        }
+      }
+    }
   }
 `)
 
 export const IntegrationById = graphql(`
   query TestIntegrationById($id: ID!) {
-    integration(id: $id) { ...ICloudIntegrationFields }
+    integration(id: $id) {
+      ...ICloudIntegrationFields
+    }
   }
 `)
 
 export const NodeById = graphql(`
   query TestICloudNode($id: ID!) {
-    node(id: $id) { id __typename }
+    node(id: $id) {
+      id
+      __typename
+    }
   }
 `)
 

@@ -18,7 +18,11 @@ import {
 
 const BlockedSlotsChanged = graphql(`
   subscription TestICloudBlockedSlotsChanged($userId: ID!) {
-    blockedSlotsChanged(userId: $userId) { userId from to }
+    blockedSlotsChanged(userId: $userId) {
+      userId
+      from
+      to
+    }
   }
 `)
 
@@ -51,7 +55,14 @@ async function connectedAndConfigured() {
     input: { integrationId: integration.id, linkedCalendarId: id('work'), conflictCalendarIds: [id('boss')] },
   })
   if (configured.configureICloudCalendars.__typename !== 'ConfigureICloudCalendarsSuccess') throw new Error('configure')
-  return { team, account, appleId, appSpecificPassword, integration: configured.configureICloudCalendars.integration, id }
+  return {
+    team,
+    account,
+    appleId,
+    appSpecificPassword,
+    integration: configured.configureICloudCalendars.integration,
+    id,
+  }
 }
 
 const rowOf = (globalId: string) =>
@@ -65,7 +76,11 @@ describe('reconnectICloud', () => {
     account.revokePassword()
     await t.services.prisma.integration.update({
       where: { id: dbId },
-      data: { status: 'NEEDS_REAUTH', lastError: 'iCloud refused the password', nextSyncAt: new Date(Date.now() + 3_600_000) },
+      data: {
+        status: 'NEEDS_REAUTH',
+        lastError: 'iCloud refused the password',
+        nextSyncAt: new Date(Date.now() + 3_600_000),
+      },
     })
     const before = await rowOf(integration.id)
 
@@ -175,7 +190,10 @@ describe('disconnectICloud', () => {
     await new Promise((resolve) => setTimeout(resolve, 300))
 
     const result = await t.client(user.token).data(DisconnectICloud, { input: { integrationId: integration.id } })
-    expect(result.disconnectICloud).toEqual({ __typename: 'DisconnectICloudSuccess', disconnectedIntegrationId: integration.id })
+    expect(result.disconnectICloud).toEqual({
+      __typename: 'DisconnectICloudSuccess',
+      disconnectedIntegrationId: integration.id,
+    })
     const change = await changes.nextMatching((data) => data.blockedSlotsChanged.userId !== '')
     expect(change.blockedSlotsChanged).toMatchObject({ from: null, to: null })
     changes.close()
@@ -212,7 +230,9 @@ describe('disconnectICloud', () => {
       const refused = await t.client(token).data(DisconnectICloud, { input: { integrationId: integration.id } })
       expect(refused.disconnectICloud.__typename).toBe('NotFoundError')
     }
-    const byAdmin = await t.client(team.admin.token).data(DisconnectICloud, { input: { integrationId: integration.id } })
+    const byAdmin = await t
+      .client(team.admin.token)
+      .data(DisconnectICloud, { input: { integrationId: integration.id } })
     expect(byAdmin.disconnectICloud.__typename).toBe('DisconnectICloudSuccess')
   })
 })

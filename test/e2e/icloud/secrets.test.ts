@@ -53,10 +53,15 @@ describe('the app-specific password', () => {
     await run(ConnectICloud, { input: { appleId, appSpecificPassword: password } })
     server.resetQuirks()
     const connected = await run(ConnectICloud, { input: { appleId, appSpecificPassword: 'LOGS CANN ERPA SSWD' } })
-    const integrationId = (connected.data as { connectICloud: { integration: { id: string } } }).connectICloud.integration.id
+    const integrationId = (connected.data as { connectICloud: { integration: { id: string } } }).connectICloud
+      .integration.id
     // Inline literals (as typed into GraphiQL) instead of variables, including a malformed request.
-    await run(`mutation { reconnectICloud(input: { integrationId: "${integrationId}", appSpecificPassword: "${password}" }) { __typename } }`)
-    await run(`mutation { reconnectICloud(input: { integrationId: "${integrationId}", appSpecificPassword: "${password}" }) { nope } }`)
+    await run(
+      `mutation { reconnectICloud(input: { integrationId: "${integrationId}", appSpecificPassword: "${password}" }) { __typename } }`,
+    )
+    await run(
+      `mutation { reconnectICloud(input: { integrationId: "${integrationId}", appSpecificPassword: "${password}" }) { nope } }`,
+    )
     await run(ReconnectICloud, { input: { integrationId, appSpecificPassword: wrongPassword } })
     await run(RefreshCalendars, { input: { integrationId } })
     await run(ViewerIntegrations)
@@ -64,7 +69,10 @@ describe('the app-specific password', () => {
     const row = await t.services.prisma.integration.findUniqueOrThrow({ where: { appleId } })
     const parts = row.credentialCiphertext.split('.')
     parts[4] = Buffer.from('x'.repeat(19)).toString('base64url')
-    await t.services.prisma.integration.update({ where: { id: row.id }, data: { credentialCiphertext: parts.join('.') } })
+    await t.services.prisma.integration.update({
+      where: { id: row.id },
+      data: { credentialCiphertext: parts.join('.') },
+    })
     const tampered = await run(RefreshCalendars, { input: { integrationId } })
     expect(tampered.errors?.[0]?.message).toBe('Unexpected error.')
     expect(t.rawLogs.join('\n')).toContain('cannot be decrypted')
@@ -176,7 +184,9 @@ describe('credential key rotation', () => {
       expect(stdout).toContain('key next: 1 re-encrypted, 0 already current, 0 failed')
 
       const reopened = await createServices(loadConfig({ ...env, ENCRYPTION_KEYS: newKeys }))
-      const row = await reopened.services.prisma.integration.findUniqueOrThrow({ where: { appleId: 'script@icloud.com' } })
+      const row = await reopened.services.prisma.integration.findUniqueOrThrow({
+        where: { appleId: 'script@icloud.com' },
+      })
       expect(row.credentialKeyId).toBe('next')
       expect(reopened.services.cipher.decrypt(row.credentialCiphertext, row.appleId)).toBe('dddd-dddd-dddd-dddd')
       await reopened.closePubSub()

@@ -1,7 +1,13 @@
 // connectICloud against plain CalDAV servers: Radicale (Basic auth, home on the same host) and Xandikos (no auth:
 // connect and discovery only).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createCalendar, startRadicale, startXandikos, type RunningRadicale, type RunningXandikos } from '../../support/caldav/index.ts'
+import {
+  createCalendar,
+  startRadicale,
+  startXandikos,
+  type RunningRadicale,
+  type RunningXandikos,
+} from '../../support/caldav/index.ts'
 import { createTeam } from '../../support/factories.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
 import { byName, ConnectICloud } from './documents.ts'
@@ -14,8 +20,20 @@ describe('against Radicale', () => {
 
   beforeAll(async () => {
     radicale = await startRadicale({ users: { [username]: password } })
-    await createCalendar(radicale, { username, password, path: `/${username}/work/`, displayName: 'Work', color: '#FF2968FF' })
-    await createCalendar(radicale, { username, password, path: `/${username}/todo/`, displayName: 'Todo', components: ['VTODO'] })
+    await createCalendar(radicale, {
+      username,
+      password,
+      path: `/${username}/work/`,
+      displayName: 'Work',
+      color: '#FF2968FF',
+    })
+    await createCalendar(radicale, {
+      username,
+      password,
+      path: `/${username}/todo/`,
+      displayName: 'Todo',
+      components: ['VTODO'],
+    })
     t = await startTestApp({ ICLOUD_CALDAV_URL: radicale.url })
   })
   afterAll(async () => {
@@ -47,7 +65,11 @@ describe('against Radicale', () => {
       selectableAsLinked: true,
       selectableAsConflict: true,
     })
-    expect(byName(calendars, 'todo')).toMatchObject({ kind: 'TASK_LIST', selectableAsLinked: false, selectableAsConflict: false })
+    expect(byName(calendars, 'todo')).toMatchObject({
+      kind: 'TASK_LIST',
+      selectableAsLinked: false,
+      selectableAsConflict: false,
+    })
     const row = await t.services.prisma.integration.findFirstOrThrow()
     expect(decodeURIComponent(row.homeUrl)).toBe(`${radicale.url}${username}/`)
   })

@@ -6,7 +6,17 @@ import { notifyBusyTimeChanged, notifyCalendarChanged } from '../../../src/realt
 import { generateEncryptionKey } from '../../../src/security/secrets.ts'
 import { graphql } from '../../graphql/index.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, FULL_DAY, localTimes, SetWorkingHours, setUpCalendar, upcomingMonday, ZONE } from './support.ts'
+import {
+  at,
+  book,
+  rawId,
+  FULL_DAY,
+  localTimes,
+  SetWorkingHours,
+  setUpCalendar,
+  upcomingMonday,
+  ZONE,
+} from './support.ts'
 
 const AvailabilityChanged = graphql(`
   subscription SchedAvailabilityChanged($calendarId: ID!, $from: DateTime!, $to: DateTime!, $timeZone: TimeZone!) {
@@ -122,7 +132,7 @@ describe('availabilityChanged', () => {
           source: 'ICLOUD',
         },
       })
-      notifyCalendarChanged(t.services, f.calendarId, 'burst')
+      notifyCalendarChanged(t.services, rawId(f.calendarId), 'burst')
     }
     const push = (await live.next()).data!.availabilityChanged
     expect(localTimes(push.slots)).toEqual(['10:00', '12:00', '14:00', '16:00'])
@@ -142,14 +152,18 @@ describe('availabilityChanged', () => {
       to: at(monday.plus({ days: 1 }), 0),
       timeZone: ZONE,
     })
-    await expect(foreign.next(5000)).rejects.toThrow(/NOT_FOUND|not found/)
+    expect((await foreign.next(5000)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
     const tooLong = subscriptions.subscribe(AvailabilityChanged, {
       calendarId: other.calendarId,
       from: at(monday, 0),
       to: at(monday.plus({ days: 70 }), 0),
       timeZone: ZONE,
     })
-    await expect(tooLong.next(5000)).rejects.toThrow(/62 days/)
+    const refused = await tooLong.next(5000)
+    expect(refused.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/62 days/),
+      extensions: { code: 'INVALID_INPUT' },
+    })
     await subscriptions.close()
   })
 })
@@ -186,7 +200,7 @@ describe('availabilityChanged across instances (Redis)', () => {
         },
       })
       // Published by the other process (its sync engine, say); only Redis connects the two.
-      notifyCalendarChanged(b.services, f.calendarId, 'sync on another instance')
+      notifyCalendarChanged(b.services, rawId(f.calendarId), 'sync on another instance')
       const push = (await live.next()).data!.availabilityChanged
       expect(push.slots).toEqual([])
       expect(push.removed).toHaveLength(FULL_DAY.length)

@@ -1,5 +1,5 @@
 // Shared documents and helpers for the scheduling end-to-end tests: calendars are set up through the GraphQL API.
-import { encodeGlobalID } from '@pothos/plugin-relay'
+import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay'
 import { DateTime } from 'luxon'
 import { graphql } from '../../graphql/index.ts'
 import type { GraphQLTestClient } from '../../support/graphqlClient.ts'
@@ -288,6 +288,8 @@ export function at(day: DateTime, hour: number, minute = 0): string {
 }
 
 export const userGid = (id: string) => encodeGlobalID('User', id)
+/** The database id behind a global ID. */
+export const rawId = (globalId: string) => decodeGlobalID(globalId).id
 
 export interface Fixture {
   t: TestApp
