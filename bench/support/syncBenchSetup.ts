@@ -39,7 +39,13 @@ export function benchEvent(i: number, tag = ''): { file: string; ics: string } {
   const uid = `bench-${i}-${tag}`
   const day = (i % 390) - 25
   const local = (d: number, h: number) => stamp(d, h).replace('Z', '')
-  const lines = ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//Apple Inc.//macOS 14.5//EN', 'CALSCALE:GREGORIAN', ...VTIMEZONE]
+  const lines = [
+    'BEGIN:VCALENDAR',
+    'VERSION:2.0',
+    'PRODID:-//Apple Inc.//macOS 14.5//EN',
+    'CALSCALE:GREGORIAN',
+    ...VTIMEZONE,
+  ]
   const hour = 8 + (i % 9)
   lines.push(
     'BEGIN:VEVENT',

@@ -115,16 +115,7 @@ export async function loadAvailabilityInput(
 
   const [blocked, participations, integrations, seats] = await Promise.all([
     // A person busy is busy: blocked slots of every subaccount count, whatever made them (iCloud or CRM).
-    db.blockedSlot.findMany({
-      where: {
-        userId: { in: userIds },
-        availability: 'BUSY',
-        start: { lt: new Date(busyTo) },
-        end: { gt: new Date(busyFrom) },
-      },
-      select: { userId: true, start: true, end: true },
-      orderBy: { start: 'asc' },
-    }),
+    loadBusyBlockedSlots(db, userIds, busyFrom, busyTo),
     // Every active appointment of these users (any calendar): the per-user busy index.
     db.appointmentParticipant.findMany({
       where: {
@@ -154,9 +145,7 @@ export async function loadAvailabilityInput(
       : Promise.resolve([]),
   ])
 
-  const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]))
-  for (const slot of blocked)
-    busyByUser.get(slot.userId)!.push({ start: slot.start.getTime(), end: slot.end.getTime() })
+  const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, blocked.get(id) ?? []]))
 
   const isClass = row.type === 'CLASS_BOOKING'
   const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
@@ -205,6 +194,31 @@ export async function loadAvailabilityInput(
     compute: { settings, members: computeMembers, range, now: options.now, classSeatsTaken },
     staleMembers: staleMembersOf(integrations, options),
   }
+}
+
+/**
+ * BUSY blocked slots overlapping [from, to) per user, merged and sorted. This is the big read (thousands of rows for
+ * a month of several busy people), so it is one raw query that ships two number arrays per user instead of an
+ * object per row.
+ */
+async function loadBusyBlockedSlots(db: Db, userIds: string[], from: number, to: number): Promise<Map<string, Interval[]>> {
+  const rows = await db.$queryRaw<{ userId: string; starts: number[]; ends: number[] }[]>`
+    SELECT "userId",
+           array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts,
+           array_agg((extract(epoch FROM "end") * 1000)::float8 ORDER BY "start") AS ends
+    FROM "BlockedSlot"
+    WHERE "userId" = ANY(${userIds}::text[])
+      AND "availability" = 'BUSY'
+      AND "start" < ${new Date(to)}
+      AND "end" > ${new Date(from)}
+    GROUP BY "userId"`
+  const out = new Map<string, Interval[]>()
+  for (const row of rows) {
+    const list: Interval[] = new Array(row.starts.length)
+    for (let i = 0; i < row.starts.length; i++) list[i] = { start: Number(row.starts[i]), end: Number(row.ends[i]) }
+    out.set(row.userId, list)
+  }
+  return out
 }
 
 function groupOverrides(

@@ -84,7 +84,11 @@ interface Listing {
 
 const isFatal = (error: unknown) => error instanceof CalDavAuthError || error instanceof CalDavRateLimitedError
 
-async function storedEtags(prisma: PrismaClient, calendarId: string, hrefs: string[] | 'all'): Promise<Map<string, string | null>> {
+async function storedEtags(
+  prisma: PrismaClient,
+  calendarId: string,
+  hrefs: string[] | 'all',
+): Promise<Map<string, string | null>> {
   const out = new Map<string, string | null>()
   if (hrefs === 'all') {
     const rows = await prisma.calendarObject.findMany({ where: { calendarId }, select: { href: true, etag: true } })
@@ -174,7 +178,13 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   if (toFetch.length === 0 && deleted.size === 0) {
     await prisma.calendar.update({
       where: { id: calendar.id },
-      data: { syncToken: listing.syncToken, ctag: listing.ctag ?? calendar.ctag, lastCheckedAt: now, lastSyncedAt: now, lastError: null },
+      data: {
+        syncToken: listing.syncToken,
+        ctag: listing.ctag ?? calendar.ctag,
+        lastCheckedAt: now,
+        lastSyncedAt: now,
+        lastError: null,
+      },
     })
     return { changed: false, slotsChanged: false, range }
   }

@@ -1,4 +1,10 @@
-export { syncIntegration, startIntegrationSync, waitForInFlightSyncs, type SyncRunResult, type SyncStart } from './syncIntegration.ts'
+export {
+  syncIntegration,
+  startIntegrationSync,
+  waitForInFlightSyncs,
+  type SyncRunResult,
+  type SyncStart,
+} from './syncIntegration.ts'
 export { syncDueIntegrations } from './syncDueIntegrations.ts'
 export { claimDueIntegrations, claimIntegration, renewLease } from './lease.ts'
 export { createSyncScheduler, cronPattern } from './scheduler.ts'

@@ -30,7 +30,10 @@ export interface PreparedObject {
 }
 
 /** Never throws: a resource that cannot be read is kept (raw) with its parse error and blocks nothing. */
-export function prepareObject(object: { href: string; etag: string | null; data: string }, ctx: ExpandContext): PreparedObject {
+export function prepareObject(
+  object: { href: string; etag: string | null; data: string },
+  ctx: ExpandContext,
+): PreparedObject {
   try {
     const { occurrences, uids } = expandCalendarResource(object.data, ctx)
     return { ...object, uid: uids[0] ?? null, uids, parseError: null, occurrences }
@@ -69,7 +72,11 @@ export interface CalendarTarget {
 type Db = Prisma.TransactionClient | PrismaClient
 
 /** UID → appointment id, for CRM appointments this user takes part in (two-way events, never blocked slots). */
-export async function findCrmAppointments(db: Db, userId: string, uids: Iterable<string>): Promise<Map<string, string>> {
+export async function findCrmAppointments(
+  db: Db,
+  userId: string,
+  uids: Iterable<string>,
+): Promise<Map<string, string>> {
   const list = [...new Set(uids)]
   const out = new Map<string, string>()
   for (let i = 0; i < list.length; i += 1000) {
@@ -126,7 +133,11 @@ export async function replaceSlots(
   let removed = 0
   for (let i = 0; i < objectIds.length; i += 1000) {
     const ids = objectIds.slice(i, i + 1000)
-    const old = await tx.blockedSlot.aggregate({ where: { objectId: { in: ids } }, _min: { start: true }, _max: { end: true } })
+    const old = await tx.blockedSlot.aggregate({
+      where: { objectId: { in: ids } },
+      _min: { start: true },
+      _max: { end: true },
+    })
     range.add(old._min.start, old._max.end)
     removed += (await tx.blockedSlot.deleteMany({ where: { objectId: { in: ids } } })).count
   }

@@ -85,13 +85,18 @@ export async function startIntegrationSync(
 ): Promise<SyncStart> {
   const found = await services.prisma.integration.findUnique({ where: { id: integrationId }, select: { status: true } })
   if (!found) return { started: false, reason: 'NOT_FOUND' }
-  if (found.status === 'NEEDS_REAUTH' || found.status === 'DISCONNECTED') return { started: false, reason: 'NOT_CONNECTED' }
+  if (found.status === 'NEEDS_REAUTH' || found.status === 'DISCONNECTED')
+    return { started: false, reason: 'NOT_CONNECTED' }
   if (!(await claimIntegration(services, integrationId))) return { started: false, reason: 'BUSY' }
   return startClaimed(services, integrationId, trigger)
 }
 
 /** For an integration whose lease this process holds. */
-export async function startClaimed(services: Services, integrationId: string, trigger: SyncTrigger): Promise<SyncStart> {
+export async function startClaimed(
+  services: Services,
+  integrationId: string,
+  trigger: SyncTrigger,
+): Promise<SyncStart> {
   const { prisma } = services
   let run: { id: string }
   try {
@@ -109,7 +114,11 @@ export async function startClaimed(services: Services, integrationId: string, tr
   return { started: true, syncRunId: run.id, done }
 }
 
-async function releaseLease(services: Services, integrationId: string, data: Prisma.IntegrationUpdateManyMutationInput) {
+async function releaseLease(
+  services: Services,
+  integrationId: string,
+  data: Prisma.IntegrationUpdateManyMutationInput,
+) {
   await services.prisma.integration.updateMany({
     where: { id: integrationId, leaseOwner: services.instanceId },
     data: { ...data, leaseOwner: null, leaseUntil: null },
@@ -200,7 +209,8 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
       ownerEmails: [integration.appleId, integration.user.email],
     }
     const calendars = new Map<string, SyncCalendarRow>()
-    for (const { calendar } of integration.conflictCalendars) calendars.set(calendar.id, { ...calendar, blocking: true })
+    for (const { calendar } of integration.conflictCalendars)
+      calendars.set(calendar.id, { ...calendar, blocking: true })
     const linked = integration.linkedCalendar
     if (linked && !calendars.has(linked.calendarId)) {
       // The linked calendar is always synced (two-way for CRM events); its other events block only if alsoConflict.
@@ -210,7 +220,12 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
     // Calendars no longer chosen as conflicts stop blocking: their iCloud slots go.
     const blockingIds = [...calendars.values()].filter((c) => c.blocking).map((c) => c.id)
     const stale = await prisma.blockedSlot.findMany({
-      where: { userId: owner.userId, source: 'ICLOUD', calendar: { integrationId }, calendarId: { notIn: blockingIds } },
+      where: {
+        userId: owner.userId,
+        source: 'ICLOUD',
+        calendar: { integrationId },
+        calendarId: { notIn: blockingIds },
+      },
       select: { id: true, start: true, end: true },
     })
     if (stale.length > 0) {
@@ -252,7 +267,11 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
         if (result.slotsChanged) slotsChanged = true
         range.merge(result.range)
       } catch (error) {
-        if (error instanceof CalDavAuthError || error instanceof CalDavRateLimitedError || error instanceof LeaseLostError) {
+        if (
+          error instanceof CalDavAuthError ||
+          error instanceof CalDavRateLimitedError ||
+          error instanceof LeaseLostError
+        ) {
           throw error
         }
         calendarFailures++

@@ -58,7 +58,8 @@ export async function reexpandIntegration(
       prepared.flatMap((p) => p.object.uids),
     )
     const slots: Prisma.BlockedSlotCreateManyInput[] = []
-    for (const { row, object } of prepared) slots.push(...slotRows(row.id, object, byId.get(row.calendarId)!, owner, crm))
+    for (const { row, object } of prepared)
+      slots.push(...slotRows(row.id, object, byId.get(row.calendarId)!, owner, crm))
     const result = await prisma.$transaction(
       (tx) =>
         replaceSlots(

@@ -4,7 +4,14 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import type { Services } from '../../src/app/services.ts'
 import { CalDavClient } from '../../src/caldav/index.ts'
-import { createCalendar, deleteEvent, putEvent, startRadicale, startXandikos, type RunningRadicale } from './caldav/index.ts'
+import {
+  createCalendar,
+  deleteEvent,
+  putEvent,
+  startRadicale,
+  startXandikos,
+  type RunningRadicale,
+} from './caldav/index.ts'
 import { startICloudServer, type ICloudTestServer } from './caldav/icloud/index.ts'
 
 export interface SyncServer {
@@ -68,7 +75,12 @@ async function radicaleLogin(
     put: (cal, file, ics) => putEvent(cal, file, ics, basic(username, password)),
     remove: (cal, file) => deleteEvent(new URL(file, cal).href, basic(username, password)),
     storageDirFor: (cal) =>
-      path.join(server.storageDir, 'collections', 'collection-root', ...decodeURIComponent(new URL(cal).pathname).split('/').filter(Boolean)),
+      path.join(
+        server.storageDir,
+        'collections',
+        'collection-root',
+        ...decodeURIComponent(new URL(cal).pathname).split('/').filter(Boolean),
+      ),
     radicale: server,
     stop,
   }
@@ -94,7 +106,8 @@ export async function startICloudSyncServer(): Promise<SyncServer> {
   const username = 'someone@icloud.com'
   const password = 'abcd-efgh-ijkl-mnop'
   const account = await server.addAccount({ appleId: username, appSpecificPassword: password, defaultCalendars: false })
-  const name = (cal: string) => decodeURIComponent(new URL(cal).pathname.slice(account.homePath.length).replace(/\/$/, ''))
+  const name = (cal: string) =>
+    decodeURIComponent(new URL(cal).pathname.slice(account.homePath.length).replace(/\/$/, ''))
   return {
     name: 'iCloud test server',
     serverUrl: server.entryUrl,
@@ -132,7 +145,10 @@ export async function createIntegrationFixture(
   options: { conflicts: string[]; linked?: string; alsoConflict?: boolean; appleId?: string },
 ): Promise<IntegrationFixture> {
   const appleId = (options.appleId ?? server.username).toLowerCase()
-  const client = new CalDavClient({ serverUrl: server.serverUrl, credentials: { username: server.username, password: server.password } })
+  const client = new CalDavClient({
+    serverUrl: server.serverUrl,
+    credentials: { username: server.username, password: server.password },
+  })
   const { principalUrl, homeUrl } = await client.discover()
   const remote = await client.listCalendars()
   const encrypted = services.cipher.encrypt(server.password, appleId)
@@ -176,7 +192,11 @@ export async function createIntegrationFixture(
   }
   if (options.linked) {
     await services.prisma.linkedCalendar.create({
-      data: { integrationId: integration.id, calendarId: idOf(options.linked), alsoConflict: options.alsoConflict ?? true },
+      data: {
+        integrationId: integration.id,
+        calendarId: idOf(options.linked),
+        alsoConflict: options.alsoConflict ?? true,
+      },
     })
   }
   return { integrationId: integration.id, calendarIds }
@@ -213,7 +233,10 @@ export function eventIcs(e: EventSpec): string {
 export function stamp(days: number, hours = 0, minutes = 0): string {
   const today = Math.floor(Date.now() / 86_400_000) * 86_400_000
   const d = new Date(today + days * 86_400_000 + hours * 3_600_000 + minutes * 60_000)
-  return d.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+  return d
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
 }
 
 /** Seeds `count` one-hour events straight into Radicale's storage (thousands of PUTs would take minutes). */

@@ -19,8 +19,21 @@ const SyncNowMutation = graphql(`
   mutation SyncE2ESyncNow($input: SyncNowInput!) {
     syncNow(input: $input) {
       __typename
-      ... on SyncNowSuccess { syncRun { id trigger outcome objectsFetched slotsWritten requestCount finishedAt } }
-      ... on Error { code message }
+      ... on SyncNowSuccess {
+        syncRun {
+          id
+          trigger
+          outcome
+          objectsFetched
+          slotsWritten
+          requestCount
+          finishedAt
+        }
+      }
+      ... on Error {
+        code
+        message
+      }
     }
   }
 `)
@@ -29,26 +42,54 @@ const SyncRunsQuery = graphql(`
   query SyncE2ESyncRuns($id: ID!) {
     integration(id: $id) {
       status
-      syncRuns(first: 10) { edges { node { id trigger outcome startedAt } } }
+      syncRuns(first: 10) {
+        edges {
+          node {
+            id
+            trigger
+            outcome
+            startedAt
+          }
+        }
+      }
     }
   }
 `)
 
 const SyncStatusSubscription = graphql(`
   subscription SyncE2EStatus($integrationId: ID!) {
-    syncStatusChanged(integrationId: $integrationId) { integrationId status phase outcome syncRun { id outcome } }
+    syncStatusChanged(integrationId: $integrationId) {
+      integrationId
+      status
+      phase
+      outcome
+      syncRun {
+        id
+        outcome
+      }
+    }
   }
 `)
 
 const BlockedSlotsChangedSubscription = graphql(`
   subscription SyncE2EBlockedSlotsChanged($userId: ID!) {
-    blockedSlotsChanged(userId: $userId) { userId from to }
+    blockedSlotsChanged(userId: $userId) {
+      userId
+      from
+      to
+    }
   }
 `)
 
 const BlockedSlotsQuery = graphql(`
   query SyncE2EBlockedSlots($userId: ID!, $from: DateTime!, $to: DateTime!) {
-    blockedSlots(userId: $userId, from: $from, to: $to, includeFree: true) { title start end availability source }
+    blockedSlots(userId: $userId, from: $from, to: $to, includeFree: true) {
+      title
+      start
+      end
+      availability
+      source
+    }
   }
 `)
 
@@ -86,12 +127,18 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
   const status = client.subscriptions()
   const live = status.subscribe(SyncStatusSubscription, { integrationId: integrationGid() })
   await new Promise((resolve) => setTimeout(resolve, 300))
-  const data = await client.data(SyncNowMutation, { input: { integrationId: integrationGid(), waitForCompletion: true } })
+  const data = await client.data(SyncNowMutation, {
+    input: { integrationId: integrationGid(), waitForCompletion: true },
+  })
   expect(data.syncNow.__typename).toBe('SyncNowSuccess')
   const run = data.syncNow.__typename === 'SyncNowSuccess' ? data.syncNow.syncRun : null
   expect(run).toMatchObject({ trigger: 'MANUAL', outcome: 'SUCCESS', objectsFetched: 2, slotsWritten: 2 })
   const started = await live.nextMatching((d) => d.syncStatusChanged.phase === 'STARTED')
-  expect(started.syncStatusChanged).toMatchObject({ integrationId: integrationGid(), status: 'CONNECTED', outcome: null })
+  expect(started.syncStatusChanged).toMatchObject({
+    integrationId: integrationGid(),
+    status: 'CONNECTED',
+    outcome: null,
+  })
   const finished = await live.nextMatching((d) => d.syncStatusChanged.phase === 'FINISHED')
   expect(finished.syncStatusChanged).toMatchObject({ outcome: 'SUCCESS', syncRun: { id: run!.id, outcome: 'SUCCESS' } })
   await status.close()
@@ -129,7 +176,11 @@ it('a change made on the CalDAV server appears as a blocked slot and a blockedSl
   await t.services.prisma.integration.update({ where: { id: fx.integrationId }, data: { nextSyncAt: new Date() } })
   scheduler.start()
   try {
-    await server.put(calendar, 'new.ics', eventIcs({ uid: 'new', start: stamp(2, 15), end: stamp(2, 16), summary: 'Gym' }))
+    await server.put(
+      calendar,
+      'new.ics',
+      eventIcs({ uid: 'new', start: stamp(2, 15), end: stamp(2, 16), summary: 'Gym' }),
+    )
     const changed = Date.now()
     // Interval 1 s: the next tick (or the one after an in-flight run) picks it up.
     const event = await changes.nextMatching(() => true, 5_000)

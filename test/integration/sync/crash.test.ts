@@ -15,7 +15,12 @@ import { generateEncryptionKey } from '../../../src/security/secrets.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { benchEvent } from '../../../bench/support/syncBenchSetup.ts'
 import { createSubaccount, createUser } from '../../support/factories.ts'
-import { createIntegrationFixture, seedRadicaleEvents, startRadicaleServer, type SyncServer } from '../../support/integrationFixtures.ts'
+import {
+  createIntegrationFixture,
+  seedRadicaleEvents,
+  startRadicaleServer,
+  type SyncServer,
+} from '../../support/integrationFixtures.ts'
 
 // A process killed with SIGKILL needs a database that survives it: PostgreSQL (PGlite in memory cannot).
 const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
@@ -59,12 +64,22 @@ async function fixture(services: Services) {
 async function snapshot(services: Services) {
   const objects = await services.prisma.calendarObject.findMany({ select: { href: true, etag: true, data: true } })
   const slots = await services.prisma.blockedSlot.findMany({
-    select: { recurrenceId: true, start: true, end: true, availability: true, title: true, object: { select: { href: true } } },
+    select: {
+      recurrenceId: true,
+      start: true,
+      end: true,
+      availability: true,
+      title: true,
+      object: { select: { href: true } },
+    },
   })
   return {
     objects: objects.map((o) => `${o.href} ${o.etag} ${o.data.length}`).sort(),
     slots: slots
-      .map((s) => `${s.object?.href} ${s.recurrenceId} ${s.start.toISOString()} ${s.end.toISOString()} ${s.availability} ${s.title}`)
+      .map(
+        (s) =>
+          `${s.object?.href} ${s.recurrenceId} ${s.start.toISOString()} ${s.end.toISOString()} ${s.availability} ${s.title}`,
+      )
       .sort(),
   }
 }
@@ -75,7 +90,11 @@ beforeAll(async () => {
   calendarUrl = await server.makeCalendar('big')
   await seedRadicaleEvents(server, calendarUrl, EVENTS, (i) => benchEvent(i))
   // Warm Radicale's item cache (its first listing parses every file), so the child's timing is the engine's.
-  const warm = new CalDavClient({ serverUrl: server.serverUrl, credentials: { username: server.username, password: server.password }, timeoutMs: 600_000 })
+  const warm = new CalDavClient({
+    serverUrl: server.serverUrl,
+    credentials: { username: server.username, password: server.password },
+    timeoutMs: 600_000,
+  })
   await warm.syncCollection(calendarUrl, null)
 }, 600_000)
 afterAll(async () => {
@@ -130,11 +149,17 @@ it('a sync killed with SIGKILL midway is completed by the next run, with exactly
   expect(calendar.lastSyncedAt).toBeNull() // the token did not advance
 
   // The dead process's lease runs out; the next run resumes without refetching what was committed.
-  await crashed.prisma.integration.update({ where: { id: fx.integrationId }, data: { leaseUntil: new Date(Date.now() - 1000) } })
+  await crashed.prisma.integration.update({
+    where: { id: fx.integrationId },
+    data: { leaseUntil: new Date(Date.now() - 1000) },
+  })
   const resumed = await syncIntegration(crashed, fx.integrationId, 'CRON')
   expect(resumed?.outcome).toBe('SUCCESS')
   expect(resumed!.counters.objectsFetched).toBe(EVENTS - partial)
-  const interrupted = await crashed.prisma.syncRun.findMany({ where: { integrationId: fx.integrationId }, orderBy: { startedAt: 'asc' } })
+  const interrupted = await crashed.prisma.syncRun.findMany({
+    where: { integrationId: fx.integrationId },
+    orderBy: { startedAt: 'asc' },
+  })
   expect(interrupted.map((r) => r.outcome)).toEqual(['FAILED', 'SUCCESS'])
 
   const clean = await open(`clean_${randomBytes(5).toString('hex')}`)

@@ -60,7 +60,9 @@ describe.each(syncServers)('sync engine against $name', (kind) => {
     const result = await sync()
     expect(result.outcome).toBe('SUCCESS')
     expect(result.counters.objectsFetched).toBe(5)
-    const objects = await t.services.prisma.calendarObject.count({ where: { calendar: { integrationId: fx.integrationId } } })
+    const objects = await t.services.prisma.calendarObject.count({
+      where: { calendar: { integrationId: fx.integrationId } },
+    })
     expect(objects).toBe(5)
     const workSlots = await slotsOf(work)
     expect(workSlots.map((s) => s.object?.href.split('/').pop())).toEqual([
@@ -154,7 +156,11 @@ describe.each(syncServers)('sync engine against $name', (kind) => {
       'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:broken\r\nDTSTAMP:20250101T000000Z\r\n' +
         'DTSTART;VALUE=DATE:2025-01-02\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
     )
-    await server.put(work, 'fine.ics', eventIcs({ uid: 'fine', start: stamp(5, 9), end: stamp(5, 10), summary: 'Fine' }))
+    await server.put(
+      work,
+      'fine.ics',
+      eventIcs({ uid: 'fine', start: stamp(5, 9), end: stamp(5, 10), summary: 'Fine' }),
+    )
     const result = await sync()
     expect(result.outcome).toBe('PARTIAL')
     expect(result.counters.parseErrors).toBe(1)
@@ -162,7 +168,9 @@ describe.each(syncServers)('sync engine against $name', (kind) => {
     const run = await t.services.prisma.syncRun.findUniqueOrThrow({ where: { id: result.syncRunId } })
     expect(JSON.stringify(run.errors)).toContain('broken.ics')
     expect((await slotsOf(work)).some((s) => s.title === 'Fine')).toBe(true)
-    const broken = await t.services.prisma.calendarObject.findFirstOrThrow({ where: { href: { endsWith: '/broken.ics' } } })
+    const broken = await t.services.prisma.calendarObject.findFirstOrThrow({
+      where: { href: { endsWith: '/broken.ics' } },
+    })
     expect(broken.parseError).toContain('DTSTART')
   })
 })

@@ -21,7 +21,9 @@ let calendar: string
 
 const integration = () => t.services.prisma.integration.findUniqueOrThrow({ where: { id: fx.integrationId } })
 const dueNow = () =>
-  t.services.prisma.integration.updateMany({ data: { nextSyncAt: new Date(Date.now() - 1000), consecutiveFailures: 0 } })
+  t.services.prisma.integration.updateMany({
+    data: { nextSyncAt: new Date(Date.now() - 1000), consecutiveFailures: 0 },
+  })
 
 beforeAll(async () => {
   server = await startICloudSyncServer()
@@ -105,11 +107,20 @@ describe('leases', () => {
     for (let i = 0; i < 4; i++) {
       const appleId = `lease-${i}@icloud.com`
       const password = `aaaa-bbbb-cccc-000${i}`
-      const account = await server.icloud!.addAccount({ appleId, appSpecificPassword: password, defaultCalendars: false })
+      const account = await server.icloud!.addAccount({
+        appleId,
+        appSpecificPassword: password,
+        defaultCalendars: false,
+      })
       const url = await account.addCalendar('cal')
       await account.putEvent('cal', 'e.ics', eventIcs({ uid: `e${i}`, start: stamp(1, 9), end: stamp(1, 10) }))
       const user = await createUser(t.services, subaccountId)
-      const f = await createIntegrationFixture(t.services, user, { ...server, username: appleId, password }, { conflicts: [url] })
+      const f = await createIntegrationFixture(
+        t.services,
+        user,
+        { ...server, username: appleId, password },
+        { conflicts: [url] },
+      )
       ids.push(f.integrationId)
     }
     await t.services.prisma.integration.updateMany({ data: { nextSyncAt: new Date(Date.now() - 1000) } })
@@ -155,7 +166,9 @@ describe('leases', () => {
 
 describe('revoked password', () => {
   it('sets NEEDS_REAUTH with a message, keeps the last known slots, and stops syncing', async () => {
-    const slotsBefore = await t.services.prisma.blockedSlot.count({ where: { calendarId: fx.calendarIds.get(calendar)! } })
+    const slotsBefore = await t.services.prisma.blockedSlot.count({
+      where: { calendarId: fx.calendarIds.get(calendar)! },
+    })
     expect(slotsBefore).toBeGreaterThan(0)
     const events: string[] = []
     const sub = t.services.pubsub.subscribe('syncStatusChanged', fx.integrationId)
@@ -176,7 +189,9 @@ describe('revoked password', () => {
     expect(row.lastError).toMatch(/app-specific password/)
     expect(events).toEqual(['STARTED:CONNECTED:null', 'FINISHED:NEEDS_REAUTH:AUTH_FAILED'])
     // Availability is not silently freed: the last known blocked slots stay.
-    expect(await t.services.prisma.blockedSlot.count({ where: { calendarId: fx.calendarIds.get(calendar)! } })).toBe(slotsBefore)
+    expect(await t.services.prisma.blockedSlot.count({ where: { calendarId: fx.calendarIds.get(calendar)! } })).toBe(
+      slotsBefore,
+    )
     await t.services.prisma.integration.update({ where: { id: fx.integrationId }, data: { nextSyncAt: new Date(0) } })
     expect((await syncDueIntegrations(t.services)).length).toBe(0)
     expect(await syncIntegration(t.services, fx.integrationId, 'MANUAL')).toBeNull()

@@ -1,0 +1,494 @@
+// 30-day availability of a ROUND_ROBIN calendar with 5 members, each with 2 conflict calendars of 2,000 events (10%
+// recurring), on PGlite and PostgreSQL: the service function (server time) and the HTTP round trip. In the same run,
+// the peer approach for comparison: fetch the same busy times live from a CalDAV server (Radicale) per request with a
+// calendar-query REPORT (time-range) per calendar, expand, then compute the same slots.
+//
+//   npx tsx bench/availability.bench.ts        (or npm run bench availability)
+//   BENCH_DATABASE_URL=postgres://… to pick the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
+import { randomBytes } from 'node:crypto'
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import os, { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DateTime } from 'luxon'
+import { createApp, type App } from '../src/app/app.ts'
+import { expandCalendarResource } from '../src/caldav/ical/index.ts'
+import { loadConfig } from '../src/config.ts'
+import { getAvailability } from '../src/scheduling/availabilityService.ts'
+import { normalize, type Interval } from '../src/scheduling/intervals.ts'
+import { computeSlots, type CalendarSettings } from '../src/scheduling/slots.ts'
+import { workingIntervals } from '../src/scheduling/workingHours.ts'
+import { generateEncryptionKey } from '../src/security/secrets.ts'
+import { createCalendar, startRadicale } from '../test/support/caldav/index.ts'
+import { dropSchema } from '../test/support/testApp.ts'
+
+const MEMBERS = 5
+const CALENDARS_PER_MEMBER = 2
+const EVENTS_PER_CALENDAR = 2000
+const RECURRING_SHARE = 0.1
+const ZONE = 'Europe/Berlin'
+const SERVICE_RUNS = 300
+const HTTP_RUNS = 150
+const PEER_RUNS = 20
+const DAY = 86_400_000
+
+const directory = path.dirname(fileURLToPath(import.meta.url))
+const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+// Deterministic data: the same events on every database and on the CalDAV server.
+function rng(seed: number) {
+  let a = seed >>> 0
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0
+    let t = a
+    t = Math.imul(t ^ (t >>> 15), t | 1)
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}
+
+interface Resource {
+  uid: string
+  ics: string
+}
+
+const now = Date.now()
+const windowStart = now - 30 * DAY
+const windowEnd = now + 365 * DAY
+
+function icsTime(ms: number): string {
+  return DateTime.fromMillis(ms, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss")
+}
+
+function buildCalendar(seed: number): Resource[] {
+  const random = rng(seed)
+  const out: Resource[] = []
+  const recurring = Math.round(EVENTS_PER_CALENDAR * RECURRING_SHARE)
+  for (let i = 0; i < EVENTS_PER_CALENDAR; i++) {
+    const uid = `bench-${seed}-${i}@example.com`
+    const day = DateTime.fromMillis(windowStart + Math.floor(random() * (windowEnd - windowStart)), { zone: ZONE }).startOf('day')
+    const start = day.set({ hour: 7 + Math.floor(random() * 12), minute: [0, 15, 30, 45][Math.floor(random() * 4)]! })
+    const end = start.plus({ minutes: 15 * (1 + Math.floor(random() * 8)) })
+    const rule =
+      i < recurring
+        ? random() < 0.7
+          ? `RRULE:FREQ=WEEKLY;COUNT=${4 + Math.floor(random() * 40)}\r\n`
+          : `RRULE:FREQ=DAILY;COUNT=${3 + Math.floor(random() * 20)}\r\n`
+        : ''
+    const transp = random() < 0.05 ? 'TRANSP:TRANSPARENT\r\n' : ''
+    const ics =
+      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\n' +
+      `UID:${uid}\r\nDTSTAMP:20260101T000000Z\r\n` +
+      `DTSTART;TZID=${ZONE}:${icsTime(start.toMillis())}\r\nDTEND;TZID=${ZONE}:${icsTime(end.toMillis())}\r\n` +
+      `${rule}${transp}SUMMARY:Event ${i}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`
+    out.push({ uid, ics })
+  }
+  return out
+}
+
+const calendars: Resource[][][] = Array.from({ length: MEMBERS }, (_, m) =>
+  Array.from({ length: CALENDARS_PER_MEMBER }, (_, c) => buildCalendar(1000 + m * 10 + c)),
+)
+
+const WORKING_HOURS = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
+const SETTINGS: CalendarSettings = {
+  type: 'ROUND_ROBIN',
+  timeZone: ZONE,
+  slotDurationMinutes: 30,
+  slotIntervalMinutes: 30,
+  bufferBeforeMinutes: 0,
+  bufferAfterMinutes: 0,
+  minNoticeMinutes: 0,
+  bookingWindowDays: 60,
+  maxBookingsPerDayPerMember: null,
+  seatsPerSlot: null,
+}
+const rangeStart = DateTime.fromMillis(now, { zone: ZONE }).startOf('day').plus({ days: 1 }).toMillis()
+const range = { from: new Date(rangeStart), to: new Date(rangeStart + 30 * DAY) }
+
+// --- database seeding ---
+
+interface Seeded {
+  app: App
+  url: string
+  token: string
+  calendarId: string
+  blockedSlots: number
+  close(): Promise<void>
+}
+
+async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-availability-'))
+  const schema = kind === 'postgres' ? `bench_${randomBytes(5).toString('hex')}` : undefined
+  const config = loadConfig({
+    NODE_ENV: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    DATA_DIR: dataDir,
+    AUTH_SECRET: randomBytes(32).toString('hex'),
+    ENCRYPTION_KEYS: generateEncryptionKey('bench'),
+    LOG_LEVEL: 'silent',
+    ...(kind === 'postgres' ? { DATABASE_URL: databaseUrl } : {}),
+  })
+  const app = await createApp(config, { databaseSchema: schema, startBackgroundJobs: false })
+  const { url } = await app.listen()
+  const { prisma, tokens } = app.services
+
+  const subaccount = await prisma.subaccount.create({ data: { name: 'Bench', timeZone: ZONE } })
+  const calendar = await prisma.crmCalendar.create({
+    data: { subaccountId: subaccount.id, name: 'Round robin', type: 'ROUND_ROBIN', timeZone: ZONE, slotDurationMinutes: 30 },
+  })
+  let blockedSlots = 0
+  let adminId = ''
+  for (let m = 0; m < MEMBERS; m++) {
+    const user = await prisma.user.create({
+      data: { email: `bench-${m}-${randomBytes(3).toString('hex')}@example.com`, name: `Member ${m}`, timeZone: ZONE },
+    })
+    await prisma.membership.create({ data: { userId: user.id, subaccountId: subaccount.id, role: 'ADMIN' } })
+    if (m === 0) adminId = user.id
+    await prisma.crmCalendarMember.create({
+      data: { calendarId: calendar.id, userId: user.id, timeZone: ZONE, workingHours: { create: WORKING_HOURS } },
+    })
+    const integration = await prisma.integration.create({
+      data: {
+        userId: user.id,
+        subaccountId: subaccount.id,
+        appleId: `${user.id}@icloud.example`,
+        credentialCiphertext: 'x',
+        credentialKeyId: 'bench',
+        principalUrl: 'https://caldav.example/p/',
+        homeUrl: 'https://caldav.example/h/',
+        lastSyncedAt: new Date(Date.now() + DAY), // never stale during the run
+        windowStart: new Date(windowStart),
+        windowEnd: new Date(windowEnd),
+      },
+    })
+    for (let c = 0; c < CALENDARS_PER_MEMBER; c++) {
+      const remote = await prisma.calendar.create({
+        data: {
+          integrationId: integration.id,
+          path: `/h/cal${c}/`,
+          url: `https://caldav.example/h/cal${c}/`,
+          displayName: `Calendar ${c}`,
+          kind: 'EVENT_CALENDAR',
+          components: ['VEVENT'],
+          writable: true,
+        },
+      })
+      await prisma.conflictCalendar.create({ data: { integrationId: integration.id, calendarId: remote.id } })
+      const resources = calendars[m]![c]!
+      const objects = resources.map((r) => ({
+        id: `obj_${randomBytes(8).toString('hex')}`,
+        calendarId: remote.id,
+        href: `/h/cal${c}/${encodeURIComponent(r.uid)}.ics`,
+        etag: '"1"',
+        uid: r.uid,
+        data: r.ics,
+      }))
+      for (let i = 0; i < objects.length; i += 500) await prisma.calendarObject.createMany({ data: objects.slice(i, i + 500) })
+      // Expanded occurrences, as the sync engine writes them (one row per occurrence in the window).
+      const slots = resources.flatMap((r, i) =>
+        expandCalendarResource(r.ics, {
+          windowStart: new Date(windowStart),
+          windowEnd: new Date(windowEnd),
+          defaultTimeZone: ZONE,
+          ownerEmails: [],
+        }).occurrences.map((o) => ({
+          userId: user.id,
+          subaccountId: subaccount.id,
+          calendarId: remote.id,
+          objectId: objects[i]!.id,
+          recurrenceId: o.recurrenceId,
+          start: o.busyStart,
+          end: o.end,
+          allDay: o.allDay,
+          availability: o.transparency,
+          source: 'ICLOUD' as const,
+          title: o.title,
+        })),
+      )
+      for (let i = 0; i < slots.length; i += 1000) await prisma.blockedSlot.createMany({ data: slots.slice(i, i + 1000) })
+      blockedSlots += slots.length
+    }
+  }
+  if (kind === 'postgres') await prisma.$executeRawUnsafe('ANALYZE')
+  const token = await tokens.sign({ userId: adminId, subaccountId: subaccount.id })
+  return {
+    app,
+    url,
+    token,
+    calendarId: calendar.id,
+    blockedSlots,
+    close: async () => {
+      await app.close()
+      if (schema) await dropSchema(databaseUrl, schema)
+      await rm(dataDir, { recursive: true, force: true })
+    },
+  }
+}
+
+// --- measuring ---
+
+interface Stats {
+  runs: number
+  p50: number
+  p90: number
+  p99: number
+  mean: number
+  max: number
+}
+
+function stats(samples: number[]): Stats {
+  const sorted = [...samples].sort((a, b) => a - b)
+  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
+  const round = (x: number) => Math.round(x * 100) / 100
+  return {
+    runs: samples.length,
+    p50: round(pick(0.5)),
+    p90: round(pick(0.9)),
+    p99: round(pick(0.99)),
+    mean: round(samples.reduce((s, x) => s + x, 0) / samples.length),
+    max: round(sorted[sorted.length - 1]!),
+  }
+}
+
+async function measure(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<Stats> {
+  for (let i = 0; i < warmup; i++) await fn()
+  const samples: number[] = []
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now()
+    await fn()
+    samples.push(performance.now() - t0)
+  }
+  return stats(samples)
+}
+
+const AVAILABILITY_QUERY = `query Bench($calendarId: ID!, $from: DateTime!, $to: DateTime!, $timeZone: TimeZone!) {
+  availability(calendarId: $calendarId, from: $from, to: $to, timeZone: $timeZone) {
+    stale
+    slots { start end localStart freeMembers }
+  }
+}`
+
+async function benchDatabase(kind: 'pglite' | 'postgres') {
+  console.log(`seeding ${kind}…`)
+  const db = await seed(kind)
+  try {
+    if (process.env.BENCH_QUICK) {
+      const { loadAvailabilityInput } = await import('../src/scheduling/loadAvailabilityInput.ts')
+      const r = { start: range.from.getTime(), end: range.to.getTime() }
+      const opts = { now: Date.now(), staleAfterMs: 1e9 }
+      const load = await measure(50, 5, () => loadAvailabilityInput(db.app.services.prisma, db.calendarId, r, opts))
+      const input = (await loadAvailabilityInput(db.app.services.prisma, db.calendarId, r, opts))!
+      const compute = await measure(50, 5, async () => computeSlots(input.compute))
+      const userIds = input.compute.members.map((m) => m.memberId)
+      const q = await measure(50, 5, () => db.app.services.prisma.$queryRaw`SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
+      const cal = await measure(50, 5, () => db.app.services.prisma.crmCalendar.findFirst({ where: { id: db.calendarId }, include: { members: { include: { workingHours: true, dateOverrides: true } } } }))
+      const plan = await db.app.services.prisma.$queryRawUnsafe(`EXPLAIN ANALYZE SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts FROM "BlockedSlot" WHERE "userId" = ANY($1::text[]) AND "availability" = 'BUSY' AND "start" < $2 AND "end" > $3 GROUP BY "userId"`, userIds, range.to, range.from)
+      const P = db.app.services.prisma
+      const v1 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8) AS starts, array_agg((extract(epoch FROM "end") * 1000)::float8) AS ends FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
+      const v2 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", "start", "end" FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from}`)
+      const v3 = await measure(50, 5, () => P.$queryRaw`SELECT count(*)::int AS n FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from}`)
+      const v4 = await measure(50, 5, () => P.$queryRaw`SELECT 1 AS one`)
+      const v5 = await measure(50, 5, () => P.$queryRaw`SELECT u, array_agg((extract(epoch FROM lower(r)) * 1000)::float8) AS starts, array_agg((extract(epoch FROM upper(r)) * 1000)::float8) AS ends FROM (SELECT "userId" AS u, unnest(range_agg(tsrange("start", "end"))) AS r FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId") x GROUP BY u`)
+      const v6 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", string_agg((extract(epoch FROM "start") * 1000)::bigint || ',' || (extract(epoch FROM "end") * 1000)::bigint, ';') AS spans FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
+      console.log({ load, compute, q, cal, v1, v2, v3, v4, v5, v6, busy: input.compute.members.map((m) => m.busy.length) })
+    }
+    let slotCount = 0
+    const service = await measure(SERVICE_RUNS, 30, async () => {
+      const a = await getAvailability(db.app.services, db.calendarId, range, ZONE)
+      slotCount = a.slots.length
+    })
+    const gid = Buffer.from(`CrmCalendar:${db.calendarId}`).toString('base64')
+    const http = await measure(HTTP_RUNS, 20, async () => {
+      const res = await fetch(`${db.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${db.token}` },
+        body: JSON.stringify({
+          query: AVAILABILITY_QUERY,
+          variables: { calendarId: gid, from: range.from.toISOString(), to: range.to.toISOString(), timeZone: ZONE },
+        }),
+      })
+      const body = (await res.json()) as { errors?: unknown; data?: { availability: { slots: unknown[] } } }
+      if (body.errors || !body.data) throw new Error(JSON.stringify(body).slice(0, 500))
+      if (body.data.availability.slots.length !== slotCount) throw new Error('HTTP and service disagree')
+    })
+    console.log(kind, { service, http, slotCount, blockedSlots: db.blockedSlots })
+    return { service, http, slotCount, blockedSlots: db.blockedSlots }
+  } finally {
+    await db.close()
+  }
+}
+
+// --- the peer approach: live CalDAV per request ---
+
+async function benchPeer(expectedSlots: number) {
+  console.log('starting Radicale and loading events…')
+  const users = Object.fromEntries(Array.from({ length: MEMBERS }, (_, m) => [`member${m}`, `pw${m}`]))
+  const radicale = await startRadicale({ users })
+  try {
+    const calendarUrls: { url: string; auth: string; member: number }[] = []
+    for (let m = 0; m < MEMBERS; m++) {
+      for (let c = 0; c < CALENDARS_PER_MEMBER; c++) {
+        const url = await createCalendar(radicale, {
+          username: `member${m}`,
+          password: `pw${m}`,
+          path: `/member${m}/cal${c}/`,
+          displayName: `Calendar ${c}`,
+        })
+        // Writing the files Radicale's multifilesystem storage reads is much faster than 20,000 PUTs; Radicale
+        // picks them up on the next request exactly like PUT-created items.
+        const folder = path.join(radicale.storageDir, 'collections', 'collection-root', `member${m}`, `cal${c}`)
+        await mkdir(folder, { recursive: true })
+        for (const r of calendars[m]![c]!) await writeFile(path.join(folder, `${r.uid.replace(/[^\w.-]/g, '_')}.ics`), r.ics)
+        calendarUrls.push({ url, auth: `Basic ${Buffer.from(`member${m}:pw${m}`).toString('base64')}`, member: m })
+        if ((await readdir(folder)).filter((f) => f.endsWith('.ics')).length !== EVENTS_PER_CALENDAR) throw new Error('load')
+      }
+    }
+
+    const utc = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+    const report = (from: number, to: number) => `<?xml version="1.0" encoding="utf-8"?>
+<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
+  <D:prop><D:getetag/><C:calendar-data/></D:prop>
+  <C:filter><C:comp-filter name="VCALENDAR"><C:comp-filter name="VEVENT">
+    <C:time-range start="${utc(from)}" end="${utc(to)}"/>
+  </C:comp-filter></C:comp-filter></C:filter>
+</C:calendar-query>`
+
+    const fetchBusy = async (from: number, to: number): Promise<Interval[][]> => {
+      const perCalendar = await Promise.all(
+        calendarUrls.map(async ({ url, auth, member }) => {
+          const res = await fetch(url, {
+            method: 'REPORT',
+            headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8', Authorization: auth },
+            body: report(from, to),
+          })
+          const xml = await res.text()
+          if (res.status !== 207) throw new Error(`REPORT ${res.status}: ${xml.slice(0, 300)}`)
+          const busy: Interval[] = []
+          for (const match of xml.matchAll(/<C:calendar-data[^>]*>([\s\S]*?)<\/C:calendar-data>/g)) {
+            const ics = match[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&#13;/g, '\r')
+            const { occurrences } = expandCalendarResource(ics, {
+              windowStart: new Date(from),
+              windowEnd: new Date(to),
+              defaultTimeZone: ZONE,
+              ownerEmails: [],
+            })
+            for (const o of occurrences) {
+              if (o.transparency === 'BUSY') busy.push({ start: o.busyStart.getTime(), end: o.end.getTime() })
+            }
+          }
+          return { member, busy }
+        }),
+      )
+      const byMember: Interval[][] = Array.from({ length: MEMBERS }, () => [])
+      for (const { member, busy } of perCalendar) byMember[member]!.push(...busy)
+      return byMember
+    }
+
+    // Radicale parses each item once and caches it; warm that cache one calendar at a time (first parse is slow).
+    for (const { url, auth } of calendarUrls) {
+      const res = await fetch(url, {
+        method: 'REPORT',
+        headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8', Authorization: auth },
+        body: report(range.from.getTime(), range.to.getTime()),
+      })
+      await res.text()
+    }
+    let slotCount = 0
+    const peer = await measure(PEER_RUNS, 2, async () => {
+      const from = range.from.getTime()
+      const to = range.to.getTime()
+      const busy = await fetchBusy(from, to + SETTINGS.slotDurationMinutes * 60_000)
+      const slots = computeSlots({
+        settings: SETTINGS,
+        now: Date.now(),
+        range: { start: from, end: to },
+        members: busy.map((b, m) => ({
+          memberId: `member${m}`,
+          timeZone: ZONE,
+          priority: 0,
+          working: workingIntervals({ rules: WORKING_HOURS, overrides: [], timeZone: ZONE, range: { start: from, end: to + DAY } }),
+          busy: normalize(b),
+          bookingsPerLocalDay: new Map(),
+          recentBookings: 0,
+        })),
+      })
+      slotCount = slots.length
+    })
+    console.log('peer (live CalDAV)', { peer, slotCount })
+    return { peer, slotCount, matchesDatabase: slotCount === expectedSlots }
+  } finally {
+    await radicale.stop()
+  }
+}
+
+const started = new Date()
+const pglite = await benchDatabase('pglite')
+if (process.env.BENCH_QUICK) process.exit(0) // iterate on the PGlite figure alone
+const postgres = await benchDatabase('postgres')
+const peer = await benchPeer(pglite.slotCount)
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10
+const result = {
+  name: 'availability',
+  description:
+    '30-day availability of a ROUND_ROBIN calendar, 5 members × 2 conflict calendars × 2,000 events (10% recurring)',
+  machine: {
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+  },
+  date: started.toISOString(),
+  command: 'npx tsx bench/availability.bench.ts',
+  workload: {
+    members: MEMBERS,
+    calendarsPerMember: CALENDARS_PER_MEMBER,
+    eventsPerCalendar: EVENTS_PER_CALENDAR,
+    recurringShare: RECURRING_SHARE,
+    blockedSlotRows: pglite.blockedSlots,
+    rangeDays: 30,
+    slots: pglite.slotCount,
+  },
+  targets: { p50Ms: 10, p99Ms: 40 },
+  pglite,
+  postgres,
+  peer,
+  ratios: {
+    peerP50OverPglite: ratio(peer.peer.p50, pglite.service.p50),
+    peerP50OverPostgres: ratio(peer.peer.p50, postgres.service.p50),
+    peerP50OverPgliteHttp: ratio(peer.peer.p50, pglite.http.p50),
+    peerP50OverPostgresHttp: ratio(peer.peer.p50, postgres.http.p50),
+  },
+  meetsTargets: {
+    pglite: pglite.service.p50 <= 10 && pglite.service.p99 <= 40,
+    postgres: postgres.service.p50 <= 10 && postgres.service.p99 <= 40,
+  },
+}
+
+const row = (name: string, s: Stats) => `| ${name} | ${s.runs} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.max} |`
+const md = `# availability benchmark
+
+${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database; ${result.workload.slots} slots per answer.
+
+Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}. Date: ${result.date}. Command: \`${result.command}\`.
+
+| measurement (ms) | runs | p50 | p90 | p99 | max |
+| --- | --- | --- | --- | --- | --- |
+${row('PGlite: getAvailability (server time)', pglite.service)}
+${row('PGlite: HTTP round trip', pglite.http)}
+${row('PostgreSQL: getAvailability (server time)', postgres.service)}
+${row('PostgreSQL: HTTP round trip', postgres.http)}
+${row('Peer: live CalDAV (Radicale REPORT per calendar + expand + slots)', peer.peer)}
+
+Targets (server time): p50 ≤ 10 ms, p99 ≤ 40 ms — PGlite ${result.meetsTargets.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.meetsTargets.postgres ? 'met' : 'NOT met'}.
+
+Peer approach p50 / ours p50: ${result.ratios.peerP50OverPglite}× (PGlite), ${result.ratios.peerP50OverPostgres}× (PostgreSQL); against our HTTP round trip ${result.ratios.peerP50OverPgliteHttp}× / ${result.ratios.peerP50OverPostgresHttp}×. Peer slots equal database slots: ${peer.matchesDatabase}.
+`
+
+await mkdir(path.join(directory, 'results'), { recursive: true })
+await writeFile(path.join(directory, 'results', 'availability.json'), JSON.stringify(result, null, 2) + '\n')
+await writeFile(path.join(directory, 'results', 'availability.md'), md)
+console.log(md)
+process.exit(0)
