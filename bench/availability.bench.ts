@@ -29,7 +29,7 @@ const RECURRING_SHARE = 0.1
 const ZONE = 'Europe/Berlin'
 const SERVICE_RUNS = 300
 const HTTP_RUNS = 150
-const PEER_RUNS = 20
+const PEER_RUNS = 5
 const DAY = 86_400_000
 
 const directory = path.dirname(fileURLToPath(import.meta.url))
@@ -66,7 +66,9 @@ function buildCalendar(seed: number): Resource[] {
   const recurring = Math.round(EVENTS_PER_CALENDAR * RECURRING_SHARE)
   for (let i = 0; i < EVENTS_PER_CALENDAR; i++) {
     const uid = `bench-${seed}-${i}@example.com`
-    const day = DateTime.fromMillis(windowStart + Math.floor(random() * (windowEnd - windowStart)), { zone: ZONE }).startOf('day')
+    const day = DateTime.fromMillis(windowStart + Math.floor(random() * (windowEnd - windowStart)), {
+      zone: ZONE,
+    }).startOf('day')
     const start = day.set({ hour: 7 + Math.floor(random() * 12), minute: [0, 15, 30, 45][Math.floor(random() * 4)]! })
     const end = start.plus({ minutes: 15 * (1 + Math.floor(random() * 8)) })
     const rule =
@@ -136,7 +138,13 @@ async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
 
   const subaccount = await prisma.subaccount.create({ data: { name: 'Bench', timeZone: ZONE } })
   const calendar = await prisma.crmCalendar.create({
-    data: { subaccountId: subaccount.id, name: 'Round robin', type: 'ROUND_ROBIN', timeZone: ZONE, slotDurationMinutes: 30 },
+    data: {
+      subaccountId: subaccount.id,
+      name: 'Round robin',
+      type: 'ROUND_ROBIN',
+      timeZone: ZONE,
+      slotDurationMinutes: 30,
+    },
   })
   let blockedSlots = 0
   let adminId = ''
@@ -185,7 +193,8 @@ async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
         uid: r.uid,
         data: r.ics,
       }))
-      for (let i = 0; i < objects.length; i += 500) await prisma.calendarObject.createMany({ data: objects.slice(i, i + 500) })
+      for (let i = 0; i < objects.length; i += 500)
+        await prisma.calendarObject.createMany({ data: objects.slice(i, i + 500) })
       // Expanded occurrences, as the sync engine writes them (one row per occurrence in the window).
       const slots = resources.flatMap((r, i) =>
         expandCalendarResource(r.ics, {
@@ -207,7 +216,8 @@ async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
           title: o.title,
         })),
       )
-      for (let i = 0; i < slots.length; i += 1000) await prisma.blockedSlot.createMany({ data: slots.slice(i, i + 1000) })
+      for (let i = 0; i < slots.length; i += 1000)
+        await prisma.blockedSlot.createMany({ data: slots.slice(i, i + 1000) })
       blockedSlots += slots.length
     }
   }
@@ -274,26 +284,6 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   console.log(`seeding ${kind}…`)
   const db = await seed(kind)
   try {
-    if (process.env.BENCH_QUICK) {
-      const { loadAvailabilityInput } = await import('../src/scheduling/loadAvailabilityInput.ts')
-      const r = { start: range.from.getTime(), end: range.to.getTime() }
-      const opts = { now: Date.now(), staleAfterMs: 1e9 }
-      const load = await measure(50, 5, () => loadAvailabilityInput(db.app.services.prisma, db.calendarId, r, opts))
-      const input = (await loadAvailabilityInput(db.app.services.prisma, db.calendarId, r, opts))!
-      const compute = await measure(50, 5, async () => computeSlots(input.compute))
-      const userIds = input.compute.members.map((m) => m.memberId)
-      const q = await measure(50, 5, () => db.app.services.prisma.$queryRaw`SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
-      const cal = await measure(50, 5, () => db.app.services.prisma.crmCalendar.findFirst({ where: { id: db.calendarId }, include: { members: { include: { workingHours: true, dateOverrides: true } } } }))
-      const plan = await db.app.services.prisma.$queryRawUnsafe(`EXPLAIN ANALYZE SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts FROM "BlockedSlot" WHERE "userId" = ANY($1::text[]) AND "availability" = 'BUSY' AND "start" < $2 AND "end" > $3 GROUP BY "userId"`, userIds, range.to, range.from)
-      const P = db.app.services.prisma
-      const v1 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", array_agg((extract(epoch FROM "start") * 1000)::float8) AS starts, array_agg((extract(epoch FROM "end") * 1000)::float8) AS ends FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
-      const v2 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", "start", "end" FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from}`)
-      const v3 = await measure(50, 5, () => P.$queryRaw`SELECT count(*)::int AS n FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from}`)
-      const v4 = await measure(50, 5, () => P.$queryRaw`SELECT 1 AS one`)
-      const v5 = await measure(50, 5, () => P.$queryRaw`SELECT u, array_agg((extract(epoch FROM lower(r)) * 1000)::float8) AS starts, array_agg((extract(epoch FROM upper(r)) * 1000)::float8) AS ends FROM (SELECT "userId" AS u, unnest(range_agg(tsrange("start", "end"))) AS r FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId") x GROUP BY u`)
-      const v6 = await measure(50, 5, () => P.$queryRaw`SELECT "userId", string_agg((extract(epoch FROM "start") * 1000)::bigint || ',' || (extract(epoch FROM "end") * 1000)::bigint, ';') AS spans FROM "BlockedSlot" WHERE "userId" = ANY(${userIds}::text[]) AND "availability" = 'BUSY' AND "start" < ${range.to} AND "end" > ${range.from} GROUP BY "userId"`)
-      console.log({ load, compute, q, cal, v1, v2, v3, v4, v5, v6, busy: input.compute.members.map((m) => m.busy.length) })
-    }
     let slotCount = 0
     const service = await measure(SERVICE_RUNS, 30, async () => {
       const a = await getAvailability(db.app.services, db.calendarId, range, ZONE)
@@ -340,13 +330,19 @@ async function benchPeer(expectedSlots: number) {
         // picks them up on the next request exactly like PUT-created items.
         const folder = path.join(radicale.storageDir, 'collections', 'collection-root', `member${m}`, `cal${c}`)
         await mkdir(folder, { recursive: true })
-        for (const r of calendars[m]![c]!) await writeFile(path.join(folder, `${r.uid.replace(/[^\w.-]/g, '_')}.ics`), r.ics)
+        for (const r of calendars[m]![c]!)
+          await writeFile(path.join(folder, `${r.uid.replace(/[^\w.-]/g, '_')}.ics`), r.ics)
         calendarUrls.push({ url, auth: `Basic ${Buffer.from(`member${m}:pw${m}`).toString('base64')}`, member: m })
-        if ((await readdir(folder)).filter((f) => f.endsWith('.ics')).length !== EVENTS_PER_CALENDAR) throw new Error('load')
+        if ((await readdir(folder)).filter((f) => f.endsWith('.ics')).length !== EVENTS_PER_CALENDAR)
+          throw new Error('load')
       }
     }
 
-    const utc = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '')
+    const utc = (ms: number) =>
+      new Date(ms)
+        .toISOString()
+        .replace(/[-:]/g, '')
+        .replace(/\.\d{3}/, '')
     const report = (from: number, to: number) => `<?xml version="1.0" encoding="utf-8"?>
 <C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">
   <D:prop><D:getetag/><C:calendar-data/></D:prop>
@@ -367,7 +363,11 @@ async function benchPeer(expectedSlots: number) {
           if (res.status !== 207) throw new Error(`REPORT ${res.status}: ${xml.slice(0, 300)}`)
           const busy: Interval[] = []
           for (const match of xml.matchAll(/<C:calendar-data[^>]*>([\s\S]*?)<\/C:calendar-data>/g)) {
-            const ics = match[1]!.replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&').replace(/&#13;/g, '\r')
+            const ics = match[1]!
+              .replace(/&lt;/g, '<')
+              .replace(/&gt;/g, '>')
+              .replace(/&amp;/g, '&')
+              .replace(/&#13;/g, '\r')
             const { occurrences } = expandCalendarResource(ics, {
               windowStart: new Date(from),
               windowEnd: new Date(to),
@@ -388,15 +388,17 @@ async function benchPeer(expectedSlots: number) {
 
     // Radicale parses each item once and caches it; warm that cache one calendar at a time (first parse is slow).
     for (const { url, auth } of calendarUrls) {
+      const t0 = performance.now()
       const res = await fetch(url, {
         method: 'REPORT',
         headers: { Depth: '1', 'Content-Type': 'application/xml; charset=utf-8', Authorization: auth },
         body: report(range.from.getTime(), range.to.getTime()),
       })
       await res.text()
+      console.log(`warm-up REPORT ${url}: ${Math.round(performance.now() - t0)} ms`)
     }
     let slotCount = 0
-    const peer = await measure(PEER_RUNS, 2, async () => {
+    const peer = await measure(PEER_RUNS, 1, async () => {
       const from = range.from.getTime()
       const to = range.to.getTime()
       const busy = await fetchBusy(from, to + SETTINGS.slotDurationMinutes * 60_000)
@@ -408,7 +410,12 @@ async function benchPeer(expectedSlots: number) {
           memberId: `member${m}`,
           timeZone: ZONE,
           priority: 0,
-          working: workingIntervals({ rules: WORKING_HOURS, overrides: [], timeZone: ZONE, range: { start: from, end: to + DAY } }),
+          working: workingIntervals({
+            rules: WORKING_HOURS,
+            overrides: [],
+            timeZone: ZONE,
+            range: { start: from, end: to + DAY },
+          }),
           busy: normalize(b),
           bookingsPerLocalDay: new Map(),
           recentBookings: 0,
@@ -439,6 +446,7 @@ const result = {
     cores: os.cpus().length,
     memoryGb: Math.round(os.totalmem() / 1024 ** 3),
     node: process.version,
+    loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
   },
   date: started.toISOString(),
   command: 'npx tsx bench/availability.bench.ts',
@@ -472,7 +480,7 @@ const md = `# availability benchmark
 
 ${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database; ${result.workload.slots} slots per answer.
 
-Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}. Date: ${result.date}. Command: \`${result.command}\`.
+Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}, load average at the end ${result.machine.loadAverageAtEnd.join(' / ')} (other test suites shared the machine). Date: ${result.date}. Command: \`${result.command}\`.
 
 | measurement (ms) | runs | p50 | p90 | p99 | max |
 | --- | --- | --- | --- | --- | --- |

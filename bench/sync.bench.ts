@@ -1,15 +1,43 @@
-// `npx tsx bench/sync.bench.ts`: sync engine figures against Radicale (PGlite in memory), written to
-// bench/results/sync.json and sync.md. `--rss <count>` is the child mode measuring peak RSS of one initial sync.
-import { spawnSync } from 'node:child_process'
-import { mkdir, writeFile } from 'node:fs/promises'
+// `npx tsx --expose-gc bench/sync.bench.ts`: sync engine figures against Radicale, written to bench/results/sync.json
+// and sync.md. Each figure comes with its target and a baseline measured in the same run:
+//  - pipeline (parse + expand + store from fixture data, no CalDAV): vs parse + expand alone; PGlite and PostgreSQL;
+//  - initial sync of 5,000 events end to end (PGlite in memory): vs the server alone serving the same requests;
+//  - peak RSS of an initial sync of 20,000 events, in a child process that does nothing else (database PostgreSQL, so
+//    the figure is the engine's, and PGlite on disk, the whole embedded app): vs that process idle before the sync.
+// `--rss-child` is that child mode.
+import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import type { Services } from '../src/app/services.ts'
 import { CalDavClient } from '../src/caldav/index.ts'
 import { syncIntegration } from '../src/sync/index.ts'
-import { ChangedRange, prepareObject, writeObjects } from '../src/sync/objectSlots.ts'
+import { ChangedRange, findCrmAppointments, prepareObject, writeObjects } from '../src/sync/objectSlots.ts'
+import { WRITE_BATCH } from '../src/sync/syncIntegration.ts'
 import { computeWindow } from '../src/sync/window.ts'
-import { benchEvent, seededIntegration, startBenchEnv, type BenchEnv } from './support/syncBenchSetup.ts'
+import { createSubaccount, createUser } from '../test/support/factories.ts'
+import {
+  addRadicaleLogin,
+  createIntegrationFixture,
+  seedRadicaleEvents,
+  type SyncServer,
+} from '../test/support/integrationFixtures.ts'
+import {
+  benchEvent,
+  benchSecrets,
+  openBenchServices,
+  seededIntegration,
+  startBenchEnv,
+  type BenchEnv,
+} from './support/syncBenchSetup.ts'
+
+const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+const RSS_EVENTS = 20_000
+// Recorded by this bench before the batched write path (commit 851f39f, same machine, PGlite in memory).
+const BEFORE = { pipelineEventsPerSecond: 790, initialRatio: 3.32, peakRssMb: 1004.6 }
 
 const here = path.dirname(fileURLToPath(import.meta.url))
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
@@ -63,52 +91,299 @@ async function oneChange(env: BenchEnv, fx: Awaited<ReturnType<typeof seededInte
   }
 }
 
-async function rssChild(count: number) {
-  const env = await startBenchEnv()
-  try {
-    const fx = await seededIntegration(env, 'rss', count)
+type Fixture = { href: string; etag: string; data: string }
+
+/** The engine's store step, exactly as calendarSync runs it: CRM lookup, then one transaction per write batch. */
+async function store(
+  services: Services,
+  prepared: ReturnType<typeof prepareObject>[],
+  calendarId: string,
+  owner: Owner,
+) {
+  const crm = await findCrmAppointments(
+    services.prisma,
+    owner.userId,
+    prepared.flatMap((p) => p.uids),
+  )
+  const written = await services.prisma.$transaction((tx) =>
+    writeObjects(tx, prepared, { id: calendarId, blocking: true }, owner, crm, new ChangedRange()),
+  )
+  return written.slotsWritten
+}
+type Owner = { userId: string; subaccountId: string }
+
+/** Parse + expand + store `fixtures` into a calendar with no objects (as an initial sync does); median of 3. */
+async function pipeline(
+  services: Services,
+  target: { calendarId: string; owner: Owner },
+  fixtures: Fixture[],
+  expand: Parameters<typeof prepareObject>[1],
+) {
+  const runs: { ms: number; slots: number }[] = []
+  for (let r = 0; r < 3; r++) {
+    await services.prisma.calendarObject.deleteMany({ where: { calendarId: target.calendarId } })
     global.gc?.()
-    const baseline = process.memoryUsage().rss
-    const result = await sync(env, fx.integrationId)
-    const peak = process.resourceUsage().maxRSS * 1024
-    console.log(
-      JSON.stringify({
-        count,
-        objects: result.counters.objectsFetched,
-        baselineRss: baseline,
-        peakRss: peak,
-        totalMs: result.totalMs,
-      }),
-    )
-  } finally {
-    await env.close()
+    const started = performance.now()
+    let slots = 0
+    for (let i = 0; i < fixtures.length; i += WRITE_BATCH) {
+      const prepared = fixtures.slice(i, i + WRITE_BATCH).map((f) => prepareObject(f, expand))
+      slots += await store(services, prepared, target.calendarId, target.owner)
+    }
+    runs.push({ ms: performance.now() - started, slots })
+  }
+  const ms = median(runs.map((r) => r.ms))
+  return { ms: round(ms), slots: runs[0]!.slots, eventsPerSecond: Math.round((fixtures.length / ms) * 1000) }
+}
+
+function parseExpandOnly(fixtures: Fixture[], expand: Parameters<typeof prepareObject>[1]) {
+  const runs: number[] = []
+  for (let r = 0; r < 3; r++) {
+    global.gc?.()
+    const started = performance.now()
+    let n = 0
+    for (const f of fixtures) n += prepareObject(f, expand).occurrences.length
+    if (n === 0) throw new Error('nothing expanded')
+    runs.push(performance.now() - started)
+  }
+  const ms = median(runs)
+  return { ms: round(ms), eventsPerSecond: Math.round((fixtures.length / ms) * 1000) }
+}
+
+async function newPostgresSchema(name: string) {
+  const client = new pg.Client({ connectionString: POSTGRES_URL })
+  await client.connect()
+  await client.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`)
+  await client.query(`CREATE SCHEMA "${name}"`)
+  await client.end()
+  return async () => {
+    const c = new pg.Client({ connectionString: POSTGRES_URL })
+    await c.connect()
+    await c.query(`DROP SCHEMA IF EXISTS "${name}" CASCADE`)
+    await c.end()
   }
 }
 
+/** An integration of a fresh user with `login`'s calendar as conflict calendar, in `services`' database. */
+async function integrationIn(services: Services, login: SyncServer, url: string) {
+  const subaccount = await createSubaccount(services)
+  const user = await createUser(services, subaccount.id, { timeZone: 'Europe/Berlin' })
+  const fx = await createIntegrationFixture(services, user, login, { conflicts: [url] })
+  return {
+    integrationId: fx.integrationId,
+    calendarId: fx.calendarIds.get(url)!,
+    owner: { userId: user.id, subaccountId: user.subaccountId },
+  }
+}
+
+/** Child mode: open the database, stay idle a moment, run one sync, report RSS (VmHWM is the process's peak). */
+async function rssChild() {
+  const e = process.env
+  const { services, close } = await openBenchServices({
+    serverUrl: e.BENCH_CALDAV_URL!,
+    databaseUrl: e.BENCH_CHILD_DATABASE_URL || undefined,
+    schema: e.BENCH_CHILD_SCHEMA || undefined,
+    dataDir: e.BENCH_CHILD_DATA_DIR || undefined,
+  })
+  await services.prisma.integration.count()
+  global.gc?.()
+  await new Promise((r) => setTimeout(r, 200))
+  const idle = process.memoryUsage().rss
+  const hwmBefore = vmStatus(process.pid).hwm
+  const started = performance.now()
+  const result = await syncIntegration(services, e.BENCH_INTEGRATION_ID!, 'MANUAL')
+  const totalMs = performance.now() - started
+  const status = vmStatus(process.pid)
+  await close()
+  console.log(
+    JSON.stringify({
+      outcome: result?.outcome,
+      objects: result?.counters.objectsFetched,
+      slots: result?.counters.slotsWritten,
+      requests: result?.requestCount,
+      idleRss: idle,
+      hwmBeforeSync: hwmBefore,
+      peakRss: status.hwm,
+      totalMs,
+    }),
+  )
+}
+
+function vmStatus(pid: number): { rss: number; hwm: number } {
+  try {
+    const text = readFileSync(`/proc/${pid}/status`, 'utf8')
+    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024
+    return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
+  } catch {
+    return { rss: 0, hwm: 0 }
+  }
+}
+
+/** Runs the child and samples its RSS from outside every 20 ms (a cross-check of the child's own VmHWM). */
+async function runRssChild(env: Record<string, string>) {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--rss-child'],
+    {
+      env: {
+        ...process.env,
+        ...env,
+        BENCH_AUTH_SECRET: benchSecrets.AUTH_SECRET,
+        BENCH_ENCRYPTION_KEYS: benchSecrets.ENCRYPTION_KEYS,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  )
+  let sampledPeak = 0
+  const timer = setInterval(() => {
+    sampledPeak = Math.max(sampledPeak, vmStatus(child.pid!).rss)
+  }, 20)
+  let out = ''
+  let err = ''
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
+  clearInterval(timer)
+  const line = out.trim().split('\n').pop() ?? '{}'
+  let parsed: {
+    outcome?: string
+    objects?: number
+    slots?: number
+    requests?: number
+    idleRss: number
+    peakRss: number
+    totalMs: number
+  }
+  try {
+    parsed = JSON.parse(line)
+  } catch {
+    throw new Error(`RSS child failed (${code}): ${err.slice(-2000)}`)
+  }
+  if (parsed.outcome !== 'SUCCESS' || parsed.objects !== RSS_EVENTS) throw new Error(`RSS child sync: ${line}`)
+  const mb = (x: number) => round(x / 2 ** 20)
+  return {
+    objects: parsed.objects,
+    slots: parsed.slots,
+    requests: parsed.requests,
+    idleMb: mb(parsed.idleRss),
+    peakMb: mb(parsed.peakRss),
+    sampledPeakMb: mb(sampledPeak),
+    engineShareMb: mb(parsed.peakRss - parsed.idleRss),
+    ratioToIdle: round(parsed.peakRss / parsed.idleRss, 2),
+    totalMs: round(parsed.totalMs),
+  }
+}
+
+async function rssBench(env: BenchEnv) {
+  const login = await addRadicaleLogin(env.server, 'rss@bench.example', 'pw-rss')
+  const url = await login.makeCalendar('rss')
+  await seedRadicaleEvents(login, url, RSS_EVENTS, (i) => benchEvent(i))
+  // Warm Radicale's item cache (its first listing hashes every file): the child measures the engine, not that.
+  const serverAloneMs = await serveOnly(env, { username: login.username, password: login.password }, url)
+  const common = { BENCH_CALDAV_URL: env.server.serverUrl }
+
+  const schema = `bench_sync_rss_${process.pid}`
+  const dropSchema = await newPostgresSchema(schema)
+  let postgres
+  try {
+    const opened = await openBenchServices({ serverUrl: env.server.serverUrl, databaseUrl: POSTGRES_URL, schema })
+    const fx = await integrationIn(opened.services, login, url)
+    await opened.close()
+    postgres = await runRssChild({
+      ...common,
+      BENCH_CHILD_DATABASE_URL: POSTGRES_URL,
+      BENCH_CHILD_SCHEMA: schema,
+      BENCH_INTEGRATION_ID: fx.integrationId,
+    })
+  } finally {
+    await dropSchema()
+  }
+
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sync-rss-'))
+  let pglite
+  try {
+    const opened = await openBenchServices({ serverUrl: env.server.serverUrl, dataDir })
+    const fx = await integrationIn(opened.services, login, url)
+    await opened.close()
+    pglite = await runRssChild({ ...common, BENCH_CHILD_DATA_DIR: dataDir, BENCH_INTEGRATION_ID: fx.integrationId })
+  } finally {
+    await rm(dataDir, { recursive: true, force: true })
+  }
+  return { events: RSS_EVENTS, serverAloneMs: round(serverAloneMs), postgres, pgliteOnDisk: pglite }
+}
+
 async function main() {
-  const rssIndex = process.argv.indexOf('--rss')
-  if (rssIndex >= 0) return rssChild(Number(process.argv[rssIndex + 1] ?? 20_000))
+  if (process.argv.includes('--rss-child')) return rssChild()
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null
+  const loadBefore = os.loadavg()
 
   const env = await startBenchEnv()
+  const previous = await readFile(path.join(here, 'results', 'sync.json'), 'utf8').catch(() => null)
   try {
+    // Pipeline (parse + expand + store) from fixture data, no CalDAV.
+    const pipe = await seededIntegration(env, 'pipeline', 0)
+    const integration = await env.services.prisma.integration.findUniqueOrThrow({ where: { id: pipe.integrationId } })
+    const owner = { userId: integration.userId, subaccountId: integration.subaccountId }
+    const window = computeWindow(env.services.config)
+    const expand = {
+      windowStart: window.start,
+      windowEnd: window.end,
+      defaultTimeZone: 'Europe/Berlin',
+      ownerEmails: [integration.appleId],
+    }
+    const fixtures: Fixture[] = Array.from({ length: 5000 }, (_, i) => {
+      const { file, ics } = benchEvent(i, 'pipe')
+      return { href: `${new URL(pipe.url).pathname}${file}`, etag: `"${i}"`, data: ics }
+    })
+    const parseOnly = parseExpandOnly(fixtures, expand)
+    const pipePglite = await pipeline(env.services, { calendarId: pipe.calendarId, owner }, fixtures, expand)
+    const pgSchema = `bench_sync_pipe_${process.pid}`
+    const dropPgSchema = await newPostgresSchema(pgSchema)
+    let pipePostgres
+    try {
+      const opened = await openBenchServices({
+        serverUrl: env.server.serverUrl,
+        databaseUrl: POSTGRES_URL,
+        schema: pgSchema,
+      })
+      try {
+        const fx = await integrationIn(opened.services, pipe.login, pipe.url)
+        pipePostgres = await pipeline(opened.services, fx, fixtures, expand)
+      } finally {
+        await opened.close()
+      }
+    } finally {
+      await dropPgSchema()
+    }
+    if (only === 'pipeline') {
+      console.log(JSON.stringify({ parseOnly, pipePglite, pipePostgres }, null, 2))
+      return
+    }
+
     const small = await seededIntegration(env, 'cal500', 500)
     const large = await seededIntegration(env, 'cal5000', 5000)
     // Warm Radicale's item cache for both (its first listing hashes every file), outside every measurement.
     await serveOnly(env, small.login, small.url)
     await serveOnly(env, large.login, large.url)
 
-    // Initial sync end to end vs the server alone (median of 3 each).
+    // Initial sync end to end vs the server alone (median of 3 each, interleaved so load changes hit both alike).
     const serverAlone: number[] = []
     const initial: number[] = []
     let initialRequests = 0
     for (let r = 0; r < 3; r++) {
       serverAlone.push(await serveOnly(env, large.login, large.url))
       await forget(env, large.integrationId, large.calendarId)
+      global.gc?.()
       const result = await sync(env, large.integrationId)
+      if (result.counters.objectsFetched !== 5000)
+        throw new Error(`initial sync fetched ${result.counters.objectsFetched}`)
       initial.push(result.totalMs)
       initialRequests = result.requestCount
     }
     await sync(env, small.integrationId)
+    if (only === 'initial') {
+      console.log(JSON.stringify({ serverAlone, initial }, null, 2))
+      return
+    }
 
     // Unchanged calendars.
     const unchanged5000 = await sync(env, large.integrationId)
@@ -118,50 +393,9 @@ async function main() {
     const change500 = await oneChange(env, small, 5)
     const change5000 = await oneChange(env, large, 5)
 
-    // Pipeline (parse + expand + store) from fixture data, no CalDAV.
-    const pipe = await seededIntegration(env, 'pipeline', 0)
-    const integration = await env.services.prisma.integration.findUniqueOrThrow({ where: { id: pipe.integrationId } })
-    const window = computeWindow(env.services.config)
-    const expand = {
-      windowStart: window.start,
-      windowEnd: window.end,
-      defaultTimeZone: 'Europe/Berlin',
-      ownerEmails: [integration.appleId],
-    }
-    const fixtures = Array.from({ length: 5000 }, (_, i) => {
-      const { file, ics } = benchEvent(i, 'pipe')
-      return { href: `${new URL(pipe.url).pathname}${file}`, etag: `"${i}"`, data: ics }
-    })
-    const pipeStarted = performance.now()
-    let pipeSlots = 0
-    for (let i = 0; i < fixtures.length; i += 100) {
-      const prepared = fixtures.slice(i, i + 100).map((f) => prepareObject(f, expand))
-      const written = await env.services.prisma.$transaction((tx) =>
-        writeObjects(
-          tx,
-          prepared,
-          { id: pipe.calendarId, blocking: true },
-          { userId: integration.userId, subaccountId: integration.subaccountId },
-          new Map(),
-          new ChangedRange(),
-        ),
-      )
-      pipeSlots += written.slotsWritten
-    }
-    const pipeMs = performance.now() - pipeStarted
-
-    // Peak RSS of a 20,000-event initial sync, in a fresh process.
-    const child = spawnSync(
-      process.execPath,
-      ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--rss', '20000'],
-      {
-        encoding: 'utf8',
-        maxBuffer: 10 * 1024 * 1024,
-      },
-    )
-    const rssLine = child.stdout.trim().split('\n').pop() ?? '{}'
-    const rss = JSON.parse(rssLine) as { peakRss?: number; baselineRss?: number; objects?: number; totalMs?: number }
-    if (!rss.peakRss) throw new Error(`RSS child failed: ${child.stderr.slice(-2000)}`)
+    // Peak RSS of a 20,000-event initial sync, in fresh processes.
+    const rss = await rssBench(env)
+    const loadAfter = os.loadavg()
 
     const results = {
       machine: {
@@ -169,10 +403,13 @@ async function main() {
         cores: os.cpus().length,
         memoryGb: round(os.totalmem() / 2 ** 30),
         node: process.version,
+        loadAverage1mBefore: round(loadBefore[0]!, 2),
+        loadAverage1mAfter: round(loadAfter[0]!, 2),
       },
       date: new Date().toISOString(),
-      command: 'npx tsx bench/sync.bench.ts',
-      server: 'Radicale 3.1.8 on loopback; database PGlite in memory',
+      command: 'npx tsx --expose-gc bench/sync.bench.ts',
+      server: 'Radicale 3.1.8 on loopback; database PGlite in memory unless stated',
+      before: BEFORE,
       unchanged: {
         events5000Requests: unchanged5000.requestCount,
         events500Requests: unchanged500.requestCount,
@@ -196,49 +433,86 @@ async function main() {
         serverAloneMs: round(median(serverAlone)),
         endToEndMs: round(median(initial)),
         ratio: round(median(initial) / median(serverAlone), 2),
+        runsMs: initial.map((x) => round(x)),
+        serverAloneRunsMs: serverAlone.map((x) => round(x)),
       },
       pipeline: {
         events: fixtures.length,
-        slots: pipeSlots,
-        ms: round(pipeMs),
-        eventsPerSecond: Math.round((fixtures.length / pipeMs) * 1000),
+        writeBatch: WRITE_BATCH,
+        parseExpandOnly: parseOnly,
+        pglite: { ...pipePglite, ratioToParseExpand: round(pipePglite.eventsPerSecond / parseOnly.eventsPerSecond, 2) },
+        postgres: {
+          ...pipePostgres!,
+          ratioToParseExpand: round(pipePostgres!.eventsPerSecond / parseOnly.eventsPerSecond, 2),
+        },
       },
-      rss20000: {
-        objects: rss.objects,
-        peakMb: round(rss.peakRss / 2 ** 20),
-        baselineMb: round((rss.baselineRss ?? 0) / 2 ** 20),
-        totalMs: round(rss.totalMs ?? 0),
-      },
+      rss20000: rss,
     }
+    const x = (n: number) => `×${n}`
     const targets = [
-      ['Unchanged 5,000-event calendar: requests per sync', `${results.unchanged.events5000Requests}`, '1'],
-      ['One change, 5,000 events: requests', `${change5000.requests}`, '≤ 3'],
+      [
+        'Unchanged 5,000-event calendar: requests per sync',
+        `${results.unchanged.events5000Requests}`,
+        '1',
+        '500 events: ' + results.unchanged.events500Requests,
+      ],
+      ['One change, 5,000 events: requests', `${change5000.requests}`, '≤ 3', '500 events: ' + change500.requests],
       [
         'One change: engine time 5,000 vs 500 events',
-        `${results.oneChange.events5000.engineMs} ms vs ${results.oneChange.events500.engineMs} ms (×${results.oneChange.engineRatio5000to500})`,
+        `${results.oneChange.events5000.engineMs} ms`,
         '≤ ×1.5',
+        `500 events: ${results.oneChange.events500.engineMs} ms (${x(results.oneChange.engineRatio5000to500)})`,
       ],
-      ['Pipeline parse + expand + store', `${results.pipeline.eventsPerSecond} events/s`, '≥ 2,000/s'],
       [
-        'Initial sync 5,000 events vs server alone',
-        `${results.initialSync5000.endToEndMs} ms vs ${results.initialSync5000.serverAloneMs} ms (×${results.initialSync5000.ratio})`,
-        '≤ ×1.5',
+        'Pipeline parse + expand + store, PGlite in memory',
+        `${results.pipeline.pglite.eventsPerSecond} events/s`,
+        '≥ 2,000/s',
+        `parse + expand alone: ${parseOnly.eventsPerSecond}/s (${x(results.pipeline.pglite.ratioToParseExpand)}); before: ${BEFORE.pipelineEventsPerSecond}/s`,
       ],
-      ['Peak RSS, initial sync of 20,000 events', `${results.rss20000.peakMb} MB`, '≤ 300 MB'],
+      [
+        'Pipeline parse + expand + store, PostgreSQL',
+        `${results.pipeline.postgres.eventsPerSecond} events/s`,
+        '≥ 2,000/s',
+        `parse + expand alone: ${parseOnly.eventsPerSecond}/s (${x(results.pipeline.postgres.ratioToParseExpand)})`,
+      ],
+      [
+        'Initial sync 5,000 events end to end',
+        `${results.initialSync5000.endToEndMs} ms`,
+        '≤ ×1.5 server alone',
+        `server alone: ${results.initialSync5000.serverAloneMs} ms (${x(results.initialSync5000.ratio)}); before: ×${BEFORE.initialRatio}`,
+      ],
+      [
+        'Peak RSS, initial sync of 20,000 events (engine process, PostgreSQL)',
+        `${rss.postgres.peakMb} MB`,
+        '≤ 300 MB',
+        `same process idle: ${rss.postgres.idleMb} MB (${x(rss.postgres.ratioToIdle)}, +${rss.postgres.engineShareMb} MB); before: ${BEFORE.peakRssMb} MB (bench process with in-memory PGlite)`,
+      ],
+      [
+        'Peak RSS, initial sync of 20,000 events (app process with embedded PGlite on disk)',
+        `${rss.pgliteOnDisk.peakMb} MB`,
+        '≤ 300 MB',
+        `same process idle: ${rss.pgliteOnDisk.idleMb} MB (${x(rss.pgliteOnDisk.ratioToIdle)}, +${rss.pgliteOnDisk.engineShareMb} MB)`,
+      ],
     ]
     const md = [
       '# Sync engine benchmark',
       '',
       `${results.machine.cpu}, ${results.machine.cores} cores, ${results.machine.memoryGb} GB, Node ${results.machine.node}; ${results.date}.`,
+      `Load average (1 min) ${results.machine.loadAverage1mBefore} at the start, ${results.machine.loadAverage1mAfter} at the end (other work shares this machine).`,
       `Command: \`${results.command}\`. ${results.server}. Engine time = run time minus the summed CalDAV request time.`,
       '',
-      '| Measure | Result | Target |',
-      '| --- | --- | --- |',
+      '| Measure | Result | Target | Baseline (same run) and before |',
+      '| --- | --- | --- | --- |',
       ...targets.map((row) => `| ${row.join(' | ')} |`),
       '',
-      `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100).`,
+      `Pipeline: ${fixtures.length} fixture events (${results.pipeline.pglite.slots} slots), prepared and stored in transactions of ${WRITE_BATCH} exactly as the engine does (CRM lookup, object upsert, slot insert), into a calendar with no objects; median of 3. Parse + expand alone: ${parseOnly.ms} ms; store included: PGlite ${results.pipeline.pglite.ms} ms, PostgreSQL ${results.pipeline.postgres.ms} ms.`,
+      '',
+      `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100; the next batch is fetched while one is stored). Runs: ${results.initialSync5000.runsMs.join(', ')} ms; server alone: ${results.initialSync5000.serverAloneRunsMs.join(', ')} ms.`,
+      '',
+      `RSS: a child process opens the database and syncs ${RSS_EVENTS.toLocaleString('en')} events (${rss.postgres.slots} slots, ${rss.postgres.requests} requests) and nothing else; peak = its VmHWM (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB). Sync time: PostgreSQL ${rss.postgres.totalMs} ms, PGlite on disk ${rss.pgliteOnDisk.totalMs} ms; the server alone serves the 20,000 in ${rss.serverAloneMs} ms.`,
       '',
     ].join('\n')
+    void previous
     await mkdir(path.join(here, 'results'), { recursive: true })
     await writeFile(path.join(here, 'results', 'sync.json'), JSON.stringify(results, null, 2) + '\n')
     await writeFile(path.join(here, 'results', 'sync.md'), md)

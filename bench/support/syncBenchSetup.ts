@@ -82,24 +82,53 @@ export interface BenchEnv {
   close(): Promise<void>
 }
 
-export async function startBenchEnv(): Promise<BenchEnv> {
-  const server = await startRadicaleServer()
+/** Secrets shared by the bench and its child processes (the child decrypts the credentials the parent stored). */
+export const benchSecrets = {
+  AUTH_SECRET: process.env.BENCH_AUTH_SECRET ?? randomBytes(32).toString('hex'),
+  ENCRYPTION_KEYS: process.env.BENCH_ENCRYPTION_KEYS ?? generateEncryptionKey('bench'),
+}
+
+export interface ServicesTarget {
+  serverUrl: string
+  /** PostgreSQL URL; PGlite when absent. */
+  databaseUrl?: string
+  /** PostgreSQL schema (created and migrated on open). */
+  schema?: string
+  /** PGlite folder, or memory:// (default). */
+  dataDir?: string
+}
+
+export async function openBenchServices(target: ServicesTarget) {
   const config = loadConfig({
     NODE_ENV: 'test',
-    DATA_DIR: 'memory://',
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: generateEncryptionKey('bench'),
-    ICLOUD_CALDAV_URL: server.serverUrl,
+    DATA_DIR: target.dataDir ?? 'memory://',
+    ...(target.databaseUrl ? { DATABASE_URL: target.databaseUrl } : {}),
+    ...benchSecrets,
+    ICLOUD_CALDAV_URL: target.serverUrl,
     LOG_LEVEL: 'silent',
     CALDAV_TIMEOUT_MS: '1800000',
   })
-  const { services, database, closePubSub } = await createServices(config)
+  const { services, database, closePubSub } = await createServices(
+    config,
+    target.schema ? { databaseSchema: target.schema } : {},
+  )
   return {
-    server,
     services,
     close: async () => {
       await closePubSub()
       await database.close()
+    },
+  }
+}
+
+export async function startBenchEnv(): Promise<BenchEnv> {
+  const server = await startRadicaleServer()
+  const { services, close } = await openBenchServices({ serverUrl: server.serverUrl })
+  return {
+    server,
+    services,
+    close: async () => {
+      await close()
       await server.stop()
     },
   }

@@ -1,10 +1,10 @@
-// Database -> the pure input of computeSlots. A fixed number of queries whatever the member count (a test counts
-// them): the calendar with its members' rules, then busy time, appointments and integrations for all members at once.
+// Database -> the pure input of computeSlots, in one SQL statement whatever the member count (a test counts them):
+// the calendar, its members with their rules and overrides, their busy blocked slots, appointments and integrations.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import type { Interval } from './intervals.ts'
 import { normalize } from './intervals.ts'
 import type { CalendarSettings, ComputeSlotsInput, CrmCalendarType, MemberAvailabilityInput } from './slots.ts'
-import { workingIntervals, type DateOverride, type MinuteSpan } from './workingHours.ts'
+import { workingIntervals, type DateOverride, type MinuteSpan, type WorkingHoursRule } from './workingHours.ts'
 import { DAY_MS, MINUTE_MS } from './zoneOffsets.ts'
 import { localDayKey } from './zonedTime.ts'
 
@@ -57,107 +57,163 @@ export interface LoadOptions {
   staleAfterMs: number
 }
 
-// Appointments longer than this (slot durations are capped at a day) are not looked for further back.
-const MAX_APPOINTMENT_MS = DAY_MS
+// Settings are capped at a day (duration, buffers), so these pads cover every busy interval and booking-cap day a
+// slot in the range can touch; the exact cut happens in the pure functions.
+const BUSY_PAD_BEFORE_MS = DAY_MS
+const BUSY_PAD_AFTER_MS = 2 * DAY_MS
+const COUNT_PAD_MS = 3 * DAY_MS
 
-/** Loads one calendar's availability input for slot starts in `range`; null when the calendar is not found. */
+interface InputRow {
+  calendar: {
+    id: string
+    subaccountId: string
+    name: string
+    type: CrmCalendarType
+    timeZone: string
+    slotDurationMinutes: number
+    slotIntervalMinutes: number
+    bufferBeforeMinutes: number
+    bufferAfterMinutes: number
+    minNoticeMinutes: number
+    bookingWindowDays: number
+    maxBookingsPerDayPerMember: number | null
+    seatsPerSlot: number | null
+  } | null
+  members: {
+    id: string
+    userId: string
+    priority: number
+    timeZone: string
+    rules: WorkingHoursRule[]
+    overrides: { date: string; startMinute: number | null; endMinute: number | null }[]
+  }[]
+  blocked: { userId: string; starts: number[]; ends: number[] }[]
+  participations: { userId: string; start: number; end: number; own: boolean }[]
+  integrations: { id: string; userId: string; status: string; lastSyncedAt: number | null; createdAt: number }[]
+  seats: { start: number; taken: number }[]
+}
+
+/**
+ * Loads one calendar's availability input for slot starts in `range`; null when the calendar is not found.
+ *
+ * One SQL statement, whatever the member count: on PGlite every statement costs a trip through the WASM engine and on
+ * PostgreSQL a network round trip, and this runs on every availability request and every subscription push.
+ */
 export async function loadAvailabilityInput(
   db: Db,
   calendarId: string,
   range: Interval,
   options: LoadOptions,
 ): Promise<AvailabilityInput | null> {
-  const row = await db.crmCalendar.findFirst({
-    where: { id: calendarId, ...(options.subaccountId ? { subaccountId: options.subaccountId } : {}) },
-    include: {
-      members: {
-        orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }, { id: 'asc' }],
-        include: { workingHours: true, dateOverrides: true },
-      },
-    },
-  })
-  if (row === null) return null
+  const busyFrom = new Date(range.start - BUSY_PAD_BEFORE_MS)
+  const busyTo = new Date(range.end + BUSY_PAD_AFTER_MS)
+  const countFrom = new Date(range.start - COUNT_PAD_MS)
+  const countTo = new Date(range.end + COUNT_PAD_MS)
+  const subaccountId = options.subaccountId ?? null
+  const exclude = options.excludeAppointmentId ?? null
+  // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
+  const [row] = await db.$queryRaw<InputRow[]>`
+    WITH cal AS (
+      SELECT "id", "subaccountId", "name", "type", "timeZone", "slotDurationMinutes", "slotIntervalMinutes",
+             "bufferBeforeMinutes", "bufferAfterMinutes", "minNoticeMinutes", "bookingWindowDays",
+             "maxBookingsPerDayPerMember", "seatsPerSlot"
+      FROM "CrmCalendar"
+      WHERE "id" = ${calendarId} AND (${subaccountId}::text IS NULL OR "subaccountId" = ${subaccountId}::text)
+    ),
+    mem AS (
+      SELECT m."id", m."userId", m."priority", m."timeZone", m."createdAt"
+      FROM "CrmCalendarMember" m JOIN cal ON m."calendarId" = cal."id"
+    )
+    SELECT
+      (SELECT row_to_json(cal) FROM cal) AS calendar,
+      (SELECT coalesce(json_agg(json_build_object(
+          'id', m."id", 'userId', m."userId", 'priority', m."priority", 'timeZone', m."timeZone",
+          'rules', (SELECT coalesce(json_agg(json_build_object(
+                      'weekday', w."weekday", 'startMinute', w."startMinute", 'endMinute', w."endMinute")), '[]')
+                    FROM "WorkingHoursRule" w WHERE w."memberId" = m."id"),
+          'overrides', (SELECT coalesce(json_agg(json_build_object(
+                          'date', d."date", 'startMinute', d."startMinute", 'endMinute', d."endMinute")), '[]')
+                        FROM "DateOverride" d WHERE d."memberId" = m."id")
+        ) ORDER BY m."priority" DESC, m."createdAt", m."id"), '[]') FROM mem m) AS members,
+      (SELECT coalesce(json_agg(json_build_object('userId', b."userId", 'starts', b.starts, 'ends', b.ends)), '[]')
+       FROM (SELECT "userId",
+                    array_agg(date_part('epoch', "start") * 1000) AS starts,
+                    array_agg(date_part('epoch', "end") * 1000) AS ends
+             FROM "BlockedSlot"
+             WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
+               AND "start" < ${busyTo} AND "end" > ${busyFrom}
+             GROUP BY "userId") b) AS blocked,
+      (SELECT coalesce(json_agg(json_build_object(
+          'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
+          'own', a."calendarId" = ${calendarId})), '[]')
+       FROM "AppointmentParticipant" p JOIN "Appointment" a ON a."id" = p."appointmentId"
+       WHERE p."userId" IN (SELECT "userId" FROM mem) AND p."active"
+         AND p."start" >= ${countFrom} AND p."start" < ${countTo}
+         AND (${exclude}::text IS NULL OR p."appointmentId" <> ${exclude}::text)) AS participations,
+      (SELECT coalesce(json_agg(json_build_object(
+          'id', i."id", 'userId', i."userId", 'status', i."status",
+          'lastSyncedAt', date_part('epoch', i."lastSyncedAt") * 1000,
+          'createdAt', date_part('epoch', i."createdAt") * 1000)), '[]')
+       FROM "Integration" i
+       WHERE i."userId" IN (SELECT "userId" FROM mem) AND i."status" <> 'DISCONNECTED') AS integrations,
+      (SELECT coalesce(json_agg(json_build_object('start', s.start, 'taken', s.taken)), '[]')
+       FROM (SELECT date_part('epoch', "start") * 1000 AS start, count(*) AS taken
+             FROM "Appointment"
+             WHERE "calendarId" = ${calendarId} AND "status" = 'BOOKED'
+               AND "start" >= ${countFrom} AND "start" < ${countTo}
+               AND (${exclude}::text IS NULL OR "id" <> ${exclude}::text)
+             GROUP BY "start") s) AS seats`
+  if (row === undefined || row.calendar === null) return null
+  const c = row.calendar
 
   const settings: CalendarSettings = {
-    type: row.type,
-    timeZone: row.timeZone,
-    slotDurationMinutes: row.slotDurationMinutes,
-    slotIntervalMinutes: row.slotIntervalMinutes,
-    bufferBeforeMinutes: row.bufferBeforeMinutes,
-    bufferAfterMinutes: row.bufferAfterMinutes,
-    minNoticeMinutes: row.minNoticeMinutes,
-    bookingWindowDays: row.bookingWindowDays,
-    maxBookingsPerDayPerMember: row.maxBookingsPerDayPerMember,
-    seatsPerSlot: row.seatsPerSlot,
+    type: c.type,
+    timeZone: c.timeZone,
+    slotDurationMinutes: c.slotDurationMinutes,
+    slotIntervalMinutes: c.slotIntervalMinutes,
+    bufferBeforeMinutes: c.bufferBeforeMinutes,
+    bufferAfterMinutes: c.bufferAfterMinutes,
+    minNoticeMinutes: c.minNoticeMinutes,
+    bookingWindowDays: c.bookingWindowDays,
+    maxBookingsPerDayPerMember: c.maxBookingsPerDayPerMember,
+    seatsPerSlot: c.seatsPerSlot,
   }
   const calendar: LoadedCalendar = {
-    id: row.id,
-    subaccountId: row.subaccountId,
-    name: row.name,
-    type: row.type,
+    id: c.id,
+    subaccountId: c.subaccountId,
+    name: c.name,
+    type: c.type,
     settings,
     members: row.members.map((m) => ({ memberId: m.id, userId: m.userId, priority: m.priority, timeZone: m.timeZone })),
   }
   // A class has one host: the first member. Others are co-hosts in name only and do not change availability.
-  const members = row.type === 'CLASS_BOOKING' ? row.members.slice(0, 1) : row.members
+  const isClass = c.type === 'CLASS_BOOKING'
+  const members = isClass ? row.members.slice(0, 1) : row.members
   const userIds = members.map((m) => m.userId)
   if (userIds.length === 0) {
     return { calendar, compute: { settings, members: [], range, now: options.now }, staleMembers: [] }
   }
 
-  const duration = settings.slotDurationMinutes * MINUTE_MS
-  const busyFrom = range.start - settings.bufferBeforeMinutes * MINUTE_MS
-  const busyTo = range.end + duration + settings.bufferAfterMinutes * MINUTE_MS
-  // Booking caps count per local day, which can reach ~1 day either side of the range.
-  const countFrom = Math.min(busyFrom, range.start - 2 * DAY_MS)
-  const countTo = Math.max(busyTo, range.end + 2 * DAY_MS)
-  const exclude = options.excludeAppointmentId
+  const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]))
+  for (const b of row.blocked) {
+    const list = busyByUser.get(b.userId)
+    if (list === undefined) continue // a class co-host
+    // float8 epoch seconds × 1000 can land a hair off the millisecond.
+    for (let i = 0; i < b.starts.length; i++)
+      list.push({ start: Math.round(b.starts[i]!), end: Math.round(b.ends[i]!) })
+  }
 
-  const [blocked, participations, integrations, seats] = await Promise.all([
-    // A person busy is busy: blocked slots of every subaccount count, whatever made them (iCloud or CRM).
-    loadBusyBlockedSlots(db, userIds, busyFrom, busyTo),
-    // Every active appointment of these users (any calendar): the per-user busy index.
-    db.appointmentParticipant.findMany({
-      where: {
-        userId: { in: userIds },
-        active: true,
-        start: { gte: new Date(countFrom - MAX_APPOINTMENT_MS), lt: new Date(countTo) },
-        ...(exclude ? { appointmentId: { not: exclude } } : {}),
-      },
-      select: { userId: true, start: true, end: true, appointment: { select: { calendarId: true } } },
-      orderBy: { start: 'asc' },
-    }),
-    db.integration.findMany({
-      where: { userId: { in: userIds }, status: { not: 'DISCONNECTED' } },
-      select: { id: true, userId: true, status: true, lastSyncedAt: true, createdAt: true },
-    }),
-    row.type === 'CLASS_BOOKING'
-      ? db.appointment.groupBy({
-          by: ['start'],
-          where: {
-            calendarId: row.id,
-            status: 'BOOKED',
-            start: { gte: new Date(busyFrom - duration), lt: new Date(busyTo) },
-            ...(exclude ? { id: { not: exclude } } : {}),
-          },
-          _count: { _all: true },
-        })
-      : Promise.resolve([]),
-  ])
-
-  const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, blocked.get(id) ?? []]))
-
-  const isClass = row.type === 'CLASS_BOOKING'
   const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
   const countsByUser = new Map<string, Map<string, number>>(userIds.map((id) => [id, new Map()]))
   const classStartsCounted = new Set<string>()
-  for (const p of participations) {
-    const start = p.start.getTime()
-    const end = p.end.getTime()
-    const ownCalendar = p.appointment.calendarId === row.id
+  for (const p of row.participations) {
+    const busy = busyByUser.get(p.userId)
+    if (busy === undefined) continue
+    const start = Math.round(p.start)
+    const end = Math.round(p.end)
     // A class's own sessions are not busy time for its host: they are the slots people join (seat counts below).
-    if (!(isClass && ownCalendar) && end > busyFrom && start < busyTo) busyByUser.get(p.userId)!.push({ start, end })
-    if (ownCalendar && settings.maxBookingsPerDayPerMember !== null) {
+    if (!(isClass && p.own)) busy.push({ start, end })
+    if (p.own && settings.maxBookingsPerDayPerMember !== null) {
       // A class session counts once however many people booked a seat in it.
       if (isClass) {
         const key = `${p.userId}|${start}`
@@ -170,14 +226,14 @@ export async function loadAvailabilityInput(
     }
   }
 
-  const workingRange = { start: range.start, end: range.end + duration + MINUTE_MS }
+  const workingRange = { start: range.start, end: range.end + settings.slotDurationMinutes * MINUTE_MS + MINUTE_MS }
   const computeMembers: MemberAvailabilityInput[] = members.map((m) => ({
     memberId: m.userId,
     timeZone: m.timeZone,
     priority: m.priority,
     working: workingIntervals({
-      rules: m.workingHours,
-      overrides: groupOverrides(m.dateOverrides),
+      rules: m.rules,
+      overrides: groupOverrides(m.overrides),
       timeZone: m.timeZone,
       range: workingRange,
     }),
@@ -187,38 +243,13 @@ export async function loadAvailabilityInput(
   }))
 
   const classSeatsTaken = new Map<number, number>()
-  for (const group of seats) classSeatsTaken.set(group.start.getTime(), group._count._all)
+  for (const s of row.seats) classSeatsTaken.set(Math.round(s.start), Number(s.taken))
 
   return {
     calendar,
     compute: { settings, members: computeMembers, range, now: options.now, classSeatsTaken },
-    staleMembers: staleMembersOf(integrations, options),
+    staleMembers: staleMembersOf(row.integrations, options),
   }
-}
-
-/**
- * BUSY blocked slots overlapping [from, to) per user, merged and sorted. This is the big read (thousands of rows for
- * a month of several busy people), so it is one raw query that ships two number arrays per user instead of an
- * object per row.
- */
-async function loadBusyBlockedSlots(db: Db, userIds: string[], from: number, to: number): Promise<Map<string, Interval[]>> {
-  const rows = await db.$queryRaw<{ userId: string; starts: number[]; ends: number[] }[]>`
-    SELECT "userId",
-           array_agg((extract(epoch FROM "start") * 1000)::float8 ORDER BY "start") AS starts,
-           array_agg((extract(epoch FROM "end") * 1000)::float8 ORDER BY "start") AS ends
-    FROM "BlockedSlot"
-    WHERE "userId" = ANY(${userIds}::text[])
-      AND "availability" = 'BUSY'
-      AND "start" < ${new Date(to)}
-      AND "end" > ${new Date(from)}
-    GROUP BY "userId"`
-  const out = new Map<string, Interval[]>()
-  for (const row of rows) {
-    const list: Interval[] = new Array(row.starts.length)
-    for (let i = 0; i < row.starts.length; i++) list[i] = { start: Number(row.starts[i]), end: Number(row.ends[i]) }
-    out.set(row.userId, list)
-  }
-  return out
 }
 
 function groupOverrides(
@@ -235,18 +266,18 @@ function groupOverrides(
   return [...byDate].map(([date, intervals]) => ({ date, intervals }))
 }
 
-function staleMembersOf(
-  integrations: { id: string; userId: string; status: string; lastSyncedAt: Date | null; createdAt: Date }[],
-  options: LoadOptions,
-): StaleMember[] {
+function staleMembersOf(integrations: InputRow['integrations'], options: LoadOptions): StaleMember[] {
   const out: StaleMember[] = []
   for (const i of integrations) {
     let reason: StaleReason | null = null
     if (i.status === 'NEEDS_REAUTH') reason = 'NEEDS_REAUTH'
     else if (i.status === 'ERROR') reason = 'ERROR'
     // Never synced counts from the connection time, so a fresh connection gets its first sync's grace period.
-    else if (options.now - (i.lastSyncedAt ?? i.createdAt).getTime() > options.staleAfterMs) reason = 'SYNC_OVERDUE'
-    if (reason !== null) out.push({ userId: i.userId, integrationId: i.id, reason, lastSyncedAt: i.lastSyncedAt })
+    else if (options.now - (i.lastSyncedAt ?? i.createdAt) > options.staleAfterMs) reason = 'SYNC_OVERDUE'
+    if (reason !== null) {
+      const lastSyncedAt = i.lastSyncedAt === null ? null : new Date(Math.round(i.lastSyncedAt))
+      out.push({ userId: i.userId, integrationId: i.id, reason, lastSyncedAt })
+    }
   }
   return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
 }

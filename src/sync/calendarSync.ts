@@ -30,6 +30,7 @@ import {
   writeObjects,
   type CalendarTarget,
   type ExpandContext,
+  type PreparedObject,
   type SlotOwner,
 } from './objectSlots.ts'
 
@@ -59,6 +60,8 @@ export interface CalendarSyncContext {
   counters: RunCounters
   /** Changed hrefs fetched per calendar-multiget. */
   batchSize: number
+  /** Objects written per transaction (whole multiget batches are collected up to at least this many). */
+  writeBatchSize: number
   /** Throws when this process lost the integration's lease (another process may sync it now). */
   assertLease(): void
   /** After each committed batch: progress for the SyncRun row. */
@@ -168,12 +171,16 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   const toFetch = listing.changed.filter((c) => c.etag === null || stored.get(c.href) !== c.etag).map((c) => c.href)
   const deleted = new Set(listing.deleted)
   if (listing.complete) {
-    const listed = new Set(listing.changed.map((c) => c.href))
-    for (const href of stored.keys()) if (!listed.has(href)) deleted.add(href)
+    // Nothing stored (a first sync): nothing can be deleted, and no set of the listed hrefs is needed.
+    if (stored.size > 0) {
+      const listed = new Set(listing.changed.map((c) => c.href))
+      for (const href of stored.keys()) if (!listed.has(href)) deleted.add(href)
+    }
   } else {
     for (const href of [...deleted]) if (!stored.has(href)) deleted.delete(href)
   }
   stored.clear()
+  listing.changed = [] // only the hrefs to fetch are kept for the rest of the run
 
   if (toFetch.length === 0 && deleted.size === 0) {
     await prisma.calendar.update({
@@ -190,37 +197,48 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   }
   counters.calendarsChanged++
 
-  const batches: string[][] = []
-  for (let i = 0; i < toFetch.length; i += ctx.batchSize) batches.push(toFetch.slice(i, i + ctx.batchSize))
   let slotsChanged = false
-
-  // Fetch the next batch while the current one is parsed and stored: the engine's work hides behind the server's.
-  const fetchBatch = (hrefs: string[]) => {
+  // Fetched in multiget batches of `batchSize`, written in transactions of about `writeBatchSize` objects: a
+  // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The next multiget is
+  // in flight while the current batch is parsed and stored: the engine's work hides behind the server's.
+  let nextIndex = 0
+  const fetchNext = () => {
+    if (nextIndex >= toFetch.length) return null
+    const hrefs = toFetch.slice(nextIndex, nextIndex + ctx.batchSize)
+    nextIndex += hrefs.length
     const promise = client.multiget(calendar.url, hrefs, hrefs.length)
     promise.catch(() => {}) // observed when awaited; avoid an unhandled rejection if an earlier batch fails first
     return promise
   }
-  let pending = batches.length > 0 ? fetchBatch(batches[0]!) : null
-  for (let i = 0; i < Math.max(1, batches.length); i++) {
-    const fetched = pending ? await pending : []
-    pending = i + 1 < batches.length ? fetchBatch(batches[i + 1]!) : null
-    ctx.assertLease()
-    const prepared = fetched.map((object) => prepareObject(object, ctx.expand))
-    for (const p of prepared) {
-      if (p.parseError) {
-        counters.parseErrors++
-        counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
+  let pending = fetchNext()
+  let buffer: PreparedObject[] = []
+  for (;;) {
+    if (pending) {
+      const fetched = await pending
+      pending = fetchNext()
+      ctx.assertLease()
+      for (const object of fetched) {
+        const p = prepareObject(object, ctx.expand)
+        if (p.parseError) {
+          counters.parseErrors++
+          counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
+        }
+        buffer.push(p)
       }
     }
+    const last = pending === null
+    if (!last && buffer.length < ctx.writeBatchSize) continue
+    const batch = buffer
+    buffer = [] // the raw data of a batch is dropped as soon as it is stored
     const crm = await findCrmAppointments(
       prisma,
       ctx.owner.userId,
-      prepared.flatMap((p) => p.uids),
+      batch.flatMap((p) => p.uids),
     )
-    const last = i + 1 >= batches.length
+    ctx.assertLease()
     const result = await prisma.$transaction(
       async (tx) => {
-        const written = await writeObjects(tx, prepared, calendar, ctx.owner, crm, range)
+        const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range)
         if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
         const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range)
         // The token advances only here, with the last batch and the deletions (see the comment at the top).
@@ -238,11 +256,12 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
       },
       { timeout: ctx.transactionTimeoutMs, maxWait: ctx.transactionTimeoutMs },
     )
-    counters.objectsFetched += fetched.length
+    counters.objectsFetched += batch.length
     counters.objectsDeleted += result.objectsDeleted
     counters.slotsWritten += result.slotsWritten
     if (result.slotsWritten > 0 || result.slotsRemoved > 0 || result.deletedSlots > 0) slotsChanged = true
     await ctx.onProgress?.()
+    if (last) break
   }
   return { changed: true, slotsChanged, range }
 }

@@ -89,7 +89,10 @@ export async function findCrmAppointments(
   return out
 }
 
-const SLOT_INSERT_CHUNK = 2000
+// Rows per INSERT statement. Each statement binds one array per column (unnest), so its parameter count is fixed and
+// one batch costs one round trip per table instead of one per row.
+const OBJECT_UPSERT_CHUNK = 500
+const SLOT_INSERT_CHUNK = 5000
 
 function crmAppointmentOf(object: PreparedObject, crm: Map<string, string>): string | undefined {
   for (const uid of object.uids) {
@@ -99,13 +102,27 @@ function crmAppointmentOf(object: PreparedObject, crm: Map<string, string>): str
   return undefined
 }
 
+export interface SlotRow {
+  id: string
+  userId: string
+  subaccountId: string
+  calendarId: string
+  objectId: string
+  recurrenceId: string | null
+  start: Date
+  end: Date
+  allDay: boolean
+  availability: 'BUSY' | 'FREE'
+  title: string | null
+}
+
 export function slotRows(
   objectId: string,
   object: PreparedObject,
   calendar: CalendarTarget,
   owner: SlotOwner,
   crm: Map<string, string>,
-): Prisma.BlockedSlotCreateManyInput[] {
+): SlotRow[] {
   if (!calendar.blocking || object.parseError || crmAppointmentOf(object, crm)) return []
   return object.occurrences.map((o) => ({
     id: newId('s'),
@@ -118,16 +135,39 @@ export function slotRows(
     end: o.end,
     allDay: o.allDay,
     availability: o.transparency,
-    source: 'ICLOUD' as const,
     title: o.title,
   }))
 }
 
-/** Replaces the slots of objects wholesale; returns how many were written and the span touched (old and new). */
+async function insertSlots(tx: Prisma.TransactionClient, rows: SlotRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += SLOT_INSERT_CHUNK) {
+    const chunk = rows.slice(i, i + SLOT_INSERT_CHUNK)
+    await tx.$executeRaw`
+      INSERT INTO "BlockedSlot"
+        ("id", "userId", "subaccountId", "calendarId", "objectId", "recurrenceId", "start", "end", "allDay",
+         "availability", "source", "title")
+      SELECT u.id, u.user_id, u.subaccount_id, u.calendar_id, u.object_id, u.recurrence_id, u.s, u.e, u.all_day,
+             u.availability::"BusyStatus", 'ICLOUD'::"BlockedSlotSource", u.title
+      FROM unnest(
+        ${chunk.map((r) => r.id)}::text[], ${chunk.map((r) => r.userId)}::text[],
+        ${chunk.map((r) => r.subaccountId)}::text[], ${chunk.map((r) => r.calendarId)}::text[],
+        ${chunk.map((r) => r.objectId)}::text[], ${chunk.map((r) => r.recurrenceId)}::text[],
+        ${chunk.map((r) => r.start.toISOString())}::timestamp(3)[], ${chunk.map((r) => r.end.toISOString())}::timestamp(3)[],
+        ${chunk.map((r) => r.allDay)}::boolean[], ${chunk.map((r) => r.availability)}::text[],
+        ${chunk.map((r) => r.title)}::text[]
+      ) AS u(id, user_id, subaccount_id, calendar_id, object_id, recurrence_id, s, e, all_day, availability, title)`
+  }
+}
+
+/**
+ * Replaces the slots of objects wholesale: the old slots of `objectIds` go, `rows` are inserted. Returns how many were
+ * removed and written; the span touched (old and new) goes into `range`. Objects created in the same transaction have
+ * no slots yet: leave them out of `objectIds` and nothing is looked up for them.
+ */
 export async function replaceSlots(
   tx: Prisma.TransactionClient,
   objectIds: string[],
-  rows: Prisma.BlockedSlotCreateManyInput[],
+  rows: SlotRow[],
   range: ChangedRange,
 ): Promise<{ removed: number; written: number }> {
   let removed = 0
@@ -137,20 +177,55 @@ export async function replaceSlots(
       where: { objectId: { in: ids } },
       _min: { start: true },
       _max: { end: true },
+      _count: true,
     })
+    if (old._count === 0) continue
     range.add(old._min.start, old._max.end)
     removed += (await tx.blockedSlot.deleteMany({ where: { objectId: { in: ids } } })).count
   }
-  for (let i = 0; i < rows.length; i += SLOT_INSERT_CHUNK) {
-    await tx.blockedSlot.createMany({ data: rows.slice(i, i + SLOT_INSERT_CHUNK) })
-  }
-  for (const row of rows) range.add(row.start as Date, row.end as Date)
+  await insertSlots(tx, rows)
+  for (const row of rows) range.add(row.start, row.end)
   return { removed, written: rows.length }
+}
+
+/**
+ * Upserts objects by (calendarId, href) — one statement per chunk — and returns each href's row id, and the ids of rows
+ * that existed before (only those can have slots to replace). xmax = 0 marks a row this statement inserted.
+ */
+async function upsertObjects(
+  tx: Prisma.TransactionClient,
+  calendarId: string,
+  objects: PreparedObject[],
+): Promise<{ idByHref: Map<string, string>; existingIds: string[] }> {
+  const idByHref = new Map<string, string>()
+  const existingIds: string[] = []
+  const now = new Date().toISOString()
+  for (let i = 0; i < objects.length; i += OBJECT_UPSERT_CHUNK) {
+    const chunk = objects.slice(i, i + OBJECT_UPSERT_CHUNK)
+    const rows = await tx.$queryRaw<{ id: string; href: string; inserted: boolean }[]>`
+      INSERT INTO "CalendarObject" ("id", "calendarId", "href", "etag", "uid", "data", "parseError", "updatedAt")
+      SELECT u.id, ${calendarId}, u.href, u.etag, u.uid, u.data, u.parse_error, ${now}::timestamp(3)
+      FROM unnest(
+        ${chunk.map(() => newId('o'))}::text[], ${chunk.map((o) => o.href)}::text[], ${chunk.map((o) => o.etag)}::text[],
+        ${chunk.map((o) => o.uid)}::text[], ${chunk.map((o) => o.data)}::text[], ${chunk.map((o) => o.parseError)}::text[]
+      ) AS u(id, href, etag, uid, data, parse_error)
+      ON CONFLICT ("calendarId", "href") DO UPDATE SET
+        "etag" = EXCLUDED."etag", "uid" = EXCLUDED."uid", "data" = EXCLUDED."data",
+        "parseError" = EXCLUDED."parseError", "updatedAt" = EXCLUDED."updatedAt"
+      RETURNING "id", "href", ("xmax" = 0) AS inserted`
+    for (const row of rows) {
+      idByHref.set(row.href, row.id)
+      if (!row.inserted) existingIds.push(row.id)
+    }
+  }
+  return { idByHref, existingIds }
 }
 
 /**
  * Upserts fetched objects by (calendarId, href) and replaces their slots, in the caller's transaction. Idempotent:
  * writing the same resource twice leaves the same rows (the crash-safety argument in calendarSync.ts relies on it).
+ * Costs a fixed number of statements per batch: one upsert and one slot insert per chunk, plus a slot lookup and
+ * delete only when some of the objects were stored before.
  */
 export async function writeObjects(
   tx: Prisma.TransactionClient,
@@ -161,33 +236,13 @@ export async function writeObjects(
   range: ChangedRange,
 ): Promise<{ slotsWritten: number; slotsRemoved: number }> {
   if (objects.length === 0) return { slotsWritten: 0, slotsRemoved: 0 }
-  const existing = await tx.calendarObject.findMany({
-    where: { calendarId: calendar.id, href: { in: objects.map((o) => o.href) } },
-    select: { id: true, href: true },
-  })
-  const idByHref = new Map(existing.map((row) => [row.href, row.id]))
-  const created: Prisma.CalendarObjectCreateManyInput[] = []
-  const slots: Prisma.BlockedSlotCreateManyInput[] = []
-  for (const object of objects) {
-    let id = idByHref.get(object.href)
-    const fields = { etag: object.etag, uid: object.uid, data: object.data, parseError: object.parseError }
-    if (id) {
-      await tx.calendarObject.update({ where: { id }, data: fields })
-    } else {
-      id = newId('o')
-      idByHref.set(object.href, id)
-      created.push({ id, calendarId: calendar.id, href: object.href, ...fields })
-    }
-    slots.push(...slotRows(id, object, calendar, owner, crm))
-  }
-  if (created.length > 0) await tx.calendarObject.createMany({ data: created })
-  const { removed, written } = await replaceSlots(
-    tx,
-    existing.map((row) => row.id),
-    slots,
-    range,
-  )
-  for (const object of objects) {
+  // One row per href (a row cannot be upserted twice in one statement); the later answer wins.
+  const unique = [...new Map(objects.map((o) => [o.href, o])).values()]
+  const { idByHref, existingIds } = await upsertObjects(tx, calendar.id, unique)
+  const slots: SlotRow[] = []
+  for (const object of unique) slots.push(...slotRows(idByHref.get(object.href)!, object, calendar, owner, crm))
+  const { removed, written } = await replaceSlots(tx, existingIds, slots, range)
+  for (const object of unique) {
     const appointmentId = crmAppointmentOf(object, crm)
     if (!appointmentId) continue
     await onCrmEventChanged(tx, {

@@ -22,6 +22,7 @@ import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { createSyncClient } from './caldavClient.ts'
 import { syncCalendar, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
+import { withCrmEventEffects } from './crmEvents.ts'
 import { claimIntegration, LeaseLostError, renewLease } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
 import { computeWindow, sameWindow } from './window.ts'
@@ -31,6 +32,8 @@ const ERROR_AFTER_FAILURES = 5
 const MAX_BACKOFF_MS = 60 * 60 * 1000
 const TRANSACTION_TIMEOUT_MS = 120_000
 export const MULTIGET_BATCH = 100
+/** Objects per write transaction during a sync: five multiget batches. */
+export const WRITE_BATCH = 500
 
 export interface SyncRunResult {
   syncRunId: string
@@ -110,7 +113,10 @@ export async function startClaimed(
     await releaseLease(services, integrationId, {})
     throw error
   }
-  const done = track(services, runSync(services, integrationId, run.id))
+  const done = track(
+    services,
+    withCrmEventEffects(services, () => runSync(services, integrationId, run.id)),
+  )
   return { started: true, syncRunId: run.id, done }
 }
 
@@ -258,6 +264,7 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
             expand,
             counters,
             batchSize: MULTIGET_BATCH,
+            writeBatchSize: WRITE_BATCH,
             assertLease,
             transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
             onProgress: () => progress(services, syncRunId, counters, requestCount),

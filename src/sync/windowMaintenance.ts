@@ -3,13 +3,14 @@
 // sit on UTC midnight (window.ts), so this runs about once a day per integration. Each batch is one transaction
 // (an object's slots are replaced wholesale); Integration.windowStart/End advance only after the last batch, so a
 // crash midway makes the next run redo it — idempotently.
-import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
+import type { PrismaClient } from '../generated/prisma/client.ts'
 import {
   ChangedRange,
   findCrmAppointments,
   prepareObject,
   replaceSlots,
   slotRows,
+  type SlotRow,
   type CalendarTarget,
   type ExpandContext,
   type SlotOwner,
@@ -57,7 +58,7 @@ export async function reexpandIntegration(
       owner.userId,
       prepared.flatMap((p) => p.object.uids),
     )
-    const slots: Prisma.BlockedSlotCreateManyInput[] = []
+    const slots: SlotRow[] = []
     for (const { row, object } of prepared)
       slots.push(...slotRows(row.id, object, byId.get(row.calendarId)!, owner, crm))
     const result = await prisma.$transaction(

@@ -45,8 +45,24 @@ export function eventForAppointment(participant: ParticipantWithAppointment): Ap
   }
 }
 
-/** `<calendar path><uid>.ics`, with the UID made safe for a URL path segment. */
+/**
+ * `<calendar path><uid>.ics`. Our UIDs are `<uuid>@<domain>`; '@' is a legal path character (RFC 3986 §3.3), so it
+ * is written raw: servers list hrefs in varying encodings, and a raw href compares equal after decoding (sameHref).
+ */
 export function resourceHref(calendarPath: string, uid: string): string {
   const base = calendarPath.endsWith('/') ? calendarPath : `${calendarPath}/`
-  return `${base}${encodeURIComponent(uid.replace(/[^A-Za-z0-9@._-]/g, '-'))}.ics`
+  return `${base}${uid.replace(/[^A-Za-z0-9@._~-]/g, '-')}.ics`
+}
+
+/** Hrefs as servers list them may differ in percent-encoding (`%40` vs `@`). */
+export function sameHref(a: string | null, b: string | null): boolean {
+  if (a === null || b === null) return a === b
+  const normal = (href: string) => {
+    try {
+      return decodeURIComponent(href)
+    } catch {
+      return href
+    }
+  }
+  return normal(a) === normal(b)
 }

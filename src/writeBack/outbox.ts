@@ -3,7 +3,7 @@
 import pLimit from 'p-limit'
 import type { Services } from '../app/services.ts'
 import { claimDueWrites, releaseWrite } from './claim.ts'
-import { pushParticipant, type PushOutcome } from './pushParticipant.ts'
+import { pushParticipant, scheduleRetry, type PushOutcome } from './pushParticipant.ts'
 
 export interface OutboxRunResult {
   claimed: number
@@ -25,6 +25,8 @@ export async function processWriteBackQueue(
         } catch (error) {
           services.logger.error({ err: error, participantId: id }, 'write-back failed unexpectedly')
           outcomes.RETRY++
+          // Without a new nextAttemptAt the row would be claimed again at once, forever.
+          await scheduleRetry(services, id, error instanceof Error ? error.message : String(error)).catch(() => {})
         } finally {
           await releaseWrite(services, id)
         }

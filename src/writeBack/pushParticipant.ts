@@ -8,7 +8,12 @@ import {
   CalDavRateLimitedError,
   type CalDavClient,
 } from '../caldav/index.ts'
-import { readAppointmentEvent, updateAppointmentEvent, buildAppointmentEvent } from '../caldav/ical/index.ts'
+import {
+  buildAppointmentEvent,
+  ICalParseError,
+  readAppointmentEvent,
+  updateAppointmentEvent,
+} from '../caldav/ical/index.ts'
 import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
@@ -37,9 +42,13 @@ export async function pushParticipant(services: Services, participantId: string)
     where: { userId_subaccountId: { userId: participant.userId, subaccountId: appointment.subaccountId } },
     include: { linkedCalendar: { include: { calendar: true } } },
   })
-  if (!integration) return fail(services, participantId, 'The user is no longer connected to iCloud.')
+  if (!integration || integration.status === 'DISCONNECTED') {
+    return fail(services, participantId, 'The user is no longer connected to iCloud.')
+  }
   if (integration.status === 'NEEDS_REAUTH') {
-    return retry(services, participant, 'iCloud needs the user to reconnect with a new app-specific password.')
+    // Not the event's fault: wait for the reconnect without using up the attempts.
+    await postpone(services, participant.id, 'iCloud needs the user to reconnect with a new app-specific password.')
+    return 'RETRY'
   }
   const calendar = participant.remoteCalendarId
     ? await prisma.calendar.findUnique({ where: { id: participant.remoteCalendarId } })
@@ -50,16 +59,20 @@ export async function pushParticipant(services: Services, participantId: string)
     const client = createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 })
     if (!wantsEvent) {
       if (participant.remoteHref) await deleteRemote(client, participant.remoteHref, participant.remoteEtag)
+      else if (calendar) await deleteIfOurs(client, resourceHref(calendar.path, appointment.icalUid), appointment.id)
       await finish(services, participant, { remoteHref: null, remoteEtag: null })
       return 'SYNCED'
     }
     if (!calendar) return fail(services, participantId, 'No linked iCloud calendar to write to.')
+    if (!calendar.writable) return fail(services, participantId, 'The linked iCloud calendar is read-only.')
     const event = eventForAppointment(participant)
     const href = participant.remoteHref ?? resourceHref(calendar.path, appointment.icalUid)
 
     if (!participant.remoteHref) {
       const created = await createRemote(client, href, event)
-      if (created === 'CONFLICT') return 'RETRY'
+      if (created === 'CONFLICT') {
+        return fail(services, participantId, `Another event already exists at ${href} in iCloud.`)
+      }
       await finish(services, participant, { remoteCalendarId: calendar.id, remoteHref: href, remoteEtag: created.etag })
       return 'SYNCED'
     }
@@ -73,7 +86,8 @@ export async function pushParticipant(services: Services, participantId: string)
       })
       return 'REMOVED_IN_ICLOUD'
     }
-    if (current.etag && current.etag !== participant.remoteEtag) {
+    // (With no ETag on record we cannot tell an iCloud edit from our own write: the CRM version is written.)
+    if (current.etag && participant.remoteEtag !== null && current.etag !== participant.remoteEtag) {
       // Edited in iCloud since our last write: the conflict rule (twoWay.ts) applies before anything is pushed.
       const result = await prisma.$transaction((tx) =>
         applyICloudEdit(tx, {
@@ -108,6 +122,10 @@ export async function pushParticipant(services: Services, participantId: string)
     if (error instanceof CalDavAuthError) {
       return retry(services, participant, 'iCloud refused the app-specific password.')
     }
+    // Data we cannot turn into iCalendar (unknown zone, unreadable resource) will not get better by retrying.
+    if (error instanceof RangeError || error instanceof ICalParseError) {
+      return fail(services, participantId, `Could not write the event: ${error.message}`)
+    }
     const retryAfter = error instanceof CalDavRateLimitedError ? error.retryAfterMs : undefined
     const message = error instanceof Error ? error.message : String(error)
     return retry(services, participant, message, undefined, retryAfter)
@@ -141,6 +159,19 @@ async function createRemote(
     })
     return { etag: etag ?? (await client.getObject(href))?.etag ?? null }
   }
+}
+
+/** A cancelled copy we may have written without recording it (a crash right after the PUT). */
+async function deleteIfOurs(client: CalDavClient, href: string, appointmentId: string): Promise<void> {
+  const existing = await client.getObject(href)
+  if (!existing) return
+  let ours = false
+  try {
+    ours = readAppointmentEvent(existing.data, 'UTC')?.crmAppointmentId === appointmentId
+  } catch {
+    ours = false
+  }
+  if (ours) await deleteRemote(client, href, existing.etag)
 }
 
 async function deleteRemote(client: CalDavClient, href: string, etag: string | null): Promise<void> {
@@ -203,6 +234,23 @@ async function retry(
     },
   })
   return 'RETRY'
+}
+
+/** Tries again later without counting an attempt (the integration must be reconnected first). */
+async function postpone(services: Services, participantId: string, message: string): Promise<void> {
+  await services.prisma.appointmentParticipant.update({
+    where: { id: participantId },
+    data: { writeBackError: message, nextAttemptAt: new Date(Date.now() + 15 * 60_000), leaseOwner: null, leaseUntil: null },
+  })
+}
+
+/** An unexpected error outside the CalDAV exchange (e.g. the database): counted like any failed attempt. */
+export async function scheduleRetry(services: Services, participantId: string, message: string): Promise<void> {
+  const participant = await services.prisma.appointmentParticipant.findUnique({
+    where: { id: participantId },
+    select: { id: true, appointmentId: true, attempts: true, writeBackState: true },
+  })
+  if (participant?.writeBackState === 'PENDING') await retry(services, participant, message)
 }
 
 async function fail(services: Services, participantId: string, message: string): Promise<PushOutcome> {

@@ -1,9 +1,14 @@
-// Edits made in iCloud to an event the CRM wrote flow back into the appointment. The rule for conflicting edits
-// (both sides changed since the last sync, or a 412 on our write): the edit made in iCloud wins, and the CRM version
-// it replaced is kept in the appointment's history, so nothing is lost. A cancellation made in the CRM always wins
-// (the outbox then removes the event from iCloud).
+// Edits made in iCloud to an event the CRM wrote flow back into the appointment.
+//
+// The rule for conflicting edits (both sides changed since the last sync, or a 412 on our write): the edit made in
+// iCloud wins for time, title, location and notes, and the CRM version it replaced is kept in AppointmentHistory
+// (kind CONFLICT_ICLOUD_WINS, `replaced`), so nothing is lost. A cancellation made in the CRM always wins (the outbox
+// then removes the event from iCloud). An edit to a copy the CRM no longer owns (participant inactive, or the UID at
+// another href than the one we wrote) is ignored. STATUS:CANCELLED set in iCloud does not cancel the CRM appointment
+// (like a deletion, see crmEvents.ts): it is only recorded.
 import { readAppointmentEvent, type AppointmentEventFields } from '../caldav/ical/index.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
+import { sameHref } from './eventForAppointment.ts'
 
 type Tx = Prisma.TransactionClient
 
@@ -15,6 +20,10 @@ export interface ICloudEditResult {
   calendarId: string
   before: { start: Date; end: Date }
   after: { start: Date; end: Date }
+  /** The AppointmentHistory row written (null when nothing changed): proves the edit committed (crmEvents.ts). */
+  historyId: string | null
+  /** Other participants' copies were queued for write-back. */
+  queuedOthers: boolean
 }
 
 const CONTACT_BLOCK = /\n*Booked by [^\n]*(\nPhone: [^\n]*)?\s*$/
@@ -35,7 +44,9 @@ export async function applyICloudEdit(
     include: { participants: true },
   })
   const participant = appointment?.participants.find((p) => p.userId === edit.userId)
-  if (!appointment || !participant) return null
+  if (!appointment || !participant || !participant.active) return null
+  // The same UID somewhere else (a copy the user made, the old linked calendar): not the resource we maintain.
+  if (participant.remoteHref !== null && !sameHref(participant.remoteHref, edit.href)) return null
   // Our own write coming back: nothing to learn from it.
   if (edit.etag !== null && edit.etag === participant.remoteEtag) return null
 
@@ -46,8 +57,13 @@ export async function applyICloudEdit(
   } catch {
     fields = null // unreadable: keep the CRM version, remember where the event is
   }
-  const remote = { remoteHref: edit.href, remoteEtag: edit.etag }
-  if (!fields || appointment.status === 'CANCELLED') {
+  // The server's spelling of the href from now on; a copy marked deleted that is back is tracked again.
+  const remote = {
+    remoteHref: edit.href,
+    remoteEtag: edit.etag,
+    ...(participant.writeBackState === 'REMOVED_IN_ICLOUD' ? { writeBackState: 'PENDING' as const } : {}),
+  }
+  if (!fields || fields.cancelled || appointment.status === 'CANCELLED') {
     await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
     return null
   }
@@ -73,6 +89,8 @@ export async function applyICloudEdit(
     calendarId: appointment.calendarId,
     before: { start: appointment.start, end: appointment.end },
     after: { start: incoming.start, end: incoming.end },
+    historyId: null,
+    queuedOthers: false,
   }
   if (!changed) {
     await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
@@ -88,7 +106,7 @@ export async function applyICloudEdit(
     sequence: appointment.sequence,
   }
   const unpushedCrmChange = participant.pushedSequence !== null && appointment.sequence > participant.pushedSequence
-  await tx.appointmentHistory.create({
+  const history = await tx.appointmentHistory.create({
     data: {
       appointmentId: appointment.id,
       source: 'ICLOUD',
@@ -99,7 +117,9 @@ export async function applyICloudEdit(
         byUserId: edit.userId,
       },
     },
+    select: { id: true },
   })
+  result.historyId = history.id
   // A new sequence for the CRM version: the other participants' copies must follow; this copy already has it.
   const sequence = Math.max(appointment.sequence + 1, fields.sequence)
   await tx.appointment.update({ where: { id: appointment.id }, data: { ...incoming, sequence } })
@@ -112,11 +132,14 @@ export async function applyICloudEdit(
         end: incoming.end,
         ...(isSource
           ? { ...remote, pushedSequence: sequence, writeBackState: 'SYNCED', writeBackError: null }
-          : other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD'
-            ? { writeBackState: 'PENDING', nextAttemptAt: null }
+          : other.active && other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD'
+            ? { writeBackState: 'PENDING', nextAttemptAt: null, attempts: 0 }
             : {}),
       },
     })
+    if (!isSource && other.active && other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD') {
+      result.queuedOthers = true
+    }
   }
   return result
 }

@@ -1,7 +1,6 @@
 import { createCrmCalendar } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
-import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 import { CrmCalendarTypeEnum } from '../types/enums.ts'
 import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 

@@ -34,7 +34,7 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
         .refine((a) => a.from < a.to && a.to.getTime() - a.from.getTime() <= 366 * 86_400_000, {
           message: '`from` must be before `to`, at most 366 days apart',
           path: ['to'],
-        }) as never,
+        }),
       query: (args) => ({
         where: {
           start: { gte: args.from, lt: args.to },

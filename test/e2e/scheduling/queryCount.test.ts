@@ -1,7 +1,7 @@
 // loadAvailabilityInput makes a fixed number of SQL queries whatever the number of members (no N+1).
 import { randomBytes } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
-import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { openAdapter } from '../../../src/db/database.ts'
 import { applyMigrations } from '../../../src/db/migrations.ts'
@@ -29,7 +29,7 @@ function counting(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationA
         }
         if (key === 'startTransaction') {
           return async (...args: unknown[]) =>
-            wrap((await (value as (...a: unknown[]) => Promise<object>).apply(obj, args)) as object)
+            wrap(await (value as (...a: unknown[]) => Promise<object>).apply(obj, args))
         }
         return (value as (...a: unknown[]) => unknown).bind(obj)
       },
@@ -37,7 +37,7 @@ function counting(factory: SqlMigrationAwareDriverAdapterFactory): SqlMigrationA
   return new Proxy(factory, {
     get(obj, key, receiver) {
       const value = Reflect.get(obj, key, receiver) as unknown
-      if (key === 'connect') return async () => wrap((await factory.connect()) as SqlDriverAdapter)
+      if (key === 'connect') return async () => wrap(await factory.connect())
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(obj) : value
     },
   })
@@ -119,10 +119,10 @@ describe('loadAvailabilityInput', () => {
     const twelve = await statementsFor(await calendarWith(12, 'ROUND_ROBIN'))
     expect(one).toBeGreaterThan(0)
     expect(twelve).toBe(one)
-    expect(twelve).toBeLessThanOrEqual(8)
+    expect(twelve).toBe(1)
     const classOne = await statementsFor(await calendarWith(1, 'CLASS_BOOKING'))
     const classTwelve = await statementsFor(await calendarWith(12, 'CLASS_BOOKING'))
     expect(classTwelve).toBe(classOne)
-    expect(classTwelve).toBeLessThanOrEqual(9)
+    expect(classTwelve).toBe(1)
   })
 })

@@ -76,7 +76,7 @@ describe('working hours and overrides', () => {
         type: 'SERVICE',
         workingHours: [
           { weekday: day.weekday, startMinute: 0, endMinute: 1440 },
-          { weekday: ((day.weekday % 7) + 1) as number, startMinute: 540, endMinute: 1020 },
+          { weekday: (day.weekday % 7) + 1, startMinute: 540, endMinute: 1020 },
         ],
         settings: { slotIntervalMinutes: 60, bookingWindowDays: 730 },
       })

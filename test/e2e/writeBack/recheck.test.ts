@@ -1,0 +1,104 @@
+// Booking-time re-check: an event added on the server a moment before a booking (after the last sync tick) is caught
+// by one incremental sync of the member's conflict calendars, bounded by BOOKING_RECHECK_TIMEOUT_MS; the booking
+// transaction then refuses the slot and availability subscribers hear about it. A slow server or a sync already
+// running elsewhere never holds the booking up.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
+import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
+import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { at, book, localTimes, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import { WriteBackAvailabilityChanged } from './documents.ts'
+import { serverKinds, setUpLinkedCalendar } from './support.ts'
+
+const utc = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp({ BOOKING_RECHECK_TIMEOUT_MS: '1500' })
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+describe.each(serverKinds)('booking re-check on $name', (kind) => {
+  let server: SyncServer
+  beforeAll(async () => {
+    server = await kind.start()
+  }, 60_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('catches an event added on the server a moment before the booking', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, login, userId, calendarUrl } = m!
+    const monday = upcomingMonday()
+    const live = t
+      .client(f.admin.token)
+      .subscriptions()
+      .subscribe(WriteBackAvailabilityChanged, {
+        calendarId: f.calendarId,
+        from: at(monday, 0),
+        to: at(monday.plus({ days: 1 }), 0),
+        timeZone: ZONE,
+      })
+    expect(localTimes((await live.next()).data!.availabilityChanged.slots)).toContain('11:00')
+
+    await login.put(
+      calendarUrl,
+      'dentist.ics',
+      eventIcs({ uid: `dentist-${stamp(0)}`, start: utc(at(monday, 11)), end: utc(at(monday, 12)), summary: 'Dentist' }),
+    )
+    const outcome = await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })
+    expect(outcome).toBe('LIVE')
+    const pushed = await live.nextMatching((d) => !localTimes(d.availabilityChanged.slots).includes('11:00'))
+    expect(localTimes(pushed.availabilityChanged.slots)).toContain('09:00')
+    live.close()
+    const refused = await book(f, at(monday, 11))
+    expect(refused.__typename).toBe('SlotUnavailable')
+  })
+
+  it('says NOT_NEEDED for members without iCloud and SKIPPED while another process holds the sync lease', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, userId, integrationId } = m!
+    expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: ['nobody'] })).toBe(
+      'NOT_NEEDED',
+    )
+    await t.services.prisma.integration.update({
+      where: { id: integrationId },
+      data: { leaseOwner: 'another-process', leaseUntil: new Date(Date.now() + 60_000) },
+    })
+    expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })).toBe(
+      'SKIPPED',
+    )
+    expect(await t.services.prisma.syncRun.count({ where: { integrationId, trigger: 'BOOKING' } })).toBe(0)
+  })
+})
+
+describe('booking re-check against a slow iCloud', () => {
+  let server: SyncServer
+  beforeAll(async () => {
+    server = await serverKinds[2].start()
+  }, 60_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('gives up after the timeout and lets the booking use the last synced data', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, userId } = m!
+    server.icloud!.quirks.delayMs = 4_000
+    const started = Date.now()
+    const outcome = await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })
+    const took = Date.now() - started
+    server.icloud!.resetQuirks()
+    expect(outcome).toBe('TIMED_OUT')
+    expect(took).toBeGreaterThanOrEqual(1_400)
+    expect(took).toBeLessThan(3_000)
+    expect((await book(f, at(upcomingMonday(), 11))).__typename).toBe('BookAppointmentSuccess')
+  })
+})

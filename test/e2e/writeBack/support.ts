@@ -1,0 +1,179 @@
+// Shared setup of the write-back tests: one login per test on each CalDAV server, a CRM calendar whose member has that
+// login as a connected integration with a linked calendar (also a conflict calendar), and raw HTTP access to what the
+// server holds (not through the code under test).
+import { randomBytes } from 'node:crypto'
+import { createServer, type Server, type Socket } from 'node:net'
+import { connect } from 'node:net'
+import { syncIntegration } from '../../../src/sync/index.ts'
+import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
+import { authHeader, type BasicAuth } from '../../support/caldav/davClient.ts'
+import {
+  addRadicaleLogin,
+  createIntegrationFixture,
+  startICloudSyncServer,
+  startRadicaleServer,
+  startXandikosServer,
+  type SyncServer,
+} from '../../support/integrationFixtures.ts'
+import type { TestApp } from '../../support/testApp.ts'
+import { setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
+
+export const serverKinds = [
+  { name: 'Radicale', start: startRadicaleServer },
+  { name: 'Xandikos', start: startXandikosServer },
+  { name: 'iCloud test server', start: startICloudSyncServer },
+] as const
+
+const unique = () => randomBytes(4).toString('hex')
+
+export interface Login {
+  server: SyncServer
+  username: string
+  password: string
+  auth: BasicAuth | undefined
+  makeCalendar(slug: string): Promise<string>
+  put(calendarUrl: string, filename: string, ics: string): Promise<string>
+  remove(calendarUrl: string, filename: string): Promise<void>
+}
+
+/** A fresh CalDAV account on `server` (the Apple ID is unique across the app's integrations). */
+export async function newLogin(server: SyncServer): Promise<Login> {
+  if (server.radicale) {
+    const username = `wb-${unique()}@example.com`
+    const login = await addRadicaleLogin(server, username, 'pw-secret-1')
+    return { ...login, server, auth: { username, password: 'pw-secret-1' } }
+  }
+  if (server.icloud) {
+    const username = `wb-${unique()}@icloud.com`
+    const password = 'abcd-efgh-ijkl-mnop'
+    const account = await server.icloud.addAccount({ appleId: username, appSpecificPassword: password, defaultCalendars: false })
+    const name = (cal: string) =>
+      decodeURIComponent(new URL(cal).pathname.slice(account.homePath.length).replace(/\/$/, ''))
+    return {
+      server,
+      username,
+      password,
+      auth: { username, password },
+      makeCalendar: (slug) => account.addCalendar(slug, { displayName: slug }),
+      put: (cal, file, ics) => account.putEvent(name(cal), file, ics),
+      remove: (cal, file) => account.deleteEvent(name(cal), file),
+    }
+  }
+  // Xandikos: no authentication; any Apple ID, calendars under the one home.
+  return { ...server, server, username: `wb-${unique()}@example.com`, auth: undefined }
+}
+
+/** The raw resource as the server holds it (null when absent). */
+export async function fetchResource(
+  login: Login,
+  calendarUrl: string,
+  href: string,
+): Promise<{ etag: string | null; data: string } | null> {
+  const res = await fetch(new URL(href, calendarUrl), { headers: { ...authHeader(login.auth) } })
+  const data = await res.text()
+  if (res.status === 404) return null
+  if (res.status !== 200) throw new Error(`GET ${href} → ${res.status}`)
+  return { etag: res.headers.get('etag'), data }
+}
+
+/** Hrefs of the .ics resources in a calendar (PROPFIND Depth 1). */
+export async function listResources(login: Login, calendarUrl: string): Promise<string[]> {
+  const res = await fetch(calendarUrl, {
+    method: 'PROPFIND',
+    headers: { Depth: '1', 'Content-Type': 'application/xml', ...authHeader(login.auth) },
+    body: '<?xml version="1.0"?><D:propfind xmlns:D="DAV:"><D:prop><D:getetag/></D:prop></D:propfind>',
+  })
+  const text = await res.text()
+  return [...text.matchAll(/<(?:\w+:)?href>([^<]+\.ics)<\/(?:\w+:)?href>/g)].map((m) => decodeURIComponent(m[1]!))
+}
+
+export interface LinkedMember {
+  f: Fixture
+  login: Login
+  userId: string
+  calendarUrl: string
+  integrationId: string
+}
+
+/** A CRM calendar whose members each have an integration with a linked calendar (also a conflict calendar). */
+export async function setUpLinkedCalendar(
+  t: TestApp,
+  server: SyncServer,
+  options: Partial<CalendarOptions> = {},
+): Promise<LinkedMember[]> {
+  const f = await setUpCalendar(t, { type: 'SERVICE', ...options })
+  const out: LinkedMember[] = []
+  for (const { user } of f.members) {
+    const login = await newLogin(server)
+    const calendarUrl = await login.makeCalendar(`work-${unique()}`)
+    const fixture = await createIntegrationFixture(
+      t.services,
+      { id: user.id, subaccountId: f.subaccountId },
+      { ...server, username: login.username, password: login.password },
+      { conflicts: [], linked: calendarUrl, alsoConflict: true, appleId: login.username },
+    )
+    const first = await syncIntegration(t.services, fixture.integrationId, 'MANUAL')
+    if (first?.outcome !== 'SUCCESS') throw new Error(`initial sync: ${JSON.stringify(first)}`)
+    out.push({ f, login, userId: user.id, calendarUrl, integrationId: fixture.integrationId })
+  }
+  return out
+}
+
+/** Drains the outbox the way the worker does (background jobs are off in tests). */
+export async function drainOutbox(t: TestApp): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const { claimed } = await processWriteBackQueue(t.services)
+    if (claimed === 0) return
+  }
+}
+
+export async function participantOf(t: TestApp, appointmentId: string, userId: string) {
+  return t.services.prisma.appointmentParticipant.findUniqueOrThrow({
+    where: { appointmentId_userId: { appointmentId, userId } },
+  })
+}
+
+/** A TCP pass-through in front of a server that can be switched off (connections are dropped without an answer). */
+export interface Switchable {
+  url: string
+  down: boolean
+  close(): Promise<void>
+}
+
+export async function switchableProxy(targetUrl: string): Promise<Switchable> {
+  const target = new URL(targetUrl)
+  const sockets = new Set<Socket>()
+  const state = { down: false }
+  const server: Server = createServer((client) => {
+    sockets.add(client)
+    client.on('close', () => sockets.delete(client))
+    if (state.down) {
+      client.destroy()
+      return
+    }
+    const upstream = connect(Number(target.port), target.hostname)
+    sockets.add(upstream)
+    upstream.on('close', () => sockets.delete(upstream))
+    client.pipe(upstream).pipe(client)
+    client.on('error', () => upstream.destroy())
+    upstream.on('error', () => client.destroy())
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  const port = typeof address === 'object' && address ? address.port : 0
+  return {
+    url: `http://127.0.0.1:${port}/`,
+    get down() {
+      return state.down
+    },
+    set down(value: boolean) {
+      state.down = value
+      if (value) for (const s of sockets) s.destroy()
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
