@@ -20,7 +20,8 @@ import { openBenchServices } from './support/syncBenchSetup.ts'
 const ROUNDS = 40
 const ZONE = 'Europe/Berlin'
 const here = path.dirname(fileURLToPath(import.meta.url))
-const pct = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
+const pct = (xs: number[], p: number) =>
+  [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d
 
 async function main() {
@@ -53,7 +54,9 @@ async function main() {
           create: {
             userId: user.id,
             timeZone: ZONE,
-            workingHours: { create: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 480, endMinute: 1080 })) },
+            workingHours: {
+              create: [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 480, endMinute: 1080 })),
+            },
           },
         },
       },
@@ -63,7 +66,8 @@ async function main() {
     while (day.weekday !== 1) day = day.plus({ days: 1 })
     const slots: Date[] = []
     while (slots.length < ROUNDS * 2) {
-      if (day.weekday <= 5) for (let h = 8; h < 18 && slots.length < ROUNDS * 2; h++) slots.push(day.set({ hour: h }).toJSDate())
+      if (day.weekday <= 5)
+        for (let h = 8; h < 18 && slots.length < ROUNDS * 2; h++) slots.push(day.set({ hour: h }).toJSDate())
       day = day.plus({ days: 1 })
     }
     const book = (start: Date) =>
@@ -78,7 +82,8 @@ async function main() {
     const withRecheck: number[] = []
     const recheckOnly: number[] = []
     const outcomes: Record<string, number> = {}
-    for (let i = 0; i < 3; i++) await recheckICloudBeforeBooking(services, { subaccountId: subaccount.id, userIds: [user.id] }) // warm-up
+    for (let i = 0; i < 3; i++)
+      await recheckICloudBeforeBooking(services, { subaccountId: subaccount.id, userIds: [user.id] }) // warm-up
     for (let i = 0; i < ROUNDS; i++) {
       let t0 = performance.now()
       await book(slots[2 * i]!)
@@ -102,12 +107,20 @@ async function main() {
       recheckAlone: { p50: round(pct(recheckOnly, 0.5)), p95: round(pct(recheckOnly, 0.95)) },
     }
     const result = {
-      machine: { cpu: os.cpus()[0]?.model, cores: os.cpus().length, memoryGb: round(os.totalmem() / 2 ** 30), node: process.version },
+      machine: {
+        cpu: os.cpus()[0]?.model,
+        cores: os.cpus().length,
+        memoryGb: round(os.totalmem() / 2 ** 30),
+        node: process.version,
+      },
       date: new Date().toISOString(),
       command: 'npx tsx bench/booking.bench.ts',
       setup: `${ROUNDS} bookings each way, alternating; PGlite in memory; iCloud test server on loopback; 1 conflict calendar (the linked one), unchanged`,
       ms: summary,
-      ratio: { p50: round(summary.withRecheck.p50 / summary.without.p50, 2), p95: round(summary.withRecheck.p95 / summary.without.p95, 2) },
+      ratio: {
+        p50: round(summary.withRecheck.p50 / summary.without.p50, 2),
+        p95: round(summary.withRecheck.p95 / summary.without.p95, 2),
+      },
       recheckOutcomes: outcomes,
       requestsPerRecheck: { expected: requestsPerRecheck, observed: observedRequests },
     }

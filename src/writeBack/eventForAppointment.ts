@@ -21,7 +21,10 @@ export type ParticipantWithAppointment = Prisma.AppointmentParticipantGetPayload
 export function eventForAppointment(participant: ParticipantWithAppointment): AppointmentEventInput {
   const { appointment, user } = participant
   const { contact } = appointment
-  const contactLines = [`Booked by ${contact.name} <${contact.email}>`, contact.phone ? `Phone: ${contact.phone}` : null]
+  const contactLines = [
+    `Booked by ${contact.name} <${contact.email}>`,
+    contact.phone ? `Phone: ${contact.phone}` : null,
+  ]
   const description = [appointment.notes, contactLines.filter(Boolean).join('\n')].filter(Boolean).join('\n\n')
   return {
     uid: appointment.icalUid,

@@ -112,7 +112,8 @@ export async function pushParticipant(services: Services, participantId: string)
       return 'SYNCED'
     } catch (error) {
       // 412: edited in iCloud between our read and our write; the next attempt reads it and applies the rule.
-      if (error instanceof CalDavPreconditionFailedError) return retry(services, participant, 'edited in iCloud meanwhile', 0)
+      if (error instanceof CalDavPreconditionFailedError)
+        return retry(services, participant, 'edited in iCloud meanwhile', 0)
       throw error
     }
   } catch (error) {
@@ -240,7 +241,12 @@ async function retry(
 async function postpone(services: Services, participantId: string, message: string): Promise<void> {
   await services.prisma.appointmentParticipant.update({
     where: { id: participantId },
-    data: { writeBackError: message, nextAttemptAt: new Date(Date.now() + 15 * 60_000), leaseOwner: null, leaseUntil: null },
+    data: {
+      writeBackError: message,
+      nextAttemptAt: new Date(Date.now() + 15 * 60_000),
+      leaseOwner: null,
+      leaseUntil: null,
+    },
   })
 }
 

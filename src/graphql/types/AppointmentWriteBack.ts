@@ -19,7 +19,8 @@ builder.prismaObject('AppointmentHistory', {
         'unwritten change that the iCloud edit replaced (see `change.replaced`).',
       resolve: (row) => {
         const change = (row.change ?? {}) as { action?: unknown; kind?: unknown }
-        return String(change.kind ?? change.action ?? 'CHANGED')
+        const kind = change.kind ?? change.action
+        return typeof kind === 'string' ? kind : 'CHANGED'
       },
     }),
     change: t.string({

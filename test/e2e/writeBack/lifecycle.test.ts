@@ -6,9 +6,25 @@ import { syncIntegration } from '../../../src/sync/index.ts'
 import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, CancelAppointment, rawId, RescheduleAppointment, slotsOn, localTimes, upcomingMonday } from '../scheduling/support.ts'
+import {
+  at,
+  book,
+  CancelAppointment,
+  rawId,
+  RescheduleAppointment,
+  slotsOn,
+  localTimes,
+  upcomingMonday,
+} from '../scheduling/support.ts'
 import { WriteBackAppointment } from './documents.ts'
-import { drainOutbox, fetchResource, listResources, participantOf, serverKinds, setUpLinkedCalendar } from './support.ts'
+import {
+  drainOutbox,
+  fetchResource,
+  listResources,
+  participantOf,
+  serverKinds,
+  setUpLinkedCalendar,
+} from './support.ts'
 
 const unfold = (ics: string) => ics.replace(/\r?\n[ \t]/g, '')
 /** Property lines of the VEVENT (not of the VTIMEZONE). */
@@ -48,7 +64,9 @@ describe.each(serverKinds)('write-back on $name', (kind) => {
     const written = await participantOf(t, appointmentId, userId)
     expect(written.writeBackState).toBe('SYNCED')
     const uid = booked.appointment.icalUid
-    expect(decodeURIComponent(written.remoteHref!)).toBe(`${decodeURIComponent(new URL(calendarUrl).pathname)}${uid}.ics`)
+    expect(decodeURIComponent(written.remoteHref!)).toBe(
+      `${decodeURIComponent(new URL(calendarUrl).pathname)}${uid}.ics`,
+    )
     const resource = (await fetchResource(login, calendarUrl, written.remoteHref!))!
     expect(written.remoteEtag).toBe(resource.etag)
     const ics = resource.data
@@ -148,7 +166,10 @@ describe('write-back on the iCloud test server', () => {
 
     icloud.resetQuirks()
     icloud.quirks.omitEtagOnPut = true
-    await t.services.prisma.appointmentParticipant.updateMany({ where: { appointmentId }, data: { nextAttemptAt: null } })
+    await t.services.prisma.appointmentParticipant.updateMany({
+      where: { appointmentId },
+      data: { nextAttemptAt: null },
+    })
     await drainOutbox(t)
     const p = await participantOf(t, appointmentId, userId)
     expect(p).toMatchObject({ writeBackState: 'SYNCED', attempts: 0, writeBackError: null })

@@ -51,7 +51,12 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
     await login.put(
       calendarUrl,
       'dentist.ics',
-      eventIcs({ uid: `dentist-${stamp(0)}`, start: utc(at(monday, 11)), end: utc(at(monday, 12)), summary: 'Dentist' }),
+      eventIcs({
+        uid: `dentist-${stamp(0)}`,
+        start: utc(at(monday, 11)),
+        end: utc(at(monday, 12)),
+        summary: 'Dentist',
+      }),
     )
     const outcome = await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })
     expect(outcome).toBe('LIVE')

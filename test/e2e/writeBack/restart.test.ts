@@ -86,7 +86,9 @@ describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
         where: { appointmentId, userId },
       })
       expect(p).toMatchObject({ writeBackState: 'SYNCED', attempts: 0, writeBackError: null })
-      expect(await listResources(login, calendarUrl)).toEqual([expect.stringContaining(p.remoteHref!.split('/').pop()!.replace('%40', '@'))])
+      expect(await listResources(login, calendarUrl)).toEqual([
+        expect.stringContaining(p.remoteHref!.split('/').pop()!.replace('%40', '@')),
+      ])
     } finally {
       await second.close()
     }

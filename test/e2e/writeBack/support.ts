@@ -46,7 +46,11 @@ export async function newLogin(server: SyncServer): Promise<Login> {
   if (server.icloud) {
     const username = `wb-${unique()}@icloud.com`
     const password = 'abcd-efgh-ijkl-mnop'
-    const account = await server.icloud.addAccount({ appleId: username, appSpecificPassword: password, defaultCalendars: false })
+    const account = await server.icloud.addAccount({
+      appleId: username,
+      appSpecificPassword: password,
+      defaultCalendars: false,
+    })
     const name = (cal: string) =>
       decodeURIComponent(new URL(cal).pathname.slice(account.homePath.length).replace(/\/$/, ''))
     return {

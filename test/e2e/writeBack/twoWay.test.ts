@@ -6,9 +6,25 @@ import { syncIntegration } from '../../../src/sync/index.ts'
 import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, localTimes, rawId, RescheduleAppointment, slotsOn, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import {
+  at,
+  book,
+  localTimes,
+  rawId,
+  RescheduleAppointment,
+  slotsOn,
+  upcomingMonday,
+  ZONE,
+} from '../scheduling/support.ts'
 import { WriteBackAppointment, WriteBackAvailabilityChanged } from './documents.ts'
-import { drainOutbox, fetchResource, listResources, participantOf, serverKinds, setUpLinkedCalendar } from './support.ts'
+import {
+  drainOutbox,
+  fetchResource,
+  listResources,
+  participantOf,
+  serverKinds,
+  setUpLinkedCalendar,
+} from './support.ts'
 
 /** The resource as if edited in Apple Calendar: new times (UTC), title and location; everything else kept. */
 function editedInICloud(ics: string, start: string, end: string, summary: string, location: string): string {
