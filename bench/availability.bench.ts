@@ -1,7 +1,8 @@
 // 30-day availability of a ROUND_ROBIN calendar with 5 members, each with 2 conflict calendars of 2,000 events (10%
 // recurring), on PGlite and PostgreSQL: the service function (server time) and the HTTP round trip. In the same run,
 // the peer approach for comparison: fetch the same busy times live from a CalDAV server (Radicale) per request with a
-// calendar-query REPORT (time-range) per calendar, expand, then compute the same slots.
+// calendar-query REPORT (time-range) per calendar, expand, then compute the same slots. The loader as it was before
+// the range_agg change (bench/support/baselineLoader.ts) is timed next to the current one, interleaved, in the same run.
 //
 //   npx tsx bench/availability.bench.ts        (or npm run bench availability)
 //   BENCH_DATABASE_URL=postgres://… to pick the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
@@ -19,17 +20,22 @@ import { normalize, type Interval } from '../src/scheduling/intervals.ts'
 import { computeSlots, type CalendarSettings } from '../src/scheduling/slots.ts'
 import { workingIntervals } from '../src/scheduling/workingHours.ts'
 import { generateEncryptionKey } from '../src/security/secrets.ts'
-import { createCalendar, startRadicale } from '../test/support/caldav/index.ts'
+import { createCalendar } from '../test/support/caldav/index.ts'
 import { dropSchema } from '../test/support/testApp.ts'
+import { loadAvailabilityInput, staleAfterMs } from '../src/scheduling/loadAvailabilityInput.ts'
+import { loadAvailabilityInputBaseline } from './support/baselineLoader.ts'
+import { startBenchRadicale } from './support/benchRadicale.ts'
 
 const MEMBERS = 5
 const CALENDARS_PER_MEMBER = 2
 const EVENTS_PER_CALENDAR = 2000
 const RECURRING_SHARE = 0.1
 const ZONE = 'Europe/Berlin'
-const SERVICE_RUNS = 300
-const HTTP_RUNS = 150
-const PEER_RUNS = 5
+// ~200 samples make a p99 meaningful (the 2nd-worst sample) while keeping the whole run to a few minutes.
+const SERVICE_RUNS = Number(process.env.BENCH_RUNS ?? 200)
+const HTTP_RUNS = SERVICE_RUNS
+const LOADER_RUNS = SERVICE_RUNS
+const PEER_RUNS = Number(process.env.BENCH_PEER_RUNS ?? 10)
 const DAY = 86_400_000
 
 const directory = path.dirname(fileURLToPath(import.meta.url))
@@ -243,6 +249,7 @@ interface Stats {
   runs: number
   p50: number
   p90: number
+  p95: number
   p99: number
   mean: number
   max: number
@@ -256,10 +263,35 @@ function stats(samples: number[]): Stats {
     runs: samples.length,
     p50: round(pick(0.5)),
     p90: round(pick(0.9)),
+    p95: round(pick(0.95)),
     p99: round(pick(0.99)),
     mean: round(samples.reduce((s, x) => s + x, 0) / samples.length),
     max: round(sorted[sorted.length - 1]!),
   }
+}
+
+/** Times a and b alternately, so both see the same machine load. */
+async function measurePair(
+  runs: number,
+  warmup: number,
+  a: () => Promise<unknown>,
+  b: () => Promise<unknown>,
+): Promise<[Stats, Stats]> {
+  for (let i = 0; i < warmup; i++) {
+    await a()
+    await b()
+  }
+  const sa: number[] = []
+  const sb: number[] = []
+  for (let i = 0; i < runs; i++) {
+    let t0 = performance.now()
+    await a()
+    sa.push(performance.now() - t0)
+    t0 = performance.now()
+    await b()
+    sb.push(performance.now() - t0)
+  }
+  return [stats(sa), stats(sb)]
 }
 
 async function measure(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<Stats> {
@@ -285,7 +317,29 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   const db = await seed(kind)
   try {
     let slotCount = 0
-    const service = await measure(SERVICE_RUNS, 30, async () => {
+    // Loader alone, before (frozen copy) vs after, and both must produce the same slots.
+    const rangeMs = { start: range.from.getTime(), end: range.to.getTime() }
+    const loadOptions = () => ({ now: Date.now(), staleAfterMs: staleAfterMs(db.app.services.config.sync.intervalSeconds) })
+    const checkNow = Date.now()
+    const before = await loadAvailabilityInputBaseline(db.app.services.prisma, db.calendarId, rangeMs, {
+      ...loadOptions(),
+      now: checkNow,
+    })
+    const after = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, {
+      ...loadOptions(),
+      now: checkNow,
+    })
+    if (before === null || after === null) throw new Error('calendar not found')
+    const slotsBefore = JSON.stringify(computeSlots(before.compute))
+    if (slotsBefore !== JSON.stringify(computeSlots(after.compute))) throw new Error('loaders disagree on slots')
+    const busyIntervals = (x: typeof before) => x.compute.members.reduce((n, m) => n + m.busy.length, 0)
+    const [loaderBefore, loaderAfter] = await measurePair(
+      LOADER_RUNS,
+      20,
+      () => loadAvailabilityInputBaseline(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
+      () => loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
+    )
+    const service = await measure(SERVICE_RUNS, 20, async () => {
       const a = await getAvailability(db.app.services, db.calendarId, range, ZONE)
       slotCount = a.slots.length
     })
@@ -303,8 +357,17 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
       if (body.errors || !body.data) throw new Error(JSON.stringify(body).slice(0, 500))
       if (body.data.availability.slots.length !== slotCount) throw new Error('HTTP and service disagree')
     })
-    console.log(kind, { service, http, slotCount, blockedSlots: db.blockedSlots })
-    return { service, http, slotCount, blockedSlots: db.blockedSlots }
+    const result = {
+      service,
+      http,
+      loaderBefore,
+      loaderAfter,
+      slotCount,
+      blockedSlots: db.blockedSlots,
+      busyIntervalsAfterMerge: busyIntervals(after),
+    }
+    console.log(kind, result)
+    return result
   } finally {
     await db.close()
   }
@@ -431,69 +494,11 @@ async function benchPeer(expectedSlots: number) {
 }
 
 const started = new Date()
+const loadAtStart = os.loadavg()
 const pglite = await benchDatabase('pglite')
 if (process.env.BENCH_QUICK) process.exit(0) // iterate on the PGlite figure alone
 const postgres = await benchDatabase('postgres')
 const peer = await benchPeer(pglite.slotCount)
-
-const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10
-const result = {
-  name: 'availability',
-  description:
-    '30-day availability of a ROUND_ROBIN calendar, 5 members × 2 conflict calendars × 2,000 events (10% recurring)',
-  machine: {
-    cpu: os.cpus()[0]?.model ?? 'unknown',
-    cores: os.cpus().length,
-    memoryGb: Math.round(os.totalmem() / 1024 ** 3),
-    node: process.version,
-    loadAverageAtEnd: os.loadavg().map((x) => Math.round(x * 100) / 100),
-  },
-  date: started.toISOString(),
-  command: 'npx tsx bench/availability.bench.ts',
-  workload: {
-    members: MEMBERS,
-    calendarsPerMember: CALENDARS_PER_MEMBER,
-    eventsPerCalendar: EVENTS_PER_CALENDAR,
-    recurringShare: RECURRING_SHARE,
-    blockedSlotRows: pglite.blockedSlots,
-    rangeDays: 30,
-    slots: pglite.slotCount,
-  },
-  targets: { p50Ms: 10, p99Ms: 40 },
-  pglite,
-  postgres,
-  peer,
-  ratios: {
-    peerP50OverPglite: ratio(peer.peer.p50, pglite.service.p50),
-    peerP50OverPostgres: ratio(peer.peer.p50, postgres.service.p50),
-    peerP50OverPgliteHttp: ratio(peer.peer.p50, pglite.http.p50),
-    peerP50OverPostgresHttp: ratio(peer.peer.p50, postgres.http.p50),
-  },
-  meetsTargets: {
-    pglite: pglite.service.p50 <= 10 && pglite.service.p99 <= 40,
-    postgres: postgres.service.p50 <= 10 && postgres.service.p99 <= 40,
-  },
-}
-
-const row = (name: string, s: Stats) => `| ${name} | ${s.runs} | ${s.p50} | ${s.p90} | ${s.p99} | ${s.max} |`
-const md = `# availability benchmark
-
-${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database; ${result.workload.slots} slots per answer.
-
-Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}, load average at the end ${result.machine.loadAverageAtEnd.join(' / ')} (other test suites shared the machine). Date: ${result.date}. Command: \`${result.command}\`.
-
-| measurement (ms) | runs | p50 | p90 | p99 | max |
-| --- | --- | --- | --- | --- | --- |
-${row('PGlite: getAvailability (server time)', pglite.service)}
-${row('PGlite: HTTP round trip', pglite.http)}
-${row('PostgreSQL: getAvailability (server time)', postgres.service)}
-${row('PostgreSQL: HTTP round trip', postgres.http)}
-${row('Peer: live CalDAV (Radicale REPORT per calendar + expand + slots)', peer.peer)}
-
-Targets (server time): p50 ≤ 10 ms, p99 ≤ 40 ms — PGlite ${result.meetsTargets.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.meetsTargets.postgres ? 'met' : 'NOT met'}.
-
-Peer approach p50 / ours p50: ${result.ratios.peerP50OverPglite}× (PGlite), ${result.ratios.peerP50OverPostgres}× (PostgreSQL); against our HTTP round trip ${result.ratios.peerP50OverPgliteHttp}× / ${result.ratios.peerP50OverPostgresHttp}×. Peer slots equal database slots: ${peer.matchesDatabase}.
-`
 
 await mkdir(path.join(directory, 'results'), { recursive: true })
 await writeFile(path.join(directory, 'results', 'availability.json'), JSON.stringify(result, null, 2) + '\n')

@@ -509,7 +509,7 @@ async function main() {
       '',
       `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100; the next batch is fetched while one is stored). Runs: ${results.initialSync5000.runsMs.join(', ')} ms; server alone: ${results.initialSync5000.serverAloneRunsMs.join(', ')} ms.`,
       '',
-      `RSS: a child process opens the database and syncs ${RSS_EVENTS.toLocaleString('en')} events (${rss.postgres.slots} slots, ${rss.postgres.requests} requests) and nothing else; peak = its VmHWM (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB). Sync time: PostgreSQL ${rss.postgres.totalMs} ms, PGlite on disk ${rss.pgliteOnDisk.totalMs} ms; the server alone serves the 20,000 in ${rss.serverAloneMs} ms.`,
+      `RSS: a child process opens the database and syncs ${RSS_EVENTS.toLocaleString('en')} events (${rss.postgres.slots} slots, ${rss.postgres.requests} requests) and nothing else; peak = its VmHWM (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB). Sync time: PostgreSQL ${rss.postgres.totalMs} ms, PGlite on disk ${rss.pgliteOnDisk.totalMs} ms; Radicale's first (cold-cache) serving of the 20,000, the warm-up before the children, took ${rss.serverAloneMs} ms.`,
       '',
     ].join('\n')
     void previous

@@ -9,6 +9,8 @@ import { randomUUID } from 'node:crypto'
 import type { Services } from '../app/services.ts'
 import type { Appointment, Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import { recheckICloudBeforeBooking, type ICloudRecheck } from '../writeBack/bookingRecheck.ts'
+import { kickWriteBack } from '../writeBack/scheduler.ts'
 import {
   AppointmentCancelledError,
   CalendarNotBookableError,
@@ -31,7 +33,8 @@ export const ICAL_UID_DOMAIN = 'icloud-scheduling-api'
 export const ROUND_ROBIN_LOOKBACK_DAYS = 30
 
 type Tx = Prisma.TransactionClient
-type BookingServices = Pick<Services, 'prisma' | 'pubsub' | 'config' | 'logger'>
+// The whole Services: the iCloud re-check runs a sync and the outbox is kicked after commit.
+type BookingServices = Services
 
 export interface BookingContactInput {
   name: string
@@ -66,12 +69,16 @@ export type BeforeCommitRecheck = (tx: Tx, context: RecheckContext) => Promise<v
 export interface BookingOptions {
   now?: number
   beforeCommitRecheck?: BeforeCommitRecheck
+  /** Skip the iCloud re-check before the transaction (benchmark baseline). */
+  skipICloudRecheck?: boolean
 }
 
 export interface BookingResult {
   appointment: Appointment
   /** False when an earlier request with the same idempotency key made it. */
   created: boolean
+  /** How fresh the iCloud busy time was that the slot was checked against (writeBack/bookingRecheck.ts). */
+  iCloudRecheck: ICloudRecheck
 }
 
 const TRANSACTION_OPTIONS = { maxWait: 30_000, timeout: 30_000 } as const
@@ -84,7 +91,7 @@ export async function bookAppointment(
   const now = options.now ?? Date.now()
   const key = input.idempotencyKey ?? null
   const existing = await findByIdempotencyKey(services.prisma, input.calendarId, key)
-  if (existing) return { appointment: existing, created: false }
+  if (existing) return { appointment: existing, created: false, iCloudRecheck: 'SKIPPED' }
 
   const calendar = await services.prisma.crmCalendar.findFirst({
     where: { id: input.calendarId, subaccountId: input.subaccountId },
@@ -95,6 +102,11 @@ export async function bookAppointment(
   const start = input.start.getTime()
   assertInsideBookingWindow(calendar, start, now)
   const lockUserIds = calendar.members.map((m) => m.userId)
+  // Before the transaction, never inside it: one incremental sync of the candidates' conflict calendars, bounded by
+  // BOOKING_RECHECK_TIMEOUT_MS. The transaction below then re-checks the slot against what it brought in.
+  const iCloudRecheck: ICloudRecheck = options.skipICloudRecheck
+    ? 'SKIPPED'
+    : await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
 
   let result: BookingResult
   try {
@@ -102,7 +114,7 @@ export async function bookAppointment(
       await lockUsers(tx, lockUserIds)
       // A concurrent request with the same key may have committed while we waited for the lock.
       const again = await findByIdempotencyKey(tx, input.calendarId, key)
-      if (again) return { appointment: again, created: false }
+      if (again) return { appointment: again, created: false, iCloudRecheck }
 
       const checked = await checkSlot(services, tx, input.calendarId, start, now)
       const { loaded, slot } = checked
@@ -157,13 +169,13 @@ export async function bookAppointment(
           },
         },
       })
-      return { appointment, created: true }
+      return { appointment, created: true, iCloudRecheck }
     }, TRANSACTION_OPTIONS)
   } catch (error) {
     // Two first requests with one key on PostgreSQL: the loser of the unique index returns the winner's appointment.
     if (key !== null && isUniqueViolation(error)) {
       const winner = await findByIdempotencyKey(services.prisma, input.calendarId, key)
-      if (winner) return { appointment: winner, created: false }
+      if (winner) return { appointment: winner, created: false, iCloudRecheck }
     }
     throw error
   }
@@ -172,6 +184,7 @@ export async function bookAppointment(
     const a = result.appointment
     const userIds = await participantUserIds(services, a.id)
     await notifyBusyTimeChanged(services, userIds, { from: a.start, to: a.end }, 'appointment booked')
+    kickWriteBack(services)
   }
   return result
 }
@@ -199,6 +212,9 @@ export async function rescheduleAppointment(
   assertInsideBookingWindow(current.calendar, start, now)
   const oldUserIds = current.participants.filter((p) => p.active).map((p) => p.userId)
   const lockUserIds = [...current.calendar.members.map((m) => m.userId), ...oldUserIds]
+  if (!options.skipICloudRecheck) {
+    await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
+  }
 
   const updated = await services.prisma.$transaction(async (tx) => {
     await lockUsers(tx, lockUserIds)
@@ -222,12 +238,20 @@ export async function rescheduleAppointment(
       // Removed from the appointment: the outbox deletes it from their calendar if it was ever written there.
       await tx.appointmentParticipant.update({
         where: { id: p.id },
-        data: { active: false, writeBackState: p.writeBackState === null ? null : 'PENDING', nextAttemptAt: null },
+        data: {
+          active: false,
+          // A copy deleted in iCloud has nothing left to remove.
+          writeBackState:
+            p.writeBackState === null || p.writeBackState === 'REMOVED_IN_ICLOUD' ? p.writeBackState : 'PENDING',
+          nextAttemptAt: null,
+        },
       })
     }
     for (const userId of participants.userIds) {
       const previous = fresh.participants.find((p) => p.userId === userId)
       const pending = linked.has(userId) || (previous !== undefined && previous.writeBackState !== null)
+      // Deleted in iCloud by the user: never re-created behind their back, whatever changes in the CRM.
+      const state = previous?.writeBackState === 'REMOVED_IN_ICLOUD' ? 'REMOVED_IN_ICLOUD' : pending ? 'PENDING' : null
       await tx.appointmentParticipant.upsert({
         where: { appointmentId_userId: { appointmentId: current.id, userId } },
         create: {
@@ -236,13 +260,13 @@ export async function rescheduleAppointment(
           start: new Date(start),
           end: new Date(end),
           remoteCalendarId: linked.get(userId) ?? null,
-          writeBackState: pending ? 'PENDING' : null,
+          writeBackState: state,
         },
         update: {
           start: new Date(start),
           end: new Date(end),
           active: true,
-          writeBackState: pending ? 'PENDING' : null,
+          writeBackState: state,
           nextAttemptAt: null,
           ...(previous?.remoteCalendarId ? {} : { remoteCalendarId: linked.get(userId) ?? null }),
         },
@@ -277,6 +301,7 @@ export async function rescheduleAppointment(
     { from: min(current.start, updated.start), to: max(current.end, updated.end) },
     'appointment rescheduled',
   )
+  kickWriteBack(services)
   return updated
 }
 
@@ -305,7 +330,7 @@ export async function cancelAppointment(
     if (fresh.status === 'CANCELLED') return fresh
     // Participants whose calendar got (or was to get) the event: the outbox updates or removes it there.
     await tx.appointmentParticipant.updateMany({
-      where: { appointmentId: current.id, writeBackState: { not: null } },
+      where: { appointmentId: current.id, writeBackState: { in: ['PENDING', 'SYNCED', 'FAILED'] } },
       data: { active: false, writeBackState: 'PENDING', nextAttemptAt: null },
     })
     await tx.appointmentParticipant.updateMany({ where: { appointmentId: current.id }, data: { active: false } })
@@ -320,6 +345,7 @@ export async function cancelAppointment(
   }, TRANSACTION_OPTIONS)
 
   await notifyBusyTimeChanged(services, userIds, { from: current.start, to: current.end }, 'appointment cancelled')
+  kickWriteBack(services)
   return updated
 }
 

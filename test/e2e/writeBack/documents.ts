@@ -43,3 +43,21 @@ export const WriteBackAvailabilityChanged = graphql(`
     }
   }
 `)
+
+export const WriteBackBook = graphql(`
+  mutation WriteBackBook($input: BookAppointmentInput!) {
+    bookAppointment(input: $input) {
+      __typename
+      ... on BookAppointmentSuccess {
+        iCloudRecheck
+        appointment {
+          id
+        }
+      }
+      ... on Error {
+        message
+        code
+      }
+    }
+  }
+`)
