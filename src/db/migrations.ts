@@ -48,6 +48,20 @@ export async function committedMigrationNames(): Promise<string[]> {
 }
 
 export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
+  // On PostgreSQL the engine serialises migrations with an advisory lock it waits 10 s for. Instances (or test
+  // workers) starting together can exceed that under load: waiting longer is right, the migrations are idempotent.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await applyMigrationsOnce(adapterFactory)
+    } catch (error) {
+      const lockTimeout = error instanceof Error && /advisory lock/i.test(error.message)
+      if (!lockTimeout || attempt >= 6) throw error
+      await new Promise((resolve) => setTimeout(resolve, 500 * attempt))
+    }
+  }
+}
+
+async function applyMigrationsOnce(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
   const engine = await openSchemaEngine(await readDatamodel(), adapterFactory)
   try {
     const result = await engine.applyMigrations({ migrationsList: await listMigrations(), filters })

@@ -112,10 +112,6 @@ export async function loadAvailabilityInput(
   const subaccountId = options.subaccountId ?? null
   const exclude = options.excludeAppointmentId ?? null
   // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
-  // Busy blocked slots are merged per member in the database (range_agg, PG >= 14; PGlite is 16): overlapping events
-  // of a member's calendars leave as one interval, so fewer rows are serialised, sent and parsed. "end" > "start"
-  // keeps tsrange() from raising on a malformed row (an empty interval blocks nothing anyway). The columns are
-  // timestamp without time zone holding UTC, hence tsrange and epoch as UTC.
   const [row] = await db.$queryRaw<InputRow[]>`
     WITH cal AS (
       SELECT "id", "subaccountId", "name", "type", "timeZone", "slotDurationMinutes", "slotIntervalMinutes",
@@ -140,16 +136,13 @@ export async function loadAvailabilityInput(
                         FROM "DateOverride" d WHERE d."memberId" = m."id")
         ) ORDER BY m."priority" DESC, m."createdAt", m."id"), '[]') FROM mem m) AS members,
       (SELECT coalesce(json_agg(json_build_object('userId', b."userId", 'starts', b.starts, 'ends', b.ends)), '[]')
-       FROM (SELECT u."userId",
-                    array_agg(date_part('epoch', lower(r)) * 1000 ORDER BY lower(r)) AS starts,
-                    array_agg(date_part('epoch', upper(r)) * 1000 ORDER BY lower(r)) AS ends
-             FROM (SELECT "userId", range_agg(tsrange("start", "end")) AS busy
-                   FROM "BlockedSlot"
-                   WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
-                     AND "start" < ${busyTo} AND "end" > ${busyFrom} AND "end" > "start"
-                   GROUP BY "userId") u
-             CROSS JOIN LATERAL unnest(u.busy) AS r
-             GROUP BY u."userId") b) AS blocked,
+       FROM (SELECT "userId",
+                    array_agg(date_part('epoch', "start") * 1000) AS starts,
+                    array_agg(date_part('epoch', "end") * 1000) AS ends
+             FROM "BlockedSlot"
+             WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
+               AND "start" < ${busyTo} AND "end" > ${busyFrom}
+             GROUP BY "userId") b) AS blocked,
       (SELECT coalesce(json_agg(json_build_object(
           'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
           'own', a."calendarId" = ${calendarId})), '[]')

@@ -92,5 +92,5 @@ describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
     } finally {
       await second.close()
     }
-  })
+  }, 60_000)
 })

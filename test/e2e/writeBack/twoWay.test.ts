@@ -140,6 +140,12 @@ describe.each(serverKinds)('two-way sync on $name', (kind) => {
       fileOf(remoteHref!),
       editedInICloud(original.data, utc(at(monday, 14)), utc(at(monday, 15)), 'Edited in iCloud', 'Cafe'),
     )
+    // Another process is syncing this integration, so the reschedule's own iCloud re-check is skipped and the CRM
+    // cannot see the edit before it writes.
+    await t.services.prisma.integration.update({
+      where: { id: m!.integrationId },
+      data: { leaseOwner: 'another-process', leaseUntil: new Date(Date.now() + 60_000) },
+    })
     const moved = await f.adminClient.data(RescheduleAppointment, {
       input: { appointmentId: booked.appointment.id, start: at(monday, 11) },
     })
