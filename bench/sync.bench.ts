@@ -442,8 +442,8 @@ async function main() {
         parseExpandOnly: parseOnly,
         pglite: { ...pipePglite, ratioToParseExpand: round(pipePglite.eventsPerSecond / parseOnly.eventsPerSecond, 2) },
         postgres: {
-          ...pipePostgres!,
-          ratioToParseExpand: round(pipePostgres!.eventsPerSecond / parseOnly.eventsPerSecond, 2),
+          ...pipePostgres,
+          ratioToParseExpand: round(pipePostgres.eventsPerSecond / parseOnly.eventsPerSecond, 2),
         },
       },
       rss20000: rss,

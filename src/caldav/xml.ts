@@ -64,6 +64,8 @@ const convert = (node: RawNode, scope: Record<string, string>): XmlElement | str
   const attrs = node[':@'] ?? {}
   const key = Object.keys(node).find((k) => k !== ':@')
   if (key === undefined) return null
+  // Text nodes hold strings or numbers (parseTagValue is off, so strings); never objects.
+  // eslint-disable-next-line @typescript-eslint/no-base-to-string
   if (key === '#text') return String(node[key] ?? '')
   if (key.startsWith('?') || key.startsWith('!')) return null
   const local: Record<string, string> = { ...scope }
