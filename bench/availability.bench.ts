@@ -23,7 +23,7 @@ import { generateEncryptionKey } from '../src/security/secrets.ts'
 import { createCalendar } from '../test/support/caldav/index.ts'
 import { dropSchema } from '../test/support/testApp.ts'
 import { loadAvailabilityInput, staleAfterMs } from '../src/scheduling/loadAvailabilityInput.ts'
-import { loadAvailabilityInputBaseline } from './support/baselineLoader.ts'
+import { loadAvailabilityInputRangeAgg } from './support/rangeAggLoader.ts'
 import { startBenchRadicale } from './support/benchRadicale.ts'
 
 const MEMBERS = 5
@@ -317,18 +317,18 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   const db = await seed(kind)
   try {
     let slotCount = 0
-    // Loader alone, before (frozen copy) vs after, and both must produce the same slots.
+    // Loader alone: production ("before") vs the range_agg candidate ("after"); both must produce the same slots.
     const rangeMs = { start: range.from.getTime(), end: range.to.getTime() }
     const loadOptions = () => ({
       now: Date.now(),
       staleAfterMs: staleAfterMs(db.app.services.config.sync.intervalSeconds),
     })
     const checkNow = Date.now()
-    const before = await loadAvailabilityInputBaseline(db.app.services.prisma, db.calendarId, rangeMs, {
+    const before = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, {
       ...loadOptions(),
       now: checkNow,
     })
-    const after = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, {
+    const after = await loadAvailabilityInputRangeAgg(db.app.services.prisma, db.calendarId, rangeMs, {
       ...loadOptions(),
       now: checkNow,
     })
@@ -339,8 +339,8 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     const [loaderBefore, loaderAfter] = await measurePair(
       LOADER_RUNS,
       20,
-      () => loadAvailabilityInputBaseline(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
       () => loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
+      () => loadAvailabilityInputRangeAgg(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
     )
     const service = await measure(SERVICE_RUNS, 20, async () => {
       const a = await getAvailability(db.app.services, db.calendarId, range, ZONE)

@@ -1,5 +1,6 @@
-// The loader as it was before the range_agg change (frozen copy): the bench times it next to the current one in the
-// same run, so the before/after comparison shares the machine's load. Not used by the app.
+// A candidate loader kept for the benchmark only: it merges each member's busy intervals in the database with
+// range_agg. Measured against the production loader (src/scheduling/loadAvailabilityInput.ts) it was not faster,
+// so production keeps the plain statement; see bench/results/availability.md.
 // Database -> the pure input of computeSlots, in one SQL statement whatever the member count (a test counts them):
 // the calendar, its members with their rules and overrides, their busy blocked slots, appointments and integrations.
 import type { Prisma, PrismaClient } from '../../src/generated/prisma/client.ts'
@@ -111,7 +112,7 @@ interface InputRow {
  * One SQL statement, whatever the member count: on PGlite every statement costs a trip through the WASM engine and on
  * PostgreSQL a network round trip, and this runs on every availability request and every subscription push.
  */
-export async function loadAvailabilityInputBaseline(
+export async function loadAvailabilityInputRangeAgg(
   db: Db,
   calendarId: string,
   range: Interval,
@@ -124,6 +125,10 @@ export async function loadAvailabilityInputBaseline(
   const subaccountId = options.subaccountId ?? null
   const exclude = options.excludeAppointmentId ?? null
   // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
+  // Busy blocked slots are merged per member in the database (range_agg, PG >= 14; PGlite is 16): overlapping events
+  // of a member's calendars leave as one interval, so fewer rows are serialised, sent and parsed. "end" > "start"
+  // keeps tsrange() from raising on a malformed row (an empty interval blocks nothing anyway). The columns are
+  // timestamp without time zone holding UTC, hence tsrange and epoch as UTC.
   const [row] = await db.$queryRaw<InputRow[]>`
     WITH cal AS (
       SELECT "id", "subaccountId", "name", "type", "timeZone", "slotDurationMinutes", "slotIntervalMinutes",
@@ -148,13 +153,16 @@ export async function loadAvailabilityInputBaseline(
                         FROM "DateOverride" d WHERE d."memberId" = m."id")
         ) ORDER BY m."priority" DESC, m."createdAt", m."id"), '[]') FROM mem m) AS members,
       (SELECT coalesce(json_agg(json_build_object('userId', b."userId", 'starts', b.starts, 'ends', b.ends)), '[]')
-       FROM (SELECT "userId",
-                    array_agg(date_part('epoch', "start") * 1000) AS starts,
-                    array_agg(date_part('epoch', "end") * 1000) AS ends
-             FROM "BlockedSlot"
-             WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
-               AND "start" < ${busyTo} AND "end" > ${busyFrom}
-             GROUP BY "userId") b) AS blocked,
+       FROM (SELECT u."userId",
+                    array_agg(date_part('epoch', lower(r)) * 1000 ORDER BY lower(r)) AS starts,
+                    array_agg(date_part('epoch', upper(r)) * 1000 ORDER BY lower(r)) AS ends
+             FROM (SELECT "userId", range_agg(tsrange("start", "end")) AS busy
+                   FROM "BlockedSlot"
+                   WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
+                     AND "start" < ${busyTo} AND "end" > ${busyFrom} AND "end" > "start"
+                   GROUP BY "userId") u
+             CROSS JOIN LATERAL unnest(u.busy) AS r
+             GROUP BY u."userId") b) AS blocked,
       (SELECT coalesce(json_agg(json_build_object(
           'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
           'own', a."calendarId" = ${calendarId})), '[]')
@@ -292,4 +300,9 @@ function staleMembersOf(integrations: InputRow['integrations'], options: LoadOpt
     }
   }
   return out.sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))
+}
+
+/** 3 sync intervals plus 5 minutes: a few missed ticks are normal, more means the data may be old. */
+export function staleAfterMs(syncIntervalSeconds: number): number {
+  return 3 * syncIntervalSeconds * 1000 + 5 * 60_000
 }
