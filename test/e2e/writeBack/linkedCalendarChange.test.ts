@@ -1,0 +1,71 @@
+// Changing the linked calendar later: new appointments go to the new calendar, existing ones stay where they are.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { configureCalendars } from '../../../src/integrations/icloud/configureCalendars.ts'
+import type { SyncServer } from '../../support/integrationFixtures.ts'
+import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { at, book, rawId, upcomingMonday } from '../scheduling/support.ts'
+import { drainOutbox, listResources, participantOf, serverKinds, setUpLinkedCalendar } from './support.ts'
+
+let t: TestApp
+beforeAll(async () => {
+  t = await startTestApp()
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+describe.each(serverKinds)('changing the linked calendar on $name', (kind) => {
+  let server: SyncServer
+  beforeAll(async () => {
+    server = await kind.start()
+  }, 60_000)
+  afterAll(async () => {
+    await server?.stop()
+  })
+
+  it('writes new appointments to the new calendar and leaves existing ones where they are', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, login, userId, calendarUrl: oldUrl, integrationId } = m!
+    const monday = upcomingMonday()
+
+    const first = await book(f, at(monday, 10))
+    if (first.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(first))
+    await drainOutbox(t)
+    const firstId = rawId(first.appointment.id)
+    const oldCalendarId = (await participantOf(t, firstId, userId)).remoteCalendarId
+
+    const newUrl = await login.makeCalendar(`home-${Date.now()}`)
+    const integration = await t.services.prisma.integration.findUniqueOrThrow({ where: { id: integrationId } })
+    // As discovery (refreshCalendars) records it; these servers are not at ICLOUD_CALDAV_URL, so it is written here.
+    const newCalendar = await t.services.prisma.calendar.create({
+      data: {
+        integrationId,
+        path: new URL(newUrl).pathname,
+        url: newUrl,
+        displayName: 'Home',
+        kind: 'EVENT_CALENDAR',
+        components: ['VEVENT'],
+        writable: true,
+      },
+    })
+    const configured = await configureCalendars(t.services, integration, {
+      linkedCalendarId: newCalendar.id,
+      conflictCalendarIds: [newCalendar.id, oldCalendarId!],
+    })
+    expect(configured.changed).toBe(true)
+
+    const second = await book(f, at(monday, 12))
+    if (second.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(second))
+    await drainOutbox(t)
+    const secondId = rawId(second.appointment.id)
+
+    expect((await participantOf(t, secondId, userId)).remoteCalendarId).toBe(newCalendar.id)
+    expect((await participantOf(t, firstId, userId)).remoteCalendarId).toBe(oldCalendarId)
+    const inOld = (await listResources(login, oldUrl)).join('\n')
+    const inNew = (await listResources(login, newUrl)).join('\n')
+    expect(inOld).toContain(first.appointment.icalUid)
+    expect(inOld).not.toContain(second.appointment.icalUid)
+    expect(inNew).toContain(second.appointment.icalUid)
+    expect(inNew).not.toContain(first.appointment.icalUid)
+  })
+})
