@@ -1,8 +1,8 @@
 // 30-day availability of a ROUND_ROBIN calendar with 5 members, each with 2 conflict calendars of 2,000 events (10%
 // recurring), on PGlite and PostgreSQL: the service function (server time) and the HTTP round trip. In the same run,
 // the peer approach for comparison: fetch the same busy times live from a CalDAV server (Radicale) per request with a
-// calendar-query REPORT (time-range) per calendar, expand, then compute the same slots. The loader as it was before
-// the range_agg change (bench/support/baselineLoader.ts) is timed next to the current one, interleaved, in the same run.
+// calendar-query REPORT (time-range) per calendar, expand, then compute the same slots. The loader (database →
+// pure input) is timed on its own too.
 //
 //   npx tsx bench/availability.bench.ts        (or npm run bench availability)
 //   BENCH_DATABASE_URL=postgres://… to pick the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
@@ -20,11 +20,9 @@ import { normalize, type Interval } from '../src/scheduling/intervals.ts'
 import { computeSlots, type CalendarSettings } from '../src/scheduling/slots.ts'
 import { workingIntervals } from '../src/scheduling/workingHours.ts'
 import { generateEncryptionKey } from '../src/security/secrets.ts'
-import { createCalendar } from '../test/support/caldav/index.ts'
+import { createCalendar, startRadicale } from '../test/support/caldav/index.ts'
 import { dropSchema } from '../test/support/testApp.ts'
 import { loadAvailabilityInput, staleAfterMs } from '../src/scheduling/loadAvailabilityInput.ts'
-import { loadAvailabilityInputRangeAgg } from './support/rangeAggLoader.ts'
-import { startBenchRadicale } from './support/benchRadicale.ts'
 
 const MEMBERS = 5
 const CALENDARS_PER_MEMBER = 2
@@ -270,30 +268,6 @@ function stats(samples: number[]): Stats {
   }
 }
 
-/** Times a and b alternately, so both see the same machine load. */
-async function measurePair(
-  runs: number,
-  warmup: number,
-  a: () => Promise<unknown>,
-  b: () => Promise<unknown>,
-): Promise<[Stats, Stats]> {
-  for (let i = 0; i < warmup; i++) {
-    await a()
-    await b()
-  }
-  const sa: number[] = []
-  const sb: number[] = []
-  for (let i = 0; i < runs; i++) {
-    let t0 = performance.now()
-    await a()
-    sa.push(performance.now() - t0)
-    t0 = performance.now()
-    await b()
-    sb.push(performance.now() - t0)
-  }
-  return [stats(sa), stats(sb)]
-}
-
 async function measure(runs: number, warmup: number, fn: () => Promise<unknown>): Promise<Stats> {
   for (let i = 0; i < warmup; i++) await fn()
   const samples: number[] = []
@@ -317,30 +291,17 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
   const db = await seed(kind)
   try {
     let slotCount = 0
-    // Loader alone: production ("before") vs the range_agg candidate ("after"); both must produce the same slots.
+    // Loader alone (database → pure input), then the whole service and the HTTP round trip.
     const rangeMs = { start: range.from.getTime(), end: range.to.getTime() }
     const loadOptions = () => ({
       now: Date.now(),
       staleAfterMs: staleAfterMs(db.app.services.config.sync.intervalSeconds),
     })
-    const checkNow = Date.now()
-    const before = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, {
-      ...loadOptions(),
-      now: checkNow,
-    })
-    const after = await loadAvailabilityInputRangeAgg(db.app.services.prisma, db.calendarId, rangeMs, {
-      ...loadOptions(),
-      now: checkNow,
-    })
-    if (before === null || after === null) throw new Error('calendar not found')
-    const slotsBefore = JSON.stringify(computeSlots(before.compute))
-    if (slotsBefore !== JSON.stringify(computeSlots(after.compute))) throw new Error('loaders disagree on slots')
-    const busyIntervals = (x: typeof before) => x.compute.members.reduce((n, m) => n + m.busy.length, 0)
-    const [loaderBefore, loaderAfter] = await measurePair(
-      LOADER_RUNS,
-      20,
-      () => loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
-      () => loadAvailabilityInputRangeAgg(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
+    const loaded = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions())
+    if (loaded === null) throw new Error('calendar not found')
+    const busyIntervals = loaded.compute.members.reduce((n, m) => n + m.busy.length, 0)
+    const loader = await measure(LOADER_RUNS, 20, () =>
+      loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions()),
     )
     const service = await measure(SERVICE_RUNS, 20, async () => {
       const a = await getAvailability(db.app.services, db.calendarId, range, ZONE)
@@ -363,11 +324,10 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     const result = {
       service,
       http,
-      loaderBefore,
-      loaderAfter,
+      loader,
       slotCount,
       blockedSlots: db.blockedSlots,
-      busyIntervalsAfterMerge: busyIntervals(after),
+      busyIntervals,
     }
     console.log(kind, result)
     return result
@@ -381,7 +341,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
 async function benchPeer(expectedSlots: number) {
   console.log('starting Radicale and loading events…')
   const users = Object.fromEntries(Array.from({ length: MEMBERS }, (_, m) => [`member${m}`, `pw${m}`]))
-  const radicale = await startBenchRadicale(users)
+  const radicale = await startRadicale({ users })
   try {
     const calendarUrls: { url: string; auth: string; member: number }[] = []
     for (let m = 0; m < MEMBERS; m++) {
@@ -542,7 +502,7 @@ const result = {
     eventsPerCalendar: EVENTS_PER_CALENDAR,
     recurringShare: RECURRING_SHARE,
     blockedSlotRows: pglite.blockedSlots,
-    busyIntervalsAfterMerge: pglite.busyIntervalsAfterMerge,
+    busyIntervals: pglite.busyIntervals,
     rangeDays: 30,
     slots: pglite.slotCount,
   },
@@ -557,8 +517,6 @@ const result = {
     peerP50OverPostgresHttp: ratio(peer.peer?.p50, postgres.http.p50),
     peerOneCalendarP50OverPglite: ratio(peer.oneCalendar.p50, pglite.service.p50),
     peerOneCalendarP50OverPostgres: ratio(peer.oneCalendar.p50, postgres.service.p50),
-    loaderBeforeOverAfterPglite: ratio(pglite.loaderBefore.p50, pglite.loaderAfter.p50),
-    loaderBeforeOverAfterPostgres: ratio(postgres.loaderBefore.p50, postgres.loaderAfter.p50),
   },
   meetsTargets: {
     pglite: pglite.service.p50 <= 10 && pglite.service.p99 <= 40,
@@ -577,7 +535,7 @@ const peerNote =
     : `Peer approach (10 warm calendars per request) p50 / ours p50: ${result.ratios.peerP50OverPglite}× (PGlite), ${result.ratios.peerP50OverPostgres}× (PostgreSQL); against our HTTP round trip ${result.ratios.peerP50OverPgliteHttp}× / ${result.ratios.peerP50OverPostgresHttp}×. Peer slots equal database slots: ${peer.matchesDatabase}. Warm-up (first REPORT per calendar, not timed): ${warmList}.`
 const md = `# availability benchmark
 
-${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database, ${result.workload.busyIntervalsAfterMerge} busy intervals after the per-member merge; ${result.workload.slots} slots per answer.
+${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database, ${result.workload.busyIntervals} busy intervals after normalising per member; ${result.workload.slots} slots per answer.
 
 Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}, load average ${result.machine.loadAverageAtStart.join(' / ')} at the start and ${result.machine.loadAverageAtEnd.join(' / ')} at the end (other engineers' test suites shared the machine). Date: ${result.date}, ${result.durationSeconds} s. Command: \`${result.command}\`.
 
@@ -585,18 +543,14 @@ Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.
 | --- | --- | --- | --- | --- | --- | --- |
 ${row('PGlite: getAvailability (server time)', pglite.service)}
 ${row('PGlite: HTTP round trip', pglite.http)}
-${row('PGlite: loader before (one statement, every row)', pglite.loaderBefore)}
-${row('PGlite: loader after (range_agg per member)', pglite.loaderAfter)}
+${row('PGlite: loader (one SQL statement)', pglite.loader)}
 ${row('PostgreSQL: getAvailability (server time)', postgres.service)}
 ${row('PostgreSQL: HTTP round trip', postgres.http)}
-${row('PostgreSQL: loader before', postgres.loaderBefore)}
-${row('PostgreSQL: loader after', postgres.loaderAfter)}
+${row('PostgreSQL: loader (one SQL statement)', postgres.loader)}
 ${row('Peer: one warm 2,000-event calendar on Radicale (REPORT + expand)', peer.oneCalendar)}
 ${row('Peer: live CalDAV request (10 calendars, REPORT + expand + slots)', peer.peer)}
 
 Targets (getAvailability server time): p50 ≤ 10 ms, p99 ≤ 40 ms — PGlite ${result.meetsTargets.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.meetsTargets.postgres ? 'met' : 'NOT met'}.
-
-Loader before / after (p50, interleaved in the same run): ${result.ratios.loaderBeforeOverAfterPglite}× (PGlite), ${result.ratios.loaderBeforeOverAfterPostgres}× (PostgreSQL).
 
 ${peerNote}
 `

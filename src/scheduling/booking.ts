@@ -53,22 +53,8 @@ export interface BookAppointmentInput {
   notes?: string | null
 }
 
-export interface RecheckContext {
-  calendarId: string
-  userIds: string[]
-  start: Date
-  end: Date
-}
-
-/**
- * Hook point for the booking-time re-check against iCloud (issue 7): runs inside the transaction, after the database
- * says the slot is free and before anything is written. Throw SlotUnavailableError to refuse the booking.
- */
-export type BeforeCommitRecheck = (tx: Tx, context: RecheckContext) => Promise<void>
-
 export interface BookingOptions {
   now?: number
-  beforeCommitRecheck?: BeforeCommitRecheck
   /** Skip the iCloud re-check before the transaction (benchmark baseline). */
   skipICloudRecheck?: boolean
 }
@@ -120,12 +106,6 @@ export async function bookAppointment(
       const { loaded, slot } = checked
       const participants = await chooseParticipants(tx, loaded, slot, null, now)
       const end = slot.end
-      await options.beforeCommitRecheck?.(tx, {
-        calendarId: input.calendarId,
-        userIds: participants.userIds,
-        start: new Date(start),
-        end: new Date(end),
-      })
 
       const email = input.contact.email.trim().toLowerCase()
       const contact = await tx.contact.upsert({
@@ -223,12 +203,6 @@ export async function rescheduleAppointment(
     const { loaded, slot } = await checkSlot(services, tx, current.calendarId, start, now, current.id)
     const participants = await chooseParticipants(tx, loaded, slot, fresh.assignedUserId, now)
     const end = slot.end
-    await options.beforeCommitRecheck?.(tx, {
-      calendarId: current.calendarId,
-      userIds: participants.userIds,
-      start: new Date(start),
-      end: new Date(end),
-    })
 
     const linked = await linkedCalendars(tx, current.subaccountId, participants.userIds)
     const keep = new Set(participants.userIds)
