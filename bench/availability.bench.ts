@@ -296,6 +296,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
     const loadOptions = () => ({
       now: Date.now(),
       staleAfterMs: staleAfterMs(db.app.services.config.sync.intervalSeconds),
+      busyCache: db.app.services.busyTimeCache,
     })
     const loaded = await loadAvailabilityInput(db.app.services.prisma, db.calendarId, rangeMs, loadOptions())
     if (loaded === null) throw new Error('calendar not found')

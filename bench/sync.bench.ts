@@ -317,6 +317,10 @@ async function main() {
   const loadBefore = os.loadavg()
 
   const env = await startBenchEnv()
+  if (only === 'rss') {
+    console.log(JSON.stringify(await rssBench(env), null, 2))
+    return env.close()
+  }
   const previous = await readFile(path.join(here, 'results', 'sync.json'), 'utf8').catch(() => null)
   try {
     // Pipeline (parse + expand + store) from fixture data, no CalDAV.

@@ -28,6 +28,8 @@ const configSchema = z.object({
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   BOOKING_RECHECK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(100_000),
+  // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
+  AVAILABILITY_CACHE_INTERVALS: z.coerce.number().int().min(0).default(2_000_000),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -57,6 +59,8 @@ export interface Config {
   }
   bookingRecheckTimeoutMs: number
   maxRequestBytes: number
+  /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
+  availabilityCacheIntervals: number
 }
 
 export class ConfigError extends Error {}
@@ -92,5 +96,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
+    availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
   }
 }

@@ -13,6 +13,7 @@ import { loadSecrets } from '../security/secrets.ts'
 import { createHttpServer, type HttpServer } from '../server.ts'
 import { backgroundJobFactories, type BackgroundJob } from './backgroundJobs.ts'
 import type { Services } from './services.ts'
+import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 
 export interface App {
   services: Services
@@ -54,6 +55,7 @@ export async function createServices(
     tokens: new TokenService(secrets.authSecret),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
+    busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
   }
   return { services, database, closePubSub }
 }

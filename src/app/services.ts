@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
 import type { AppPubSub } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
+import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
 
 export interface Services {
@@ -16,4 +17,6 @@ export interface Services {
   cipher: CredentialCipher
   /** A name unique to this process: the owner written into sync and outbox leases. */
   instanceId: string
+  /** Members' busy time for availability, re-read only when their blocked slots changed. */
+  busyTimeCache: BusyTimeCache
 }

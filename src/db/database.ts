@@ -1,10 +1,7 @@
 // One Prisma client for the process: PGlite embedded in DATA_DIR by default, PostgreSQL when DATABASE_URL is set.
 import { mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { PGlite } from '@electric-sql/pglite'
-import { PrismaPg } from '@prisma/adapter-pg'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
-import { PrismaPGlite } from 'pglite-prisma-adapter'
 import { PrismaClient } from '../generated/prisma/client.ts'
 import { applyMigrations, committedMigrationNames } from './migrations.ts'
 
@@ -28,13 +25,19 @@ export interface Database {
 export async function openAdapter(
   target: DatabaseTarget,
 ): Promise<{ factory: SqlMigrationAwareDriverAdapterFactory; kind: Database['kind']; close(): Promise<void> }> {
+  // Each driver is imported only when used: PGlite's WebAssembly alone adds ~50 MB to a PostgreSQL process's RSS.
   if (target.databaseUrl) {
+    const { PrismaPg } = await import('@prisma/adapter-pg')
     const options = target.schema ? `-c search_path="${target.schema}"` : undefined
     const factory = new PrismaPg({ connectionString: target.databaseUrl, options }, { schema: target.schema })
     return { factory, kind: 'postgres', close: async () => {} }
   }
   const location = target.dataDir === 'memory://' ? 'memory://' : path.resolve(target.dataDir, 'pglite')
   if (location !== 'memory://') await mkdir(location, { recursive: true })
+  const [{ PGlite }, { PrismaPGlite }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('pglite-prisma-adapter'),
+  ])
   const pglite = await PGlite.create(location, target.pgliteTemplate ? { loadDataDir: target.pgliteTemplate } : {})
   return { factory: new PrismaPGlite(pglite), kind: 'pglite', close: () => pglite.close() }
 }

@@ -4,7 +4,6 @@ import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
-import { openSchemaEngine } from './schemaEngine.ts'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
@@ -62,7 +61,7 @@ export async function applyMigrations(adapterFactory: SqlMigrationAwareDriverAda
 }
 
 async function applyMigrationsOnce(adapterFactory: SqlMigrationAwareDriverAdapterFactory): Promise<string[]> {
-  const engine = await openSchemaEngine(await readDatamodel(), adapterFactory)
+  const engine = await loadSchemaEngine(await readDatamodel(), adapterFactory)
   try {
     const result = await engine.applyMigrations({ migrationsList: await listMigrations(), filters })
     return result.appliedMigrationNames
@@ -81,7 +80,7 @@ export async function createMigration(
   now = new Date(),
 ): Promise<string | null> {
   const datamodel = await readDatamodel()
-  const engine = await openSchemaEngine(datamodel, adapterFactory)
+  const engine = await loadSchemaEngine(datamodel, adapterFactory)
   try {
     const list = await listMigrations()
     const last = list.migrationDirectories.at(-1)?.path
@@ -109,4 +108,10 @@ export async function createMigration(
   } finally {
     engine.free()
   }
+}
+
+/** The schema engine is imported on first use: a process whose migrations are all applied never loads it. */
+async function loadSchemaEngine(...args: Parameters<typeof import('./schemaEngine.ts').openSchemaEngine>) {
+  const { openSchemaEngine } = await import('./schemaEngine.ts')
+  return openSchemaEngine(...args)
 }

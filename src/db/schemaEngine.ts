@@ -5,6 +5,7 @@ import path from 'node:path'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 import { bindMigrationAwareSqlAdapterFactory } from '@prisma/driver-adapter-utils'
 import * as bg from '@prisma/schema-engine-wasm/schema_engine_bg'
+import { withStatementSplitting } from './statementSplitting.ts'
 
 const require = createRequire(import.meta.url)
 let loaded: Promise<void> | null = null
@@ -30,6 +31,6 @@ export async function openSchemaEngine(
   return bg.SchemaEngine.new(
     { datamodels: [[datamodel.path, datamodel.content]] },
     () => {},
-    bindMigrationAwareSqlAdapterFactory(adapterFactory),
+    bindMigrationAwareSqlAdapterFactory(withStatementSplitting(adapterFactory)),
   )
 }

@@ -58,7 +58,7 @@ export function validateAvailabilityRange(range: AvailabilityRange, timeZone: st
 }
 
 export async function getAvailability(
-  services: Pick<Services, 'prisma' | 'config'>,
+  services: Pick<Services, 'prisma' | 'config' | 'busyTimeCache'>,
   calendarId: string,
   range: AvailabilityRange,
   timeZone: string,
@@ -70,7 +70,12 @@ export async function getAvailability(
     options.db ?? services.prisma,
     calendarId,
     { start: range.from.getTime(), end: range.to.getTime() },
-    { now, subaccountId: options.subaccountId, staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds) },
+    {
+      now,
+      subaccountId: options.subaccountId,
+      staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds),
+      busyCache: services.busyTimeCache,
+    },
   )
   if (input === null) throw new SchedulingNotFoundError('A CRM calendar with this id')
   const slots = computeSlots(input.compute).map((s): RenderedSlot => ({

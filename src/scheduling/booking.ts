@@ -344,7 +344,7 @@ function assertInsideBookingWindow(
 }
 
 async function checkSlot(
-  services: Pick<Services, 'config'>,
+  services: Pick<Services, 'config' | 'busyTimeCache'>,
   tx: Tx,
   calendarId: string,
   start: number,
@@ -355,7 +355,13 @@ async function checkSlot(
     tx,
     calendarId,
     { start, end: start + 1 },
-    { now, excludeAppointmentId, staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds) },
+    {
+      now,
+      excludeAppointmentId,
+      staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds),
+      // Safe inside the transaction: the versions are read in its snapshot, so a cached member is as of that too.
+      busyCache: services.busyTimeCache,
+    },
   )
   if (!loaded) throw new SchedulingNotFoundError('A CRM calendar with this id')
   const slot = computeSlots(loaded.compute).find((s) => s.start === start)

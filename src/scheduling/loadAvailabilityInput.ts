@@ -1,6 +1,7 @@
 // Database -> the pure input of computeSlots, in one SQL statement whatever the member count (a test counts them):
 // the calendar, its members with their rules and overrides, their busy blocked slots, appointments and integrations.
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
+import type { BusyTimeCache, CachedBusyTime } from './busyTimeCache.ts'
 import type { Interval } from './intervals.ts'
 import { normalize } from './intervals.ts'
 import type { CalendarSettings, ComputeSlotsInput, CrmCalendarType, MemberAvailabilityInput } from './slots.ts'
@@ -55,6 +56,8 @@ export interface LoadOptions {
   excludeAppointmentId?: string
   /** A CONNECTED integration not synced for this long is stale too. */
   staleAfterMs: number
+  /** Members' busy time from earlier loads: only members whose blocked slots changed since are read again. */
+  busyCache: BusyTimeCache
 }
 
 // Settings are capped at a day (duration, buffers), so these pads cover every busy interval and booking-cap day a
@@ -87,6 +90,9 @@ interface InputRow {
     rules: WorkingHoursRule[]
     overrides: { date: string; startMinute: number | null; endMinute: number | null }[]
   }[]
+  /** Each member's BusyTimeVersion (0 before their first blocked slot). */
+  versions: { userId: string; version: number }[]
+  /** ALL busy blocked slots of the members whose version differs from the one sent (the cache is refreshed). */
   blocked: { userId: string; starts: number[]; ends: number[] }[]
   participations: { userId: string; start: number; end: number; own: boolean }[]
   integrations: { id: string; userId: string; status: string; lastSyncedAt: number | null; createdAt: number }[]
@@ -97,7 +103,9 @@ interface InputRow {
  * Loads one calendar's availability input for slot starts in `range`; null when the calendar is not found.
  *
  * One SQL statement, whatever the member count: on PGlite every statement costs a trip through the WASM engine and on
- * PostgreSQL a network round trip, and this runs on every availability request and every subscription push.
+ * PostgreSQL a network round trip, and this runs on every availability request and every subscription push. Blocked
+ * slots come from `options.busyCache` when a member's version is unchanged (see busyTimeCache.ts); the statement
+ * returns the rows of the others only.
  */
 export async function loadAvailabilityInput(
   db: Db,
@@ -111,6 +119,11 @@ export async function loadAvailabilityInput(
   const countTo = new Date(range.end + COUNT_PAD_MS)
   const subaccountId = options.subaccountId ?? null
   const exclude = options.excludeAppointmentId ?? null
+  // Pinned before the query: the statement skips exactly these (user, version) pairs, and an entry evicted meanwhile
+  // by a concurrent request is still used through this reference.
+  const cached = options.busyCache.lookup(options.busyCache.knownMembers(calendarId))
+  const knownUsers = [...cached.keys()]
+  const knownVersions = [...cached.values()].map((entry) => entry.version)
   // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
   const [row] = await db.$queryRaw<InputRow[]>`
     WITH cal AS (
@@ -123,6 +136,16 @@ export async function loadAvailabilityInput(
     mem AS (
       SELECT m."id", m."userId", m."priority", m."timeZone", m."createdAt"
       FROM "CrmCalendarMember" m JOIN cal ON m."calendarId" = cal."id"
+    ),
+    ver AS (
+      SELECT u."userId", coalesce(v."version", 0) AS "version"
+      FROM (SELECT DISTINCT "userId" FROM mem) u LEFT JOIN "BusyTimeVersion" v ON v."userId" = u."userId"
+    ),
+    reread AS (
+      SELECT ver."userId" FROM ver
+      WHERE NOT EXISTS (
+        SELECT 1 FROM unnest(${knownUsers}::text[], ${knownVersions}::bigint[]) AS k("userId", "version")
+        WHERE k."userId" = ver."userId" AND k."version" = ver."version")
     )
     SELECT
       (SELECT row_to_json(cal) FROM cal) AS calendar,
@@ -135,13 +158,14 @@ export async function loadAvailabilityInput(
                           'date', d."date", 'startMinute', d."startMinute", 'endMinute', d."endMinute")), '[]')
                         FROM "DateOverride" d WHERE d."memberId" = m."id")
         ) ORDER BY m."priority" DESC, m."createdAt", m."id"), '[]') FROM mem m) AS members,
+      (SELECT coalesce(json_agg(json_build_object('userId', "userId", 'version', "version")), '[]') FROM ver)
+        AS versions,
       (SELECT coalesce(json_agg(json_build_object('userId', b."userId", 'starts', b.starts, 'ends', b.ends)), '[]')
        FROM (SELECT "userId",
                     array_agg(date_part('epoch', "start") * 1000) AS starts,
                     array_agg(date_part('epoch', "end") * 1000) AS ends
              FROM "BlockedSlot"
-             WHERE "userId" IN (SELECT "userId" FROM mem) AND "availability" = 'BUSY'
-               AND "start" < ${busyTo} AND "end" > ${busyFrom}
+             WHERE "userId" IN (SELECT "userId" FROM reread) AND "availability" = 'BUSY'
              GROUP BY "userId") b) AS blocked,
       (SELECT coalesce(json_agg(json_build_object(
           'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
@@ -165,6 +189,7 @@ export async function loadAvailabilityInput(
              GROUP BY "start") s) AS seats`
   if (row === undefined || row.calendar === null) return null
   const c = row.calendar
+  const busyTimes = refreshBusyCache(options.busyCache, calendarId, row, cached)
 
   const settings: CalendarSettings = {
     type: c.type,
@@ -194,14 +219,9 @@ export async function loadAvailabilityInput(
     return { calendar, compute: { settings, members: [], range, now: options.now }, staleMembers: [] }
   }
 
-  const busyByUser = new Map<string, Interval[]>(userIds.map((id) => [id, []]))
-  for (const b of row.blocked) {
-    const list = busyByUser.get(b.userId)
-    if (list === undefined) continue // a class co-host
-    // float8 epoch seconds × 1000 can land a hair off the millisecond.
-    for (let i = 0; i < b.starts.length; i++)
-      list.push({ start: Math.round(b.starts[i]!), end: Math.round(b.ends[i]!) })
-  }
+  const busyByUser = new Map<string, Interval[]>(
+    userIds.map((id) => [id, busyTimes.get(id)!.between(busyFrom.getTime(), busyTo.getTime())]),
+  )
 
   const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
   const countsByUser = new Map<string, Map<string, number>>(userIds.map((id) => [id, new Map()]))
@@ -250,6 +270,35 @@ export async function loadAvailabilityInput(
     compute: { settings, members: computeMembers, range, now: options.now, classSeatsTaken },
     staleMembers: staleMembersOf(row.integrations, options),
   }
+}
+
+/** Each member's busy time: the pinned cache entry when its version still holds, else the rows just read. */
+function refreshBusyCache(
+  cache: BusyTimeCache,
+  calendarId: string,
+  row: InputRow,
+  cached: Map<string, CachedBusyTime>,
+): Map<string, CachedBusyTime> {
+  const reread = new Map(row.blocked.map((b) => [b.userId, b]))
+  const out = new Map<string, CachedBusyTime>()
+  for (const { userId, version: raw } of row.versions) {
+    const version = Number(raw)
+    const pinned = cached.get(userId)
+    if (pinned !== undefined && pinned.version === version && !reread.has(userId)) {
+      out.set(userId, pinned)
+      continue
+    }
+    const b = reread.get(userId)
+    const busy: Interval[] = []
+    // float8 epoch seconds × 1000 can land a hair off the millisecond.
+    if (b !== undefined)
+      for (let i = 0; i < b.starts.length; i++) {
+        busy.push({ start: Math.round(b.starts[i]!), end: Math.round(b.ends[i]!) })
+      }
+    out.set(userId, cache.store(userId, version, busy))
+  }
+  cache.rememberMembers(calendarId, [...out.keys()])
+  return out
 }
 
 function groupOverrides(

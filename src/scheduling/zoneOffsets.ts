@@ -45,6 +45,11 @@ export function offsetSegments(timeZone: string, from: number, to: number): Offs
   return out
 }
 
+/** Offset in force at `instant` in `timeZone`, from the cached segments of its UTC year. */
+export function offsetAtInstant(timeZone: string, instant: number): number {
+  return offsetAt(yearSegments(timeZone, new Date(instant).getUTCFullYear()), instant)
+}
+
 /** Offset in force at `instant`. Throws if the segments do not cover it (a caller forgot to pad its range). */
 export function offsetAt(segments: readonly OffsetSegment[], instant: number): number {
   return segments[segmentIndexAt(segments, instant)]!.offsetMs

@@ -20,6 +20,7 @@ import {
   CalDavInvalidSyncTokenError,
   CalDavRateLimitedError,
   type CalDavClient,
+  type FetchedObject,
 } from '../caldav/index.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import {
@@ -33,6 +34,7 @@ import {
   type PreparedObject,
   type SlotOwner,
 } from './objectSlots.ts'
+import { readAhead } from './readAhead.ts'
 
 export interface SyncCalendarRow extends CalendarTarget {
   url: string
@@ -62,6 +64,8 @@ export interface CalendarSyncContext {
   batchSize: number
   /** Objects written per transaction (whole multiget batches are collected up to at least this many). */
   writeBatchSize: number
+  /** calendar-multiget requests in flight at once while earlier batches are stored. */
+  fetchConcurrency: number
   /** Throws when this process lost the integration's lease (another process may sync it now). */
   assertLease(): void
   /** After each committed batch: progress for the SyncRun row. */
@@ -199,69 +203,74 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
 
   let slotsChanged = false
   // Fetched in multiget batches of `batchSize`, written in transactions of about `writeBatchSize` objects: a
-  // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The next multiget is
-  // in flight while the current batch is parsed and stored: the engine's work hides behind the server's.
-  let nextIndex = 0
-  const fetchNext = () => {
-    if (nextIndex >= toFetch.length) return null
-    const hrefs = toFetch.slice(nextIndex, nextIndex + ctx.batchSize)
-    nextIndex += hrefs.length
-    const promise = client.multiget(calendar.url, hrefs, hrefs.length)
-    promise.catch(() => {}) // observed when awaited; avoid an unhandled rejection if an earlier batch fails first
-    return promise
+  // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The fetches run ahead
+  // of the writes (`fetchConcurrency` requests in flight, up to two write batches ahead), so the server keeps serving
+  // while a batch is parsed and stored: the engine's work hides behind the server's.
+  const fetches: (() => Promise<FetchedObject[]>)[] = []
+  for (let i = 0; i < toFetch.length; i += ctx.batchSize) {
+    const hrefs = toFetch.slice(i, i + ctx.batchSize)
+    fetches.push(() => client.multiget(calendar.url, hrefs, hrefs.length))
   }
-  let pending = fetchNext()
+  const batchesPerWrite = Math.max(1, Math.ceil(ctx.writeBatchSize / ctx.batchSize))
+  const fetched = readAhead(fetches, { concurrency: ctx.fetchConcurrency, ahead: 2 * batchesPerWrite })[
+    Symbol.asyncIterator
+  ]()
+  let consumed = 0
   let buffer: PreparedObject[] = []
-  for (;;) {
-    if (pending) {
-      const fetched = await pending
-      pending = fetchNext()
-      ctx.assertLease()
-      for (const object of fetched) {
-        const p = prepareObject(object, ctx.expand)
-        if (p.parseError) {
-          counters.parseErrors++
-          counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
+  try {
+    for (;;) {
+      if (consumed < fetches.length) {
+        const step = await fetched.next()
+        consumed++
+        ctx.assertLease()
+        for (const object of step.value as FetchedObject[]) {
+          const p = prepareObject(object, ctx.expand)
+          if (p.parseError) {
+            counters.parseErrors++
+            counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
+          }
+          buffer.push(p)
         }
-        buffer.push(p)
       }
+      const last = consumed === fetches.length
+      if (!last && buffer.length < ctx.writeBatchSize) continue
+      const batch = buffer
+      buffer = [] // the raw data of a batch is dropped as soon as it is stored
+      const crm = await findCrmAppointments(
+        prisma,
+        ctx.owner.userId,
+        batch.flatMap((p) => p.uids),
+      )
+      ctx.assertLease()
+      const result = await prisma.$transaction(
+        async (tx) => {
+          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range)
+          if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
+          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range)
+          // The token advances only here, with the last batch and the deletions (see the comment at the top).
+          await tx.calendar.update({
+            where: { id: calendar.id },
+            data: {
+              syncToken: listing.syncToken,
+              ctag: listing.ctag,
+              lastCheckedAt: now,
+              lastSyncedAt: new Date(),
+              lastError: null,
+            },
+          })
+          return { ...written, objectsDeleted: removed.objectsDeleted, deletedSlots: removed.slotsRemoved }
+        },
+        { timeout: ctx.transactionTimeoutMs, maxWait: ctx.transactionTimeoutMs },
+      )
+      counters.objectsFetched += batch.length
+      counters.objectsDeleted += result.objectsDeleted
+      counters.slotsWritten += result.slotsWritten
+      if (result.slotsWritten > 0 || result.slotsRemoved > 0 || result.deletedSlots > 0) slotsChanged = true
+      await ctx.onProgress?.()
+      if (last) break
     }
-    const last = pending === null
-    if (!last && buffer.length < ctx.writeBatchSize) continue
-    const batch = buffer
-    buffer = [] // the raw data of a batch is dropped as soon as it is stored
-    const crm = await findCrmAppointments(
-      prisma,
-      ctx.owner.userId,
-      batch.flatMap((p) => p.uids),
-    )
-    ctx.assertLease()
-    const result = await prisma.$transaction(
-      async (tx) => {
-        const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range)
-        if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
-        const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range)
-        // The token advances only here, with the last batch and the deletions (see the comment at the top).
-        await tx.calendar.update({
-          where: { id: calendar.id },
-          data: {
-            syncToken: listing.syncToken,
-            ctag: listing.ctag,
-            lastCheckedAt: now,
-            lastSyncedAt: new Date(),
-            lastError: null,
-          },
-        })
-        return { ...written, objectsDeleted: removed.objectsDeleted, deletedSlots: removed.slotsRemoved }
-      },
-      { timeout: ctx.transactionTimeoutMs, maxWait: ctx.transactionTimeoutMs },
-    )
-    counters.objectsFetched += batch.length
-    counters.objectsDeleted += result.objectsDeleted
-    counters.slotsWritten += result.slotsWritten
-    if (result.slotsWritten > 0 || result.slotsRemoved > 0 || result.deletedSlots > 0) slotsChanged = true
-    await ctx.onProgress?.()
-    if (last) break
+  } finally {
+    await fetched.return(undefined) // stops fetching when a write or the lease check failed
   }
   return { changed: true, slotsChanged, range }
 }

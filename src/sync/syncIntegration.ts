@@ -34,6 +34,11 @@ const TRANSACTION_TIMEOUT_MS = 120_000
 export const MULTIGET_BATCH = 100
 /** Objects per write transaction during a sync: five multiget batches. */
 export const WRITE_BATCH = 500
+/**
+ * Multigets in flight per calendar during a large sync. Two keep the server busy while a batch is stored; iCloud
+ * answers 503 to clients that open many parallel requests per account, so it stays small.
+ */
+export const MULTIGET_CONCURRENCY = 2
 
 export interface SyncRunResult {
   syncRunId: string
@@ -265,6 +270,7 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
             counters,
             batchSize: MULTIGET_BATCH,
             writeBatchSize: WRITE_BATCH,
+            fetchConcurrency: MULTIGET_CONCURRENCY,
             assertLease,
             transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
             onProgress: () => progress(services, syncRunId, counters, requestCount),

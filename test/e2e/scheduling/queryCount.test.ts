@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest'
 import { openAdapter } from '../../../src/db/database.ts'
 import { applyMigrations } from '../../../src/db/migrations.ts'
 import { PrismaClient } from '../../../src/generated/prisma/client.ts'
+import { BusyTimeCache } from '../../../src/scheduling/busyTimeCache.ts'
 import { loadAvailabilityInput } from '../../../src/scheduling/loadAvailabilityInput.ts'
 import { dropSchema, testDatabaseUrl } from '../../support/testApp.ts'
 
@@ -101,13 +102,15 @@ async function calendarWith(memberCount: number, type: 'ROUND_ROBIN' | 'CLASS_BO
   return calendar.id
 }
 
+const busyCache = new BusyTimeCache(1_000_000)
+
 async function statementsFor(calendarId: string): Promise<number> {
   const before = statements
   const input = await loadAvailabilityInput(
     prisma,
     calendarId,
     { start: Date.UTC(2031, 0, 5), end: Date.UTC(2031, 1, 4) },
-    { now: Date.UTC(2030, 11, 30), staleAfterMs: 600_000 },
+    { now: Date.UTC(2030, 11, 30), staleAfterMs: 600_000, busyCache },
   )
   expect(input).not.toBeNull()
   return statements - before
@@ -116,10 +119,12 @@ async function statementsFor(calendarId: string): Promise<number> {
 describe('loadAvailabilityInput', () => {
   it('runs the same small number of queries for 1 and 12 members', async () => {
     const one = await statementsFor(await calendarWith(1, 'ROUND_ROBIN'))
-    const twelve = await statementsFor(await calendarWith(12, 'ROUND_ROBIN'))
+    const twelveMembers = await calendarWith(12, 'ROUND_ROBIN')
+    const twelve = await statementsFor(twelveMembers)
     expect(one).toBeGreaterThan(0)
     expect(twelve).toBe(one)
     expect(twelve).toBe(1)
+    expect(await statementsFor(twelveMembers)).toBe(1) // and with the members' busy time cached
     const classOne = await statementsFor(await calendarWith(1, 'CLASS_BOOKING'))
     const classTwelve = await statementsFor(await calendarWith(12, 'CLASS_BOOKING'))
     expect(classTwelve).toBe(classOne)

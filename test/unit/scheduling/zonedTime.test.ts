@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { formatInZone, isValidTimeZone, localDayKey } from '../../../src/scheduling/zonedTime.ts'
+import { formatInZone, formatWithLuxon, isValidTimeZone, localDayKey } from '../../../src/scheduling/zonedTime.ts'
 import {
   DAY_MS,
   dayKeyToNaive,
@@ -42,6 +42,26 @@ describe('formatInZone', () => {
   })
   it('throws on an unknown zone', () => {
     expect(() => formatInZone(0, 'Mars/Olympus_Mons')).toThrow(RangeError)
+  })
+  it('agrees with luxon on every zone, around every transition and on random instants from 1900 to 2100', () => {
+    let seed = 42
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const instants: number[] = []
+    for (let i = 0; i < 200; i++) {
+      instants.push(Math.floor(Date.UTC(1900, 0, 1) + random() * (Date.UTC(2100, 0, 1) - Date.UTC(1900, 0, 1))))
+    }
+    for (const zone of ZONES) {
+      const transitions = offsetSegments(zone, Date.UTC(2024, 0, 1), Date.UTC(2028, 0, 1)).map((s) => s.start)
+      for (const t of [...instants, ...transitions.flatMap((t) => [t - 1, t, t + 1, t - 1000, t + 999])]) {
+        expect(formatInZone(t, zone)).toBe(formatWithLuxon(t, zone))
+        expect(localDayKey(t, zone)).toBe(DateTime.fromMillis(t, { zone }).toISODate())
+      }
+    }
+  })
+  it('falls back to luxon for years outside 1000-9999', () => {
+    const t = Date.UTC(999, 11, 31, 23)
+    expect(formatInZone(t, 'Europe/Berlin')).toBe(formatWithLuxon(t, 'Europe/Berlin'))
+    expect(localDayKey(t, 'Europe/Berlin')).toBe(DateTime.fromMillis(t, { zone: 'Europe/Berlin' }).toISODate())
   })
 })
 
