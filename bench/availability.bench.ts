@@ -538,7 +538,7 @@ const md = `# availability benchmark
 
 ${result.description}; ${result.workload.blockedSlotRows} blocked-slot rows in the database, ${result.workload.busyIntervals} busy intervals after normalising per member; ${result.workload.slots} slots per answer.
 
-Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}, load average ${result.machine.loadAverageAtStart.join(' / ')} at the start and ${result.machine.loadAverageAtEnd.join(' / ')} at the end (other engineers' test suites shared the machine). Date: ${result.date}, ${result.durationSeconds} s. Command: \`${result.command}\`.
+Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.memoryGb} GB, Node ${result.machine.node}, load average ${result.machine.loadAverageAtStart.join(' / ')} at the start and ${result.machine.loadAverageAtEnd.join(' / ')} at the end (1, 5 and 15 minutes). Date: ${result.date}, ${result.durationSeconds} s. Command: \`${result.command}\`.
 
 | measurement (ms) | runs | p50 | p90 | p95 | p99 | max |
 | --- | --- | --- | --- | --- | --- | --- |
