@@ -5,8 +5,7 @@
 //  - peak RSS of an initial sync of 20,000 events, in a child process that does nothing else (database PostgreSQL, so
 //    the figure is the engine's, and PGlite on disk, the whole embedded app): vs that process idle before the sync.
 // `--rss-child` is that child mode.
-import { spawn } from 'node:child_process'
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
@@ -33,6 +32,7 @@ import {
   startBenchEnv,
   type BenchEnv,
 } from './support/syncBenchSetup.ts'
+import { measureWorkerRss } from './support/workerRss.ts'
 
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const RSS_EVENTS = 20_000
@@ -175,144 +175,84 @@ async function integrationIn(services: Services, login: SyncServer, url: string)
   }
 }
 
-/** Child mode: open the database, stay idle a moment, run one sync, report RSS (VmHWM is the process's peak). */
-async function rssChild() {
-  const e = process.env
-  const { services, close } = await openBenchServices({
-    serverUrl: e.BENCH_CALDAV_URL!,
-    databaseUrl: e.BENCH_CHILD_DATABASE_URL || undefined,
-    schema: e.BENCH_CHILD_SCHEMA || undefined,
-    dataDir: e.BENCH_CHILD_DATA_DIR || undefined,
-  })
-  await services.prisma.integration.count()
-  global.gc?.()
-  await new Promise((r) => setTimeout(r, 200))
-  const idle = process.memoryUsage().rss
-  const hwmBefore = vmStatus(process.pid).hwm
-  const started = performance.now()
-  const result = await syncIntegration(services, e.BENCH_INTEGRATION_ID!, 'MANUAL')
-  const totalMs = performance.now() - started
-  const status = vmStatus(process.pid)
-  await close()
-  console.log(
-    JSON.stringify({
-      outcome: result?.outcome,
-      objects: result?.counters.objectsFetched,
-      slots: result?.counters.slotsWritten,
-      requests: result?.requestCount,
-      idleRss: idle,
-      hwmBeforeSync: hwmBefore,
-      peakRss: status.hwm,
-      totalMs,
-    }),
-  )
+/** A fresh PostgreSQL database (the worker runs in its public schema, as a deployment would); returns a dropper. */
+async function newPostgresDatabase(name: string) {
+  const admin = async (sql: string) => {
+    const client = new pg.Client({ connectionString: POSTGRES_URL })
+    await client.connect()
+    try {
+      await client.query(sql)
+    } finally {
+      await client.end()
+    }
+  }
+  await admin(`DROP DATABASE IF EXISTS "${name}"`)
+  await admin(`CREATE DATABASE "${name}"`)
+  const url = new URL(POSTGRES_URL)
+  url.pathname = `/${name}`
+  return { url: url.toString(), drop: () => admin(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`) }
 }
 
-function vmStatus(pid: number): { rss: number; hwm: number } {
-  try {
-    const text = readFileSync(`/proc/${pid}/status`, 'utf8')
-    const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024
-    return { rss: kb('VmRSS'), hwm: kb('VmHWM') }
-  } catch {
-    return { rss: 0, hwm: 0 }
-  }
-}
+// The worker starts, runs idle ticks, and the integration falls due this long after it was created.
+const WORKER_IDLE_MS = 8000
 
-/** Runs the child and samples its RSS from outside every 20 ms (a cross-check of the child's own VmHWM). */
-async function runRssChild(env: Record<string, string>) {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', '--expose-gc', fileURLToPath(import.meta.url), '--rss-child'],
-    {
-      env: {
-        ...process.env,
-        ...env,
-        BENCH_AUTH_SECRET: benchSecrets.AUTH_SECRET,
-        BENCH_ENCRYPTION_KEYS: benchSecrets.ENCRYPTION_KEYS,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  )
-  let sampledPeak = 0
-  const timer = setInterval(() => {
-    sampledPeak = Math.max(sampledPeak, vmStatus(child.pid!).rss)
-  }, 20)
-  let out = ''
-  let err = ''
-  child.stdout.on('data', (d: Buffer) => (out += d.toString()))
-  child.stderr.on('data', (d: Buffer) => (err += d.toString()))
-  const code = await new Promise<number | null>((resolve) => child.on('close', resolve))
-  clearInterval(timer)
-  const line = out.trim().split('\n').pop() ?? '{}'
-  let parsed: {
-    outcome?: string
-    objects?: number
-    slots?: number
-    requests?: number
-    idleRss: number
-    peakRss: number
-    totalMs: number
-  }
+/** Prepares an integration in `target` (migrated by the parent, so the worker skips the schema engine), due soon. */
+async function prepareWorkerIntegration(
+  target: Parameters<typeof openBenchServices>[0],
+  login: SyncServer,
+  url: string,
+) {
+  const opened = await openBenchServices(target)
   try {
-    parsed = JSON.parse(line)
-  } catch {
-    throw new Error(`RSS child failed (${code}): ${err.slice(-2000)}`)
-  }
-  if (parsed.outcome !== 'SUCCESS' || parsed.objects !== RSS_EVENTS) throw new Error(`RSS child sync: ${line}`)
-  const mb = (x: number) => round(x / 2 ** 20)
-  return {
-    objects: parsed.objects,
-    slots: parsed.slots,
-    requests: parsed.requests,
-    idleMb: mb(parsed.idleRss),
-    peakMb: mb(parsed.peakRss),
-    sampledPeakMb: mb(sampledPeak),
-    engineShareMb: mb(parsed.peakRss - parsed.idleRss),
-    ratioToIdle: round(parsed.peakRss / parsed.idleRss, 2),
-    totalMs: round(parsed.totalMs),
+    const fx = await integrationIn(opened.services, login, url)
+    const dueAt = Date.now() + WORKER_IDLE_MS
+    await opened.services.prisma.integration.update({
+      where: { id: fx.integrationId },
+      data: { nextSyncAt: new Date(dueAt) },
+    })
+    return dueAt
+  } finally {
+    await opened.close()
   }
 }
 
 async function rssBench(env: BenchEnv) {
+  execFileSync('npm', ['run', '--silent', 'build'], { cwd: path.join(here, '..'), stdio: 'inherit' })
   const login = await addRadicaleLogin(env.server, 'rss@bench.example', 'pw-rss')
   const url = await login.makeCalendar('rss')
   await seedRadicaleEvents(login, url, RSS_EVENTS, (i) => benchEvent(i))
-  // Warm Radicale's item cache (its first listing hashes every file): the child measures the engine, not that.
+  // Warm Radicale's item cache (its first listing hashes every file): the worker is measured, not that.
   const serverAloneMs = await serveOnly(env, { username: login.username, password: login.password }, url)
-  const common = { BENCH_CALDAV_URL: env.server.serverUrl }
+  const workerEnv = { ...benchSecrets, ICLOUD_CALDAV_URL: env.server.serverUrl }
 
-  const schema = `bench_sync_rss_${process.pid}`
-  const dropSchema = await newPostgresSchema(schema)
+  const database = await newPostgresDatabase(`bench_sync_rss_${process.pid}`)
   let postgres
   try {
-    const opened = await openBenchServices({ serverUrl: env.server.serverUrl, databaseUrl: POSTGRES_URL, schema })
-    const fx = await integrationIn(opened.services, login, url)
-    await opened.close()
-    postgres = await runRssChild({
-      ...common,
-      BENCH_CHILD_DATABASE_URL: POSTGRES_URL,
-      BENCH_CHILD_SCHEMA: schema,
-      BENCH_INTEGRATION_ID: fx.integrationId,
-    })
+    const dueAt = await prepareWorkerIntegration(
+      { serverUrl: env.server.serverUrl, databaseUrl: database.url },
+      login,
+      url,
+    )
+    postgres = await measureWorkerRss({ ...workerEnv, DATABASE_URL: database.url }, dueAt)
   } finally {
-    await dropSchema()
+    await database.drop()
   }
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sync-rss-'))
   let pglite
   try {
-    const opened = await openBenchServices({ serverUrl: env.server.serverUrl, dataDir })
-    const fx = await integrationIn(opened.services, login, url)
-    await opened.close()
-    pglite = await runRssChild({ ...common, BENCH_CHILD_DATA_DIR: dataDir, BENCH_INTEGRATION_ID: fx.integrationId })
+    const dueAt = await prepareWorkerIntegration({ serverUrl: env.server.serverUrl, dataDir }, login, url)
+    pglite = await measureWorkerRss({ ...workerEnv, DATA_DIR: dataDir }, dueAt)
   } finally {
     await rm(dataDir, { recursive: true, force: true })
+  }
+  for (const run of [postgres, pglite]) {
+    if (run.objectsFetched !== RSS_EVENTS) throw new Error(`worker synced ${run.objectsFetched} of ${RSS_EVENTS}`)
   }
   return { events: RSS_EVENTS, serverAloneMs: round(serverAloneMs), postgres, pgliteOnDisk: pglite }
 }
 
 async function main() {
-  if (process.argv.includes('--rss-child')) return rssChild()
   const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : null
   const loadBefore = os.loadavg()
 
@@ -369,11 +309,11 @@ async function main() {
     await serveOnly(env, small.login, small.url)
     await serveOnly(env, large.login, large.url)
 
-    // Initial sync end to end vs the server alone (median of 3 each, interleaved so load changes hit both alike).
+    // Initial sync end to end vs the server alone (median of 5 each, interleaved so load changes hit both alike).
     const serverAlone: number[] = []
     const initial: number[] = []
     let initialRequests = 0
-    for (let r = 0; r < 3; r++) {
+    for (let r = 0; r < 5; r++) {
       serverAlone.push(await serveOnly(env, large.login, large.url))
       await forget(env, large.integrationId, large.calendarId)
       global.gc?.()
@@ -486,16 +426,16 @@ async function main() {
         `server alone: ${results.initialSync5000.serverAloneMs} ms (${x(results.initialSync5000.ratio)}); before: ×${BEFORE.initialRatio}`,
       ],
       [
-        'Peak RSS, initial sync of 20,000 events (engine process, PostgreSQL)',
+        'Peak RSS, initial sync of 20,000 events (worker process, PostgreSQL)',
         `${rss.postgres.peakMb} MB`,
         '≤ 300 MB',
-        `same process idle: ${rss.postgres.idleMb} MB (${x(rss.postgres.ratioToIdle)}, +${rss.postgres.engineShareMb} MB); before: ${BEFORE.peakRssMb} MB (bench process with in-memory PGlite)`,
+        `same process idle: ${rss.postgres.idleMb} MB (×${round(rss.postgres.peakMb / rss.postgres.idleMb, 2)}, +${round(rss.postgres.peakMb - rss.postgres.idleMb)} MB); before: ${BEFORE.peakRssMb} MB (bench process with in-memory PGlite)`,
       ],
       [
-        'Peak RSS, initial sync of 20,000 events (app process with embedded PGlite on disk)',
+        'Peak RSS, initial sync of 20,000 events (worker process with embedded PGlite on disk)',
         `${rss.pgliteOnDisk.peakMb} MB`,
         '≤ 300 MB',
-        `same process idle: ${rss.pgliteOnDisk.idleMb} MB (${x(rss.pgliteOnDisk.ratioToIdle)}, +${rss.pgliteOnDisk.engineShareMb} MB)`,
+        `same process idle: ${rss.pgliteOnDisk.idleMb} MB (×${round(rss.pgliteOnDisk.peakMb / rss.pgliteOnDisk.idleMb, 2)}, +${round(rss.pgliteOnDisk.peakMb - rss.pgliteOnDisk.idleMb)} MB)`,
       ],
     ]
     const md = [
@@ -511,9 +451,9 @@ async function main() {
       '',
       `Pipeline: ${fixtures.length} fixture events (${results.pipeline.pglite.slots} slots), prepared and stored in transactions of ${WRITE_BATCH} exactly as the engine does (CRM lookup, object upsert, slot insert), into a calendar with no objects; median of 3. Parse + expand alone: ${parseOnly.ms} ms; store included: PGlite ${results.pipeline.pglite.ms} ms, PostgreSQL ${results.pipeline.postgres.ms} ms.`,
       '',
-      `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100; the next batch is fetched while one is stored). Runs: ${results.initialSync5000.runsMs.join(', ')} ms; server alone: ${results.initialSync5000.serverAloneRunsMs.join(', ')} ms.`,
+      `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100, two in flight, running up to two write batches ahead of the store). Runs: ${results.initialSync5000.runsMs.join(', ')} ms; server alone: ${results.initialSync5000.serverAloneRunsMs.join(', ')} ms.`,
       '',
-      `RSS: a child process opens the database and syncs ${RSS_EVENTS.toLocaleString('en')} events (${rss.postgres.slots} slots, ${rss.postgres.requests} requests) and nothing else; peak = its VmHWM (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB). Sync time: PostgreSQL ${rss.postgres.totalMs} ms, PGlite on disk ${rss.pgliteOnDisk.totalMs} ms; Radicale's first (cold-cache) serving of the 20,000, the warm-up before the children, took ${rss.serverAloneMs} ms.`,
+      `RSS: the production worker (\`npm run build\`, then \`ROLE=worker node dist/main.js\`, ticking every second, every background job running) starts on a migrated database; ${WORKER_IDLE_MS / 1000} s later its cron tick claims an integration with ${RSS_EVENTS.toLocaleString('en')} events and syncs it (${rss.postgres.slotsWritten} slots, ${rss.postgres.requests} requests). Peak = the worker's VmHWM after the sync, its lifetime peak (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB); idle = its RSS just before the integration fell due. Sync time (due → finished): PostgreSQL ${rss.postgres.syncMs} ms, PGlite on disk ${rss.pgliteOnDisk.syncMs} ms; Radicale's first (cold-cache) serving of the 20,000, the warm-up before the workers, took ${rss.serverAloneMs} ms.`,
       '',
     ].join('\n')
     void previous
