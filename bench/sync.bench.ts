@@ -32,7 +32,7 @@ import {
   startBenchEnv,
   type BenchEnv,
 } from './support/syncBenchSetup.ts'
-import { measureWorkerRss } from './support/workerRss.ts'
+import { measureWorkerRss, productionNodeArgs } from './support/workerRss.ts'
 
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const RSS_EVENTS = 20_000
@@ -237,6 +237,19 @@ async function rssBench(env: BenchEnv) {
   } finally {
     await database.drop()
   }
+  // Baseline in the same run: the same worker with node's default heap tuning (no --optimize-for-size).
+  const plainDatabase = await newPostgresDatabase(`bench_sync_rss_plain_${process.pid}`)
+  let postgresDefaultFlags
+  try {
+    const dueAt = await prepareWorkerIntegration(
+      { serverUrl: env.server.serverUrl, databaseUrl: plainDatabase.url },
+      login,
+      url,
+    )
+    postgresDefaultFlags = await measureWorkerRss({ ...workerEnv, DATABASE_URL: plainDatabase.url }, dueAt, [])
+  } finally {
+    await plainDatabase.drop()
+  }
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sync-rss-'))
   let pglite
@@ -246,10 +259,17 @@ async function rssBench(env: BenchEnv) {
   } finally {
     await rm(dataDir, { recursive: true, force: true })
   }
-  for (const run of [postgres, pglite]) {
+  for (const run of [postgres, postgresDefaultFlags, pglite]) {
     if (run.objectsFetched !== RSS_EVENTS) throw new Error(`worker synced ${run.objectsFetched} of ${RSS_EVENTS}`)
   }
-  return { events: RSS_EVENTS, serverAloneMs: round(serverAloneMs), postgres, pgliteOnDisk: pglite }
+  return {
+    events: RSS_EVENTS,
+    serverAloneMs: round(serverAloneMs),
+    nodeArgs: productionNodeArgs(),
+    postgres,
+    postgresDefaultFlags,
+    pgliteOnDisk: pglite,
+  }
 }
 
 async function main() {
@@ -429,7 +449,7 @@ async function main() {
         'Peak RSS, initial sync of 20,000 events (worker process, PostgreSQL)',
         `${rss.postgres.peakMb} MB`,
         '≤ 300 MB',
-        `same process idle: ${rss.postgres.idleMb} MB (×${round(rss.postgres.peakMb / rss.postgres.idleMb, 2)}, +${round(rss.postgres.peakMb - rss.postgres.idleMb)} MB); before: ${BEFORE.peakRssMb} MB (bench process with in-memory PGlite)`,
+        `same worker idle: ${rss.postgres.idleMb} MB (+${round(rss.postgres.peakMb - rss.postgres.idleMb)} MB); same worker without ${rss.nodeArgs.join(' ')}: ${rss.postgresDefaultFlags.peakMb} MB (×${round(rss.postgres.peakMb / rss.postgresDefaultFlags.peakMb, 2)}), sync ${rss.postgresDefaultFlags.syncMs} ms vs ${rss.postgres.syncMs} ms; before: ${BEFORE.peakRssMb} MB (bench process with in-memory PGlite)`,
       ],
       [
         'Peak RSS, initial sync of 20,000 events (worker process with embedded PGlite on disk)',
@@ -453,7 +473,7 @@ async function main() {
       '',
       `Initial sync of 5,000 events: ${initialRequests} CalDAV requests (sync-collection + multiget batches of 100, two in flight, running up to two write batches ahead of the store). Runs: ${results.initialSync5000.runsMs.join(', ')} ms; server alone: ${results.initialSync5000.serverAloneRunsMs.join(', ')} ms.`,
       '',
-      `RSS: the production worker (\`npm run build\`, then \`ROLE=worker node dist/main.js\`, ticking every second, every background job running) starts on a migrated database; ${WORKER_IDLE_MS / 1000} s later its cron tick claims an integration with ${RSS_EVENTS.toLocaleString('en')} events and syncs it (${rss.postgres.slotsWritten} slots, ${rss.postgres.requests} requests). Peak = the worker's VmHWM after the sync, its lifetime peak (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB); idle = its RSS just before the integration fell due. Sync time (due → finished): PostgreSQL ${rss.postgres.syncMs} ms, PGlite on disk ${rss.pgliteOnDisk.syncMs} ms; Radicale's first (cold-cache) serving of the 20,000, the warm-up before the workers, took ${rss.serverAloneMs} ms.`,
+      `RSS: the production worker (\`npm run build\`, then \`npm run start:worker\`: ROLE=worker, node ${rss.nodeArgs.join(' ')}, ticking every second, every background job running) starts on a migrated database; ${WORKER_IDLE_MS / 1000} s later its cron tick claims an integration with ${RSS_EVENTS.toLocaleString('en')} events and syncs it (${rss.postgres.slotsWritten} slots, ${rss.postgres.requests} requests). Peak = the worker's VmHWM after the sync, its lifetime peak (sampled from outside every 20 ms: PostgreSQL ${rss.postgres.sampledPeakMb} MB, PGlite ${rss.pgliteOnDisk.sampledPeakMb} MB); idle = its RSS just before the integration fell due. Sync time (due → finished): PostgreSQL ${rss.postgres.syncMs} ms, PGlite on disk ${rss.pgliteOnDisk.syncMs} ms; Radicale's first (cold-cache) serving of the 20,000, the warm-up before the workers, took ${rss.serverAloneMs} ms.`,
       '',
     ].join('\n')
     void previous

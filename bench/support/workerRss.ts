@@ -1,4 +1,4 @@
-// Peak RSS of the production worker process (`node dist/main.js`, ROLE=worker) while its cron tick runs one initial
+// Peak RSS of the production worker process (`npm run start:worker`: ROLE=worker, compiled, its node options) while its cron tick runs one initial
 // sync: the process a deployment runs, with every background job it starts, measured from outside through /proc.
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -31,14 +31,27 @@ export function vmStatus(pid: number): { rss: number; hwm: number } {
   }
 }
 
+/** The node options of `npm run start:prod`, so the bench runs the worker exactly as a deployment starts it. */
+export function productionNodeArgs(): string[] {
+  const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>
+  }
+  const words = pkg.scripts['start:prod']!.split(/\s+/)
+  return words.slice(1, words.indexOf('dist/main.js'))
+}
+
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
 
 /**
  * Starts the built worker with `env` (database, CalDAV URL, secrets), waits for the sync of an integration due at
  * `dueAt` to finish, and stops the worker. Needs `npm run build` first.
  */
-export async function measureWorkerRss(env: Record<string, string>, dueAt: number): Promise<WorkerRss> {
-  const child = spawn(process.execPath, [path.join(projectRoot, 'dist', 'main.js')], {
+export async function measureWorkerRss(
+  env: Record<string, string>,
+  dueAt: number,
+  nodeArgs: string[] = productionNodeArgs(),
+): Promise<WorkerRss> {
+  const child = spawn(process.execPath, [...nodeArgs, path.join(projectRoot, 'dist', 'main.js')], {
     env: {
       ...process.env,
       NODE_ENV: 'production',
