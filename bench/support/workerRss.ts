@@ -31,13 +31,13 @@ export function vmStatus(pid: number): { rss: number; hwm: number } {
   }
 }
 
-/** The node options of `npm run start:prod`, so the bench runs the worker exactly as a deployment starts it. */
+/** The node options of `npm run start:worker`, so the bench runs the worker exactly as a deployment starts it. */
 export function productionNodeArgs(): string[] {
   const pkg = JSON.parse(readFileSync(path.join(projectRoot, 'package.json'), 'utf8')) as {
     scripts: Record<string, string>
   }
-  const words = pkg.scripts['start:prod']!.split(/\s+/)
-  return words.slice(1, words.indexOf('dist/main.js'))
+  const words = pkg.scripts['start:worker']!.split(/\s+/)
+  return words.slice(words.indexOf('node') + 1, words.indexOf('dist/main.js'))
 }
 
 const mb = (bytes: number) => Math.round((bytes / 2 ** 20) * 10) / 10
