@@ -225,31 +225,20 @@ async function rssBench(env: BenchEnv) {
   const serverAloneMs = await serveOnly(env, { username: login.username, password: login.password }, url)
   const workerEnv = { ...benchSecrets, ICLOUD_CALDAV_URL: env.server.serverUrl }
 
-  const database = await newPostgresDatabase(`bench_sync_rss_${process.pid}`)
-  let postgres
-  try {
-    const dueAt = await prepareWorkerIntegration(
-      { serverUrl: env.server.serverUrl, databaseUrl: database.url },
-      login,
-      url,
-    )
-    postgres = await measureWorkerRss({ ...workerEnv, DATABASE_URL: database.url }, dueAt)
-  } finally {
-    await database.drop()
+  // The worker on a fresh PostgreSQL database, with the node options a deployment uses or others.
+  const onPostgres = async (name: string, nodeArgs?: string[]) => {
+    const database = await newPostgresDatabase(name)
+    try {
+      const target = { serverUrl: env.server.serverUrl, databaseUrl: database.url }
+      const dueAt = await prepareWorkerIntegration(target, login, url)
+      return await measureWorkerRss({ ...workerEnv, DATABASE_URL: database.url }, dueAt, nodeArgs)
+    } finally {
+      await database.drop()
+    }
   }
+  const postgres = await onPostgres(`bench_sync_rss_${process.pid}`)
   // Baseline in the same run: the same worker with node's default heap tuning (no --optimize-for-size).
-  const plainDatabase = await newPostgresDatabase(`bench_sync_rss_plain_${process.pid}`)
-  let postgresDefaultFlags
-  try {
-    const dueAt = await prepareWorkerIntegration(
-      { serverUrl: env.server.serverUrl, databaseUrl: plainDatabase.url },
-      login,
-      url,
-    )
-    postgresDefaultFlags = await measureWorkerRss({ ...workerEnv, DATABASE_URL: plainDatabase.url }, dueAt, [])
-  } finally {
-    await plainDatabase.drop()
-  }
+  const postgresDefaultFlags = await onPostgres(`bench_sync_rss_plain_${process.pid}`, [])
 
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'bench-sync-rss-'))
   let pglite
