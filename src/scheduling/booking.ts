@@ -179,7 +179,7 @@ export async function rescheduleAppointment(
   services: BookingServices,
   input: RescheduleAppointmentInput,
   options: BookingOptions = {},
-): Promise<Appointment> {
+): Promise<{ appointment: Appointment; iCloudRecheck: ICloudRecheck }> {
   const now = options.now ?? Date.now()
   const current = await services.prisma.appointment.findFirst({
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
@@ -188,13 +188,13 @@ export async function rescheduleAppointment(
   if (!current) throw new SchedulingNotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') throw new AppointmentCancelledError()
   const start = input.start.getTime()
-  if (start === current.start.getTime()) return current
+  if (start === current.start.getTime()) return { appointment: current, iCloudRecheck: 'SKIPPED' }
   assertInsideBookingWindow(current.calendar, start, now)
   const oldUserIds = current.participants.filter((p) => p.active).map((p) => p.userId)
   const lockUserIds = [...current.calendar.members.map((m) => m.userId), ...oldUserIds]
-  if (!options.skipICloudRecheck) {
-    await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
-  }
+  const iCloudRecheck: ICloudRecheck = options.skipICloudRecheck
+    ? 'SKIPPED'
+    : await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
 
   const updated = await services.prisma.$transaction(async (tx) => {
     await lockUsers(tx, lockUserIds)
@@ -276,7 +276,7 @@ export async function rescheduleAppointment(
     'appointment rescheduled',
   )
   kickWriteBack(services)
-  return updated
+  return { appointment: updated, iCloudRecheck }
 }
 
 export interface CancelAppointmentInput {

@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { bookAppointment } from '../../scheduling/booking.ts'
-import type { ICloudRecheck } from '../../writeBack/bookingRecheck.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
+import { iCloudRecheckField, rememberICloudRecheck } from '../types/ICloudRecheck.ts'
 import {
   CalendarNotBookableError,
   domainCall,
@@ -37,29 +37,6 @@ const BookAppointmentInput = builder.inputType('BookAppointmentInput', {
   }),
 })
 
-const ICloudRecheckEnum = builder.enumType('ICloudRecheck', {
-  description:
-    'How fresh the iCloud busy time was that a booking was checked against. Before booking, every candidate ' +
-    'member’s conflict calendars get one incremental sync (one request per unchanged calendar), bounded by ' +
-    'BOOKING_RECHECK_TIMEOUT_MS; the booking never fails or waits longer because iCloud is slow or down.',
-  values: {
-    LIVE: { description: 'Checked against iCloud just now.' },
-    NOT_NEEDED: { description: 'No candidate member has a connected iCloud integration with conflict calendars.' },
-    SKIPPED: {
-      description:
-        'Not checked live: a sync of the member was already running elsewhere (it is refreshing the data), the ' +
-        're-check is off, or an earlier request with the same idempotency key made the appointment.',
-    },
-    TIMED_OUT: { description: 'iCloud did not answer in time: booked on the last synced data.' },
-    UNREACHABLE: {
-      description: 'iCloud answered with an error (down, throttled, revoked): booked on the last synced data.',
-    },
-  } as const,
-})
-
-// The success object's value is the appointment row; the re-check outcome travels next to it.
-const recheckOf = new WeakMap<object, ICloudRecheck>()
-
 builder.mutationField('bookAppointment', (t) =>
   t.prismaField({
     type: 'Appointment',
@@ -77,13 +54,7 @@ builder.mutationField('bookAppointment', (t) =>
       result: {
         name: 'BookAppointmentSuccess',
         fields: (r) => ({
-          iCloudRecheck: r.field({
-            type: ICloudRecheckEnum,
-            description:
-              'Whether the slot was checked against the members’ iCloud calendars right before booking (LIVE) or ' +
-              'on the last synced data (and why). A slot taken in iCloud meanwhile gives SlotUnavailable instead.',
-            resolve: (appointment) => recheckOf.get(appointment) ?? 'SKIPPED',
-          }),
+          iCloudRecheck: r.field(iCloudRecheckField('booking')),
         }),
       },
     },
@@ -104,7 +75,7 @@ builder.mutationField('bookAppointment', (t) =>
         ...prismaQuery(query),
         where: { id: appointment.id },
       })
-      recheckOf.set(row, iCloudRecheck)
+      rememberICloudRecheck(row, iCloudRecheck)
       return row
     },
   }),

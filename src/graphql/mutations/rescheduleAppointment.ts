@@ -2,6 +2,7 @@ import { rescheduleAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { AppointmentRef } from '../types/Appointment.ts'
+import { iCloudRecheckField, rememberICloudRecheck } from '../types/ICloudRecheck.ts'
 import {
   AppointmentCancelledError,
   domainCall,
@@ -15,12 +16,18 @@ builder.mutationField('rescheduleAppointment', (t) =>
     type: 'Appointment',
     description:
       'Moves an appointment to another open slot of its calendar (its own time does not count as busy). Keeps the ' +
-      'assigned member when free, else round robin picks another. Bumps `sequence`; iCloud is updated by the outbox.',
-    errors: mutationResult('RescheduleAppointment', 'appointment', [
-      SlotUnavailableError,
-      OutsideBookingWindowError,
-      AppointmentCancelledError,
-    ]),
+      'assigned member when free, else round robin picks another. Bumps `sequence`; iCloud is updated by the outbox. Re-checks the members’ iCloud calendars first, like a booking.',
+    errors: {
+      ...mutationResult('RescheduleAppointment', 'appointment', [
+        SlotUnavailableError,
+        OutsideBookingWindowError,
+        AppointmentCancelledError,
+      ]),
+      result: {
+        name: 'RescheduleAppointmentSuccess',
+        fields: (r) => ({ iCloudRecheck: r.field(iCloudRecheckField('rescheduling')) }),
+      },
+    },
     args: {
       input: t.arg({
         type: builder.inputType('RescheduleAppointmentInput', {
@@ -33,17 +40,19 @@ builder.mutationField('rescheduleAppointment', (t) =>
       }),
     },
     resolve: async (query, _root, { input }, context) => {
-      const appointment = await domainCall(() =>
+      const { appointment, iCloudRecheck } = await domainCall(() =>
         rescheduleAppointment(context.services, {
           subaccountId: context.viewer.subaccountId,
           appointmentId: input.appointmentId.id,
           start: input.start,
         }),
       )
-      return context.services.prisma.appointment.findUniqueOrThrow({
+      const row = await context.services.prisma.appointment.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: appointment.id },
       })
+      rememberICloudRecheck(row, iCloudRecheck)
+      return row
     },
   }),
 )

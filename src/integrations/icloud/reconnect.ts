@@ -1,8 +1,10 @@
 // reconnectICloud: a new app-specific password for the same Apple ID (after a revocation, or to rotate it). It is
-// verified against iCloud before anything is stored; configuration and history stay.
+// verified against iCloud before anything is stored; configuration and history stay, and the write-back copies that
+// were waiting for it (or had failed) are queued again.
 import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
+import { kickWriteBack } from '../../writeBack/scheduler.ts'
 import { createICloudClient, encryptCredential, normalizeAppSpecificPassword } from './credentials.ts'
 import { discoverAccount } from './discovery.ts'
 import { InvalidCredentialsError } from './errors.ts'
@@ -18,7 +20,7 @@ export async function reconnectICloud(
   // Same Apple ID by construction: we log in with the stored one, so only its own password can succeed.
   const account = await discoverAccount(createICloudClient(services, integration.appleId, password))
   const now = new Date()
-  const { changes, updated } = await services.prisma.$transaction(async (tx) => {
+  const { changes, updated, requeued } = await services.prisma.$transaction(async (tx) => {
     const changes = await applyDiscoveredCalendars(tx, integration.id, account.calendars, now)
     const updated = await tx.integration.update({
       where: { id: integration.id },
@@ -32,11 +34,24 @@ export async function reconnectICloud(
         nextSyncAt: now,
       },
     })
-    return { changes, updated }
+    // Writes that waited for this password (postponed after a 401) or gave up (FAILED) go again, now.
+    const requeued = await tx.appointmentParticipant.updateMany({
+      where: {
+        userId: integration.userId,
+        appointment: { subaccountId: integration.subaccountId },
+        writeBackState: { in: ['PENDING', 'FAILED'] },
+      },
+      data: { writeBackState: 'PENDING', attempts: 0, nextAttemptAt: now, leaseOwner: null, leaseUntil: null },
+    })
+    return { changes, updated, requeued: requeued.count }
   })
   if (changes.conflictCalendarRemoved) {
     await notifyBusyTimeChanged(services, [integration.userId], { from: null, to: null }, 'iCloud calendar removed')
   }
-  services.logger.info({ integrationId: integration.id, previousStatus: integration.status }, 'iCloud reconnected')
+  if (requeued > 0) kickWriteBack(services)
+  services.logger.info(
+    { integrationId: integration.id, previousStatus: integration.status, writesRequeued: requeued },
+    'iCloud reconnected',
+  )
   return { integration: updated, ...changes }
 }

@@ -131,6 +131,7 @@ describe('SERVICE calendar', () => {
       start: new Date(at(monday, 15)).toISOString(),
       sequence: 1,
     })
+    expect(moved.rescheduleAppointment.iCloudRecheck).toBe('NOT_NEEDED') // no member has iCloud here
     let times = localTimes((await slotsOn(f, monday)).slots)
     expect(times).toContain('14:00')
     expect(times).not.toContain('15:00')

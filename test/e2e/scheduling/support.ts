@@ -209,6 +209,7 @@ export const RescheduleAppointment = graphql(`
     rescheduleAppointment(input: $input) {
       __typename
       ... on RescheduleAppointmentSuccess {
+        iCloudRecheck
         appointment {
           id
           start

@@ -2,6 +2,7 @@
 // reschedule updates it in place (If-Match), a cancellation removes it; the CRM's own event coming back through the
 // sync never becomes a blocked slot; a write whose answer was lost is adopted, never duplicated.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { reconnectICloud } from '../../../src/integrations/icloud/reconnect.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
@@ -176,5 +177,49 @@ describe('write-back on the iCloud test server', () => {
     expect(p.remoteEtag).toBe((await fetchResource(login, calendarUrl, p.remoteHref!))!.etag)
     expect(await listResources(login, calendarUrl)).toHaveLength(1)
     icloud.resetQuirks()
+  })
+
+  it('writes what waited for a new password, and what had failed, as soon as the user reconnects', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, login, userId, calendarUrl, integrationId } = m!
+    const account = login.icloudAccount!
+    const monday = upcomingMonday()
+    const first = await book(f, at(monday, 14))
+    const second = await book(f, at(monday, 15))
+    if (first.__typename !== 'BookAppointmentSuccess' || second.__typename !== 'BookAppointmentSuccess') {
+      throw new Error(JSON.stringify([first, second]))
+    }
+    const waiting = rawId(first.appointment.id)
+    const failed = rawId(second.appointment.id)
+    // The second copy gave up earlier (eight failed attempts); the first meets the revoked password now.
+    await t.services.prisma.appointmentParticipant.updateMany({
+      where: { appointmentId: failed },
+      data: { writeBackState: 'FAILED', attempts: 8, writeBackError: 'server error' },
+    })
+    expect(await listResources(login, calendarUrl)).toHaveLength(0) // the outbox has not run yet
+    account.revokePassword()
+    // The next sync meets the 401 and asks the user to reconnect; the outbox then waits instead of retrying.
+    expect((await syncIntegration(t.services, integrationId, 'MANUAL'))?.outcome).toBe('AUTH_FAILED')
+    await processWriteBackQueue(t.services)
+    const postponed = await participantOf(t, waiting, userId)
+    expect(postponed.writeBackState).toBe('PENDING')
+    expect(postponed.nextAttemptAt!.getTime()).toBeGreaterThan(Date.now() + 60_000)
+
+    account.setAppSpecificPassword('news-ecre-tpas-swrd')
+    const integration = await t.services.prisma.integration.findUniqueOrThrow({ where: { id: integrationId } })
+    // This app's configured iCloud URL is not the test server's (the test fixture connected directly).
+    const services = { ...t.services, config: { ...t.services.config, icloudCaldavUrl: server.serverUrl } }
+    await reconnectICloud(services, integration, 'news-ecre-tpas-swrd')
+    for (const id of [waiting, failed]) {
+      const p = await participantOf(t, id, userId)
+      expect(p).toMatchObject({ writeBackState: 'PENDING', attempts: 0 })
+      expect(p.nextAttemptAt!.getTime()).toBeLessThanOrEqual(Date.now())
+    }
+    await drainOutbox(t)
+    for (const id of [waiting, failed]) {
+      expect(await participantOf(t, id, userId)).toMatchObject({ writeBackState: 'SYNCED', writeBackError: null })
+    }
+    const withNewPassword = { ...login, auth: { username: login.username, password: 'news-ecre-tpas-swrd' } }
+    expect(await listResources(withNewPassword, calendarUrl)).toHaveLength(2)
   })
 })

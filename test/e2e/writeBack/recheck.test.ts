@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
 import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, localTimes, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import { at, localTimes, RescheduleAppointment, upcomingMonday, ZONE } from '../scheduling/support.ts'
 import { WriteBackAvailabilityChanged, WriteBackBook } from './documents.ts'
 import type { Fixture } from '../scheduling/support.ts'
 
@@ -77,6 +77,21 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
     ).toBe(1)
     const other = await bookLive(f, at(monday, 9))
     expect(other).toMatchObject({ __typename: 'BookAppointmentSuccess', iCloudRecheck: 'LIVE' })
+    if (other.__typename !== 'BookAppointmentSuccess') return
+
+    // A reschedule re-checks too: an event added a moment ago refuses the move, and a free time says LIVE.
+    await login.put(
+      calendarUrl,
+      'gym.ics',
+      eventIcs({ uid: `gym-${stamp(0)}`, start: utc(at(monday, 13)), end: utc(at(monday, 14)), summary: 'Gym' }),
+    )
+    const move = (start: string) =>
+      f.adminClient.data(RescheduleAppointment, { input: { appointmentId: other.appointment.id, start } })
+    expect((await move(at(monday, 13))).rescheduleAppointment.__typename).toBe('SlotUnavailable')
+    expect((await move(at(monday, 15))).rescheduleAppointment).toMatchObject({
+      __typename: 'RescheduleAppointmentSuccess',
+      iCloudRecheck: 'LIVE',
+    })
     expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })).toBe(
       'LIVE',
     )

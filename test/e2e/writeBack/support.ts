@@ -34,6 +34,8 @@ export interface Login {
   makeCalendar(slug: string): Promise<string>
   put(calendarUrl: string, filename: string, ics: string): Promise<string>
   remove(calendarUrl: string, filename: string): Promise<void>
+  /** iCloud test server only: Apple's side of the app-specific password. */
+  icloudAccount?: { revokePassword(): void; setAppSpecificPassword(password: string): void }
 }
 
 /** A fresh CalDAV account on `server` (the Apple ID is unique across the app's integrations). */
@@ -61,6 +63,7 @@ export async function newLogin(server: SyncServer): Promise<Login> {
       makeCalendar: (slug) => account.addCalendar(slug, { displayName: slug }),
       put: (cal, file, ics) => account.putEvent(name(cal), file, ics),
       remove: (cal, file) => account.deleteEvent(name(cal), file),
+      icloudAccount: account,
     }
   }
   // Xandikos: no authentication; any Apple ID, calendars under the one home.
