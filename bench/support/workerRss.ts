@@ -21,7 +21,7 @@ export interface WorkerRss {
   requests: number
 }
 
-export function vmStatus(pid: number): { rss: number; hwm: number } {
+function vmStatus(pid: number): { rss: number; hwm: number } {
   try {
     const text = readFileSync(`/proc/${pid}/status`, 'utf8')
     const kb = (key: string) => Number(new RegExp(`${key}:\\s+(\\d+) kB`).exec(text)?.[1] ?? 0) * 1024

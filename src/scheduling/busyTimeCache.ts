@@ -103,10 +103,6 @@ export class BusyTimeCache {
   get cachedIntervals(): number {
     return this.size
   }
-
-  get cachedUsers(): number {
-    return this.entries.size
-  }
 }
 
 const MAX_CALENDAR_HINTS = 10_000

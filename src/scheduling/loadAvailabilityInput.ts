@@ -284,17 +284,14 @@ function refreshBusyCache(
   for (const { userId, version: raw } of row.versions) {
     const version = Number(raw)
     const pinned = cached.get(userId)
-    if (pinned !== undefined && pinned.version === version && !reread.has(userId)) {
+    // The statement skipped exactly the pinned (user, version) pairs that still hold.
+    if (pinned !== undefined && pinned.version === version) {
       out.set(userId, pinned)
       continue
     }
-    const b = reread.get(userId)
-    const busy: Interval[] = []
+    const b = reread.get(userId) ?? { starts: [], ends: [] } // no busy slot at all
     // float8 epoch seconds × 1000 can land a hair off the millisecond.
-    if (b !== undefined)
-      for (let i = 0; i < b.starts.length; i++) {
-        busy.push({ start: Math.round(b.starts[i]!), end: Math.round(b.ends[i]!) })
-      }
+    const busy = b.starts.map((start, i) => ({ start: Math.round(start), end: Math.round(b.ends[i]!) }))
     out.set(userId, cache.store(userId, version, busy))
   }
   cache.rememberMembers(calendarId, [...out.keys()])
