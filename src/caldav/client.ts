@@ -5,7 +5,7 @@ import { HttpTransport, type RequestInfo } from './http.ts'
 import * as objects from './objects.ts'
 import type { PutPrecondition } from './objects.ts'
 import * as sync from './sync.ts'
-import type { FetchedObject, SyncResult } from './sync.ts'
+import type { MultigetResult, SyncResult } from './sync.ts'
 
 export interface CalDavCredentials {
   username: string
@@ -76,8 +76,8 @@ export class CalDavClient {
     return sync.listObjectEtags(this.transport, this.resolve(calendarUrl))
   }
 
-  /** calendar-multiget in batches (default 100); hrefs (paths or URLs) missing on the server are absent. */
-  multiget(calendarUrl: string, hrefs: string[], batchSize?: number): Promise<FetchedObject[]> {
+  /** calendar-multiget in batches (default 100); every href is accounted for (object or gone), else it throws. */
+  multiget(calendarUrl: string, hrefs: string[], batchSize?: number): Promise<MultigetResult> {
     return sync.multiget(this.transport, this.resolve(calendarUrl), hrefs, batchSize)
   }
 

@@ -20,7 +20,7 @@ import {
   CalDavInvalidSyncTokenError,
   CalDavRateLimitedError,
   type CalDavClient,
-  type FetchedObject,
+  type MultigetResult,
 } from '../caldav/index.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import {
@@ -206,7 +206,7 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The fetches run ahead
   // of the writes (`fetchConcurrency` requests in flight, up to two write batches ahead), so the server keeps serving
   // while a batch is parsed and stored: the engine's work hides behind the server's.
-  const fetches: (() => Promise<FetchedObject[]>)[] = []
+  const fetches: (() => Promise<MultigetResult>)[] = []
   for (let i = 0; i < toFetch.length; i += ctx.batchSize) {
     const hrefs = toFetch.slice(i, i + ctx.batchSize)
     fetches.push(() => client.multiget(calendar.url, hrefs, hrefs.length))
@@ -223,7 +223,10 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
         const step = await fetched.next()
         consumed++
         ctx.assertLease()
-        for (const object of step.value as FetchedObject[]) {
+        const answer = step.value as MultigetResult
+        // Deleted between the listing and the fetch: removed with the other deletions in the last transaction.
+        for (const href of answer.gone) deleted.add(href)
+        for (const object of answer.objects) {
           const p = prepareObject(object, ctx.expand)
           if (p.parseError) {
             counters.parseErrors++
