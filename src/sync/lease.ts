@@ -52,3 +52,35 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError'
   }
 }
+
+export interface HeldLease {
+  /** Throws LeaseLostError once a renewal found the lease taken by another process. */
+  assert: () => void
+  stop: () => void
+}
+
+/** Renews the lease every third of its length while a run works, so a long sync keeps it. */
+export function keepLease(
+  services: LeaseServices,
+  integrationId: string,
+  onRenewalError: (error: unknown) => void,
+): HeldLease {
+  let lost = false
+  const renewal = setInterval(
+    () => {
+      renewLease(services, integrationId)
+        .then((ok) => {
+          if (!ok) lost = true
+        })
+        .catch(onRenewalError)
+    },
+    Math.max(1000, (services.config.sync.leaseSeconds * 1000) / 3),
+  )
+  renewal.unref()
+  return {
+    assert: () => {
+      if (lost) throw new LeaseLostError(integrationId)
+    },
+    stop: () => clearInterval(renewal),
+  }
+}

@@ -2,7 +2,7 @@
 // Radicale → response rewriting.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { radicaleAuthorization, type AccountRecord, type AccountStore } from './accounts.ts'
-import { multistatusXml, requestedProps, responseXml } from './davXml.ts'
+import { clark, multistatusXml, requestedProps, responseXml } from './davXml.ts'
 import { isSynthesized, parseRoute, PathMapper, principalPath, SYNTHESIZED_COLLECTIONS, type Route } from './paths.ts'
 import {
   hasLeadingWhitespaceXml,
@@ -142,7 +142,7 @@ async function route(
     case 'principal':
       if (target.dsid !== account.dsid) return forbidden()
       return method === 'PROPFIND'
-        ? synthesized(principalPath(account.dsid), principalProps(account, homeOrigin(ctx, account) + '/'), text)
+        ? synthesized(principalPath(account.dsid), principal(ctx, account, quirks), text)
         : notFound()
     case 'home':
     case 'calendar':
@@ -263,6 +263,12 @@ function syncCollectionToken(method: string, text: string): string | undefined {
   if (method !== 'REPORT' || !/<(?:[\w.-]+:)?sync-collection[\s>]/.test(text)) return undefined
   const token = /<((?:[\w.-]+:)?)sync-token(?:\s[^>]*)?>([^<]*)<\/\1sync-token>/.exec(text)?.[2]?.trim()
   return token || undefined
+}
+
+function principal(ctx: ProxyContext, account: AccountRecord, quirks: ICloudQuirks): Map<string, string> {
+  const props = principalProps(account, homeOrigin(ctx, account) + '/')
+  if (quirks.omitCalendarHomeSet) props.delete(clark('C', 'calendar-home-set'))
+  return props
 }
 
 function originOf(ctx: ProxyContext, host: HostKind): string {

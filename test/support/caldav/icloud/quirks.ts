@@ -9,6 +9,7 @@ export function defaultQuirks(): ICloudQuirks {
     delayMs: 0,
     dropConnections: false,
     omitSubscribedSource: false,
+    omitCalendarHomeSet: false,
     cutOff: null,
   }
 }

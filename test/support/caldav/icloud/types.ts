@@ -28,6 +28,8 @@ export interface ICloudQuirks {
   dropConnections: boolean | number
   /** Leave CS:source out of the subscribed calendar's properties. */
   omitSubscribedSource: boolean
+  /** The principal names no calendar-home-set (as for an account whose iCloud Calendar is off). */
+  omitCalendarHomeSet: boolean
   /**
    * The next `count` 207 answers to matching requests arrive cut off after `fraction` of their body, framed as a
    * complete HTTP response (as behind a proxy that timed out mid-body): only the XML says it is incomplete.
