@@ -75,7 +75,7 @@ export function integrationAfterRun(
   }
   if (fatal instanceof LeaseLostError) return { status: null, data: {} }
   if (!failed) {
-    const data = { lastError: null, lastSyncedAt: new Date(now), consecutiveFailures: 0 }
+    const data = { lastError: null, lastSyncedAt: new Date(now), consecutiveFailures: 0, rateLimitedUntil: null }
     return { status: 'CONNECTED', data: { ...data, status: 'CONNECTED', nextSyncAt: new Date(now + intervalMs) } }
   }
   const wait = Math.max(end.retryAfterMs, backoffMs(intervalMs, failures - 1))
@@ -83,7 +83,11 @@ export function integrationAfterRun(
   const error = failures >= ERROR_AFTER_FAILURES || fatal instanceof HomeLostError
   const status = error ? 'ERROR' : (current?.status ?? 'CONNECTED')
   const lastError = (lastErrorMessage ?? 'Sync failed').slice(0, 1000)
-  return { status, data: { status, lastError, consecutiveFailures: failures, nextSyncAt: new Date(now + wait) } }
+  const data = { status, lastError, consecutiveFailures: failures, nextSyncAt: new Date(now + wait) }
+  // iCloud's word binds every path (syncNow, the booking re-check), not only the next tick.
+  if (outcome === 'RATE_LIMITED')
+    return { status, data: { ...data, rateLimitedUntil: new Date(now + end.retryAfterMs) } }
+  return { status, data }
 }
 
 function backoffMs(intervalMs: number, failures: number): number {

@@ -59,6 +59,8 @@ export interface SyncRunResult {
 export type SyncStart =
   | { started: true; syncRunId: string; done: Promise<SyncRunResult> }
   | { started: false; reason: 'BUSY' | 'NOT_FOUND' | 'NOT_CONNECTED' }
+  /** iCloud's Retry-After has not passed: no request before retryAt. */
+  | { started: false; reason: 'RATE_LIMITED'; retryAt: Date }
 
 // Syncs running in this process, per Services: the concurrency limit and a graceful stop() count them.
 const inFlight = new WeakMap<object, Set<Promise<unknown>>>()
@@ -97,10 +99,15 @@ export async function startIntegrationSync(
   integrationId: string,
   trigger: SyncTrigger,
 ): Promise<SyncStart> {
-  const found = await services.prisma.integration.findUnique({ where: { id: integrationId }, select: { status: true } })
+  const found = await services.prisma.integration.findUnique({
+    where: { id: integrationId },
+    select: { status: true, rateLimitedUntil: true },
+  })
   if (!found) return { started: false, reason: 'NOT_FOUND' }
   if (found.status === 'NEEDS_REAUTH' || found.status === 'DISCONNECTED')
     return { started: false, reason: 'NOT_CONNECTED' }
+  if (found.rateLimitedUntil && found.rateLimitedUntil.getTime() > Date.now())
+    return { started: false, reason: 'RATE_LIMITED', retryAt: found.rateLimitedUntil }
   if (!(await claimIntegration(services, integrationId))) return { started: false, reason: 'BUSY' }
   return startClaimed(services, integrationId, trigger)
 }
