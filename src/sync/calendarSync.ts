@@ -34,6 +34,7 @@ import {
   type PreparedObject,
   type SlotOwner,
 } from './objectSlots.ts'
+import type { CrmEventHooks } from './ports.ts'
 import { readAhead } from './readAhead.ts'
 
 export interface SyncCalendarRow extends CalendarTarget {
@@ -71,6 +72,8 @@ export interface CalendarSyncContext {
   /** After each committed batch: progress for the SyncRun row. */
   onProgress?(): Promise<void>
   transactionTimeoutMs: number
+  /** Two-way sync of CRM appointments on the linked calendar. */
+  crmEvents: CrmEventHooks
 }
 
 export interface CalendarSyncResult {
@@ -247,9 +250,9 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
       ctx.assertLease()
       const result = await prisma.$transaction(
         async (tx) => {
-          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range)
+          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range, ctx.crmEvents)
           if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
-          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range)
+          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range, ctx.crmEvents)
           // The token advances only here, with the last batch and the deletions (see the comment at the top).
           await tx.calendar.update({
             where: { id: calendar.id },

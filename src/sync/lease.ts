@@ -1,6 +1,6 @@
 // Sync leases: a row-level claim (owner + expiry) written with one atomic UPDATE, so any number of processes can run
 // ticks and an integration is never synced by two at once. Time comes from the database clock (one clock for all).
-import type { Services } from '../app/services.ts'
+import type { SyncServices as Services } from './ports.ts'
 
 type LeaseServices = Pick<Services, 'prisma' | 'instanceId' | 'config'>
 

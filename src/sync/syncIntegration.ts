@@ -14,7 +14,7 @@
 // - Every calendar answering 404/410 (or the home 301 to another host) means iCloud moved the account to another
 //   partition host: discovery again, calendars re-mapped by path (homeRelocation.ts), the failed ones synced again.
 //   When discovery fails the status is ERROR at once, with a message telling the user what to do.
-import type { Services } from '../app/services.ts'
+import type { SyncServices as Services } from './ports.ts'
 import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../caldav/index.ts'
 import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
@@ -28,7 +28,6 @@ import {
   type IntegrationForSync,
 } from './calendarSet.ts'
 import { syncCalendar, type CalendarSyncContext, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
-import { withCrmEventEffects } from './crmEvents.ts'
 import { homeLooksMoved, relocateHome } from './homeRelocation.ts'
 import { claimIntegration, keepLease, LeaseLostError } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
@@ -133,7 +132,7 @@ export async function startClaimed(
   }
   const done = track(
     services,
-    withCrmEventEffects(services, () => runSync(services, integrationId, run.id)),
+    services.crmEvents.withEffects(services, () => runSync(services, integrationId, run.id)),
   )
   return { started: true, syncRunId: run.id, done }
 }
@@ -266,6 +265,7 @@ function calendarContext(
     assertLease,
     transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
     onProgress: () => progress(services, run.syncRunId, run.counters, run.requestCount),
+    crmEvents: services.crmEvents,
   }
 }
 
