@@ -2,13 +2,10 @@
 import { createRunRetentionJob } from '../sync/runRetentionJob.ts'
 import { createSyncScheduler } from '../sync/scheduler.ts'
 import { createWriteBackWorker } from '../writeBack/scheduler.ts'
+import type { BackgroundJob } from '../backgroundJob.ts'
 import type { Services } from './services.ts'
 
-export interface BackgroundJob {
-  start(): void
-  /** Stops scheduling new work and resolves when work in flight has finished. */
-  stop(): Promise<void>
-}
+export type { BackgroundJob } from '../backgroundJob.ts'
 
 export type BackgroundJobFactory = (services: Services) => BackgroundJob
 

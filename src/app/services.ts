@@ -6,6 +6,7 @@ import type { AppPubSub, PubSubState } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
+import type { CrmEventHooks } from '../sync/ports.ts'
 
 export interface Services {
   config: Config
@@ -21,4 +22,6 @@ export interface Services {
   instanceId: string
   /** Members' busy time for availability, re-read only when their blocked slots changed. */
   busyTimeCache: BusyTimeCache
+  /** The two-way sync of CRM appointments, plugged into the sync engine (which never imports src/writeBack). */
+  crmEvents: CrmEventHooks
 }

@@ -1,13 +1,13 @@
 // Prunes SyncRun history once an hour in each worker process (and once at start), stopping between statements when
 // the process shuts down.
-import type { BackgroundJob } from '../app/backgroundJobs.ts'
-import type { Services } from '../app/services.ts'
+import type { BackgroundJob } from '../backgroundJob.ts'
+import type { SyncServices } from './ports.ts'
 import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
 import { pruneSyncHistory } from './runRetention.ts'
 
 const PRUNE_INTERVAL_SECONDS = 3600
 
-export function createRunRetentionJob(services: Services): BackgroundJob {
+export function createRunRetentionJob(services: SyncServices): BackgroundJob {
   let task: RepeatingTick | null = null
   let pruning: Promise<void> | null = null
   let stopped = false

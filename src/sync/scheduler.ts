@@ -1,12 +1,12 @@
 // The sync worker, one per process (ROLE=all or worker). A tick claims only as many integrations as this
 // process has free slots; syncs run on across ticks, so a long initial sync never blocks the others.
-import type { BackgroundJob } from '../app/backgroundJobs.ts'
-import type { Services } from '../app/services.ts'
+import type { BackgroundJob } from '../backgroundJob.ts'
+import type { SyncServices } from './ports.ts'
 import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
 import { launchDueIntegrations } from './syncDueIntegrations.ts'
 import { waitForInFlightSyncs } from './syncIntegration.ts'
 
-export function createSyncScheduler(services: Services): BackgroundJob {
+export function createSyncScheduler(services: SyncServices): BackgroundJob {
   let task: RepeatingTick | null = null
   let claiming: Promise<unknown> | null = null
   let stopped = false

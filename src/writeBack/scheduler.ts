@@ -1,15 +1,15 @@
 // The write-back worker, one per process (ROLE=all or worker): drains the outbox every few seconds, and right away
 // when this process has just queued a write (kickWriteBack), so iCloud usually has the event within a second.
-import type { BackgroundJob } from '../app/backgroundJobs.ts'
+import type { BackgroundJob } from '../backgroundJob.ts'
 import type { Services } from '../app/services.ts'
 import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
 import { processWriteBackQueue } from './outbox.ts'
 
 const INTERVAL_SECONDS = 10
-const running = new WeakMap<Services, () => void>()
+const running = new WeakMap<object, () => void>()
 
 /** Asks this process's outbox worker (if it runs here) to drain the queue now; otherwise the next tick will. */
-export function kickWriteBack(services: Services): void {
+export function kickWriteBack(services: object): void {
   running.get(services)?.()
 }
 
