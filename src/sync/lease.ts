@@ -52,3 +52,12 @@ export class LeaseLostError extends Error {
     this.name = 'LeaseLostError'
   }
 }
+
+/** Shutdown past its deadline: frees every integration this process still holds, so another takes it over at once. */
+export async function releaseAllLeases(services: Pick<Services, 'prisma' | 'instanceId'>): Promise<number> {
+  const { count } = await services.prisma.integration.updateMany({
+    where: { leaseOwner: services.instanceId },
+    data: { leaseOwner: null, leaseUntil: null },
+  })
+  return count
+}
