@@ -12,7 +12,7 @@ export interface HttpDrain {
   drain(deadline: number, webSockets: WebSocketShutdown): Promise<void>
 }
 
-export interface WebSocketShutdown {
+interface WebSocketShutdown {
   /** Close every WebSocket with 1001 and stop taking new ones. */
   close(): Promise<void>
   /** At the deadline: drop the ones whose close handshake has not finished. */
