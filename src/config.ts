@@ -30,6 +30,7 @@ const configSchema = z.object({
   SYNC_HISTORY_FAILED_DAYS: z.coerce.number().int().min(0).default(30),
   BOOKING_RECHECK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(100_000),
+  SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
   AVAILABILITY_CACHE_INTERVALS: z.coerce.number().int().min(0).default(2_000_000),
 })
@@ -64,6 +65,8 @@ export interface Config {
   }
   bookingRecheckTimeoutMs: number
   maxRequestBytes: number
+  /** On SIGTERM, how long requests, syncs and outbox writes in flight may take to finish (force exit 5 s later). */
+  shutdownDrainMs: number
   /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
   availabilityCacheIntervals: number
 }
@@ -103,6 +106,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
+    shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
   }
 }

@@ -33,7 +33,8 @@ async function main() {
     if (stopping) return
     stopping = true
     logger.info({ signal }, 'shutting down')
-    const force = setTimeout(() => process.exit(1), 15_000)
+    // The drain ends at SHUTDOWN_DRAIN_MS; closing pub/sub and the database after it gets 5 s more.
+    const force = setTimeout(() => process.exit(1), config.shutdownDrainMs + 5_000)
     force.unref()
     app.close().then(
       () => process.exit(0),

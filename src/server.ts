@@ -7,15 +7,18 @@ import { WebSocketServer } from 'ws'
 import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
 import type { YogaApp } from './graphql/yoga.ts'
+import { createHttpDrain } from './httpDrain.ts'
 
 export interface HttpServer {
   server: Server
   listen(port: number, host: string): Promise<AddressInfo>
-  close(): Promise<void>
+  /** Drains: requests in flight may finish until `deadline` (epoch ms); see httpDrain.ts. */
+  close(deadline?: number): Promise<void>
 }
 
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
   const server = createServer((req, res) => {
+    drain.track(req, res)
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
       return
@@ -29,6 +32,7 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
     void yoga.requestListener(req, res)
   })
 
+  const drain = createHttpDrain(server)
   const wsServer = new WebSocketServer({
     server,
     path: yoga.graphqlEndpoint,
@@ -75,12 +79,12 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
         server.once('error', reject)
         server.listen(port, host, () => resolve(server.address() as AddressInfo))
       }),
-    close: async () => {
-      await wsHandle.dispose()
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve())
-        server.closeAllConnections()
-      })
-    },
+    close: (deadline = Date.now()) =>
+      drain.drain(deadline, {
+        close: async () => {
+          await wsHandle.dispose()
+        },
+        terminate: () => wsServer.clients.forEach((socket) => socket.terminate()),
+      }),
   }
 }

@@ -14,6 +14,7 @@ import { createHttpServer, type HttpServer } from '../server.ts'
 import { backgroundJobFactories, type BackgroundJob } from './backgroundJobs.ts'
 import { crmEventHooks } from '../writeBack/crmEvents.ts'
 import type { Services } from './services.ts'
+import { shutDown } from './shutdown.ts'
 import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 
 export interface App {
@@ -21,7 +22,8 @@ export interface App {
   http: HttpServer
   /** Resolves with the bound address; port 0 picks a free port. */
   listen(): Promise<{ port: number; url: string }>
-  close(): Promise<void>
+  /** Graceful stop; work in flight may finish until `deadline` (epoch ms, default SHUTDOWN_DRAIN_MS from now). */
+  close(deadline?: number): Promise<void>
 }
 
 export interface CreateAppOptions {
@@ -78,12 +80,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       const host = address.address.includes(':') ? `[${address.address}]` : address.address
       return { port: address.port, url: `http://${host}:${address.port}` }
     },
-    close: async () => {
-      // Stop taking new work first, let running work finish, then close connections.
-      await Promise.all(jobs.map((job) => job.stop()))
-      await http.close()
-      await closePubSub()
-      await database.close()
-    },
+    close: (deadline = Date.now() + config.shutdownDrainMs) =>
+      shutDown({ services, http, jobs, closePubSub, database }, deadline),
   }
 }

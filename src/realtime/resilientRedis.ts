@@ -14,7 +14,7 @@ const MAX_BUFFERED = 1000
 export type RedisState = 'up' | 'down'
 
 /** What @graphql-yoga/redis-event-target calls on its clients. */
-export interface PubSubRedisClient {
+interface PubSubRedisClient {
   publish(channel: string, message: string): Promise<number>
   subscribe(channel: string): Promise<unknown>
   unsubscribe(channel: string): Promise<unknown>

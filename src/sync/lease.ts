@@ -84,3 +84,12 @@ export function keepLease(
     stop: () => clearInterval(renewal),
   }
 }
+
+/** Shutdown past its deadline: frees every integration this process still holds, so another takes it over at once. */
+export async function releaseAllLeases(services: Pick<LeaseServices, 'prisma' | 'instanceId'>): Promise<number> {
+  const { count } = await services.prisma.integration.updateMany({
+    where: { leaseOwner: services.instanceId },
+    data: { leaseOwner: null, leaseUntil: null },
+  })
+  return count
+}

@@ -30,3 +30,12 @@ export async function releaseWrite(services: ClaimServices, participantId: strin
     data: { leaseOwner: null, leaseUntil: null },
   })
 }
+
+/** Shutdown past its deadline: frees every outbox row this process still holds (the write is retried elsewhere). */
+export async function releaseAllWrites(services: ClaimServices): Promise<number> {
+  const { count } = await services.prisma.appointmentParticipant.updateMany({
+    where: { leaseOwner: services.instanceId },
+    data: { leaseOwner: null, leaseUntil: null },
+  })
+  return count
+}

@@ -1,52 +1,29 @@
 // The README's first command, as a process: a fresh data dir, demo tokens on first start, GraphiQL, SIGTERM.
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtemp, rm, stat } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { GraphQLTestClient } from '../support/graphqlClient.ts'
+import { spawnServer, type ServerProcess } from '../support/serverProcess.ts'
 
 let dataDir: string
-let child: ChildProcess
-let output = ''
+let server: ServerProcess
 let baseUrl: string
-
-function waitFor(pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs)
-    const check = () => {
-      const match = pattern.exec(output)
-      if (match) {
-        clearTimeout(timer)
-        child.stdout?.off('data', check)
-        resolve(match)
-      }
-    }
-    child.stdout?.on('data', check)
-    check()
-  })
-}
 
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(tmpdir(), 'process-test-'))
-  child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { PATH: process.env.PATH, NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()))
-  const [, url] = await waitFor(/"url":"(http:\/\/[^"]+)\/graphql"/, 120_000)
-  baseUrl = url!
+  server = spawnServer({ NODE_ENV: 'development', HOST: '127.0.0.1', PORT: '0', DATA_DIR: dataDir })
+  baseUrl = await server.started()
 })
 
 afterAll(async () => {
-  if (child.exitCode === null) child.kill('SIGKILL')
+  if (server?.child.exitCode === null) server.child.kill('SIGKILL')
   await rm(dataDir, { recursive: true, force: true })
 })
 
 describe('npm start on a fresh machine', () => {
   it('prints demo tokens that read the viewer and CRM calendars', async () => {
-    const [, token] = await waitFor(/demo admin admin@demo\.example: Authorization: Bearer (\S+)/, 30_000)
+    const [, token] = await server.waitFor(/demo admin admin@demo\.example: Authorization: Bearer (\S+)/, 30_000)
     const client = new GraphQLTestClient(`${baseUrl}/graphql`, token!)
     const data = await client.data<
       { viewer: { user: { email: string }; subaccount: { crmCalendars: { edges: { node: { type: string } }[] } } } },
@@ -73,9 +50,9 @@ describe('npm start on a fresh machine', () => {
   })
 
   it('shuts down gracefully on SIGTERM', async () => {
-    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)))
-    child.kill('SIGTERM')
+    const exited = new Promise<number | null>((resolve) => server.child.once('exit', (code) => resolve(code)))
+    server.child.kill('SIGTERM')
     expect(await exited).toBe(0)
-    expect(output).toContain('shutting down')
+    expect(server.output()).toContain('shutting down')
   })
 })
