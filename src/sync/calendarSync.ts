@@ -158,7 +158,7 @@ async function list(ctx: CalendarSyncContext, calendar: SyncCalendarRow): Promis
 }
 
 export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalendarRow): Promise<CalendarSyncResult> {
-  const { prisma, client, counters } = ctx
+  const { prisma, counters } = ctx
   const range = new ChangedRange()
   counters.calendarsChecked++
   const listing = await list(ctx, calendar)
@@ -167,28 +167,7 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
     await prisma.calendar.update({ where: { id: calendar.id }, data: { lastCheckedAt: now, lastError: null } })
     return { changed: false, slotsChanged: false, range }
   }
-
-  // Skip what is stored with the same ETag: resumes an interrupted initial sync, and sync-collection may report
-  // resources whose content did not change.
-  const stored = await storedEtags(
-    prisma,
-    calendar.id,
-    listing.complete ? 'all' : [...listing.changed.map((c) => c.href), ...listing.deleted],
-  )
-  const toFetch = listing.changed.filter((c) => c.etag === null || stored.get(c.href) !== c.etag).map((c) => c.href)
-  const deleted = new Set(listing.deleted)
-  if (listing.complete) {
-    // Nothing stored (a first sync): nothing can be deleted, and no set of the listed hrefs is needed.
-    if (stored.size > 0) {
-      const listed = new Set(listing.changed.map((c) => c.href))
-      for (const href of stored.keys()) if (!listed.has(href)) deleted.add(href)
-    }
-  } else {
-    for (const href of [...deleted]) if (!stored.has(href)) deleted.delete(href)
-  }
-  stored.clear()
-  listing.changed = [] // only the hrefs to fetch are kept for the rest of the run
-
+  const { toFetch, deleted } = await planChanges(prisma, calendar.id, listing)
   if (toFetch.length === 0 && deleted.size === 0) {
     await prisma.calendar.update({
       where: { id: calendar.id },
@@ -203,21 +182,69 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
     return { changed: false, slotsChanged: false, range }
   }
   counters.calendarsChanged++
+  const slotsChanged = await fetchAndStore(ctx, calendar, { listing, toFetch, deleted, checkedAt: now }, range)
+  return { changed: true, slotsChanged, range }
+}
 
-  let slotsChanged = false
-  // Fetched in multiget batches of `batchSize`, written in transactions of about `writeBatchSize` objects: a
-  // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The fetches run ahead
-  // of the writes (`fetchConcurrency` requests in flight, up to two write batches ahead), so the server keeps serving
-  // while a batch is parsed and stored: the engine's work hides behind the server's.
+/**
+ * What to fetch and what to delete. What is stored with the listed ETag is skipped: that resumes an interrupted
+ * initial sync, and sync-collection may report resources whose content did not change.
+ */
+async function planChanges(
+  prisma: PrismaClient,
+  calendarId: string,
+  listing: Listing,
+): Promise<{ toFetch: string[]; deleted: Set<string> }> {
+  const stored = await storedEtags(
+    prisma,
+    calendarId,
+    listing.complete ? 'all' : [...listing.changed.map((c) => c.href), ...listing.deleted],
+  )
+  const toFetch = listing.changed.filter((c) => c.etag === null || stored.get(c.href) !== c.etag).map((c) => c.href)
+  const deleted = new Set(listing.deleted)
+  if (listing.complete) {
+    // Nothing stored (a first sync): nothing can be deleted, and no set of the listed hrefs is needed.
+    if (stored.size > 0) {
+      const listed = new Set(listing.changed.map((c) => c.href))
+      for (const href of stored.keys()) if (!listed.has(href)) deleted.add(href)
+    }
+  } else {
+    for (const href of [...deleted]) if (!stored.has(href)) deleted.delete(href)
+  }
+  listing.changed = [] // only the hrefs to fetch are kept for the rest of the run
+  return { toFetch, deleted }
+}
+
+interface Plan {
+  listing: Listing
+  toFetch: string[]
+  /** Grows while fetching: hrefs a multiget answers 404 for. */
+  deleted: Set<string>
+  checkedAt: Date
+}
+
+/**
+ * Fetched in multiget batches of `batchSize`, written in transactions of about `writeBatchSize` objects: a
+ * transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The fetches run ahead
+ * of the writes (`fetchConcurrency` requests in flight, up to two write batches ahead), so the server keeps serving
+ * while a batch is parsed and stored: the engine's work hides behind the server's. True when slots changed.
+ */
+async function fetchAndStore(
+  ctx: CalendarSyncContext,
+  calendar: SyncCalendarRow,
+  plan: Plan,
+  range: ChangedRange,
+): Promise<boolean> {
   const fetches: (() => Promise<MultigetResult>)[] = []
-  for (let i = 0; i < toFetch.length; i += ctx.batchSize) {
-    const hrefs = toFetch.slice(i, i + ctx.batchSize)
-    fetches.push(() => client.multiget(calendar.url, hrefs, hrefs.length))
+  for (let i = 0; i < plan.toFetch.length; i += ctx.batchSize) {
+    const hrefs = plan.toFetch.slice(i, i + ctx.batchSize)
+    fetches.push(() => ctx.client.multiget(calendar.url, hrefs, hrefs.length))
   }
   const batchesPerWrite = Math.max(1, Math.ceil(ctx.writeBatchSize / ctx.batchSize))
   const fetched = readAhead(fetches, { concurrency: ctx.fetchConcurrency, ahead: 2 * batchesPerWrite })[
     Symbol.asyncIterator
   ]()
+  let slotsChanged = false
   let consumed = 0
   let buffer: PreparedObject[] = []
   try {
@@ -226,57 +253,79 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
         const step = await fetched.next()
         consumed++
         ctx.assertLease()
-        const answer = step.value as MultigetResult
-        // Deleted between the listing and the fetch: removed with the other deletions in the last transaction.
-        for (const href of answer.gone) deleted.add(href)
-        for (const object of answer.objects) {
-          const p = prepareObject(object, ctx.expand)
-          if (p.parseError) {
-            counters.parseErrors++
-            counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
-          }
-          buffer.push(p)
-        }
+        buffer.push(...prepareAnswer(ctx, calendar, step.value as MultigetResult, plan.deleted))
       }
       const last = consumed === fetches.length
       if (!last && buffer.length < ctx.writeBatchSize) continue
       const batch = buffer
       buffer = [] // the raw data of a batch is dropped as soon as it is stored
-      const crm = await findCrmAppointments(
-        prisma,
-        ctx.owner.userId,
-        batch.flatMap((p) => p.uids),
-      )
-      ctx.assertLease()
-      const result = await prisma.$transaction(
-        async (tx) => {
-          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range, ctx.crmEvents)
-          if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
-          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range, ctx.crmEvents)
-          // The token advances only here, with the last batch and the deletions (see the comment at the top).
-          await tx.calendar.update({
-            where: { id: calendar.id },
-            data: {
-              syncToken: listing.syncToken,
-              ctag: listing.ctag,
-              lastCheckedAt: now,
-              lastSyncedAt: new Date(),
-              lastError: null,
-            },
-          })
-          return { ...written, objectsDeleted: removed.objectsDeleted, deletedSlots: removed.slotsRemoved }
-        },
-        { timeout: ctx.transactionTimeoutMs, maxWait: ctx.transactionTimeoutMs },
-      )
-      counters.objectsFetched += batch.length
-      counters.objectsDeleted += result.objectsDeleted
-      counters.slotsWritten += result.slotsWritten
-      if (result.slotsWritten > 0 || result.slotsRemoved > 0 || result.deletedSlots > 0) slotsChanged = true
-      await ctx.onProgress?.()
+      if (await storeBatch(ctx, calendar, batch, last ? plan : null, range)) slotsChanged = true
       if (last) break
     }
   } finally {
     await fetched.return(undefined) // stops fetching when a write or the lease check failed
   }
-  return { changed: true, slotsChanged, range }
+  return slotsChanged
+}
+
+/** Parses one multiget answer; hrefs deleted between the listing and the fetch join the deletions. */
+function prepareAnswer(
+  ctx: CalendarSyncContext,
+  calendar: SyncCalendarRow,
+  answer: MultigetResult,
+  deleted: Set<string>,
+): PreparedObject[] {
+  for (const href of answer.gone) deleted.add(href)
+  return answer.objects.map((object) => {
+    const p = prepareObject(object, ctx.expand)
+    if (p.parseError) {
+      ctx.counters.parseErrors++
+      ctx.counters.errors.push({ calendarId: calendar.id, href: p.href, message: p.parseError })
+    }
+    return p
+  })
+}
+
+/**
+ * One write transaction. The last one (`plan` given) also applies the deletions and advances the token: the token
+ * moves only here, with the last batch (see the comment at the top). True when slots changed.
+ */
+async function storeBatch(
+  ctx: CalendarSyncContext,
+  calendar: SyncCalendarRow,
+  batch: PreparedObject[],
+  plan: Plan | null,
+  range: ChangedRange,
+): Promise<boolean> {
+  const { prisma, counters } = ctx
+  const crm = await findCrmAppointments(
+    prisma,
+    ctx.owner.userId,
+    batch.flatMap((p) => p.uids),
+  )
+  ctx.assertLease()
+  const result = await prisma.$transaction(
+    async (tx) => {
+      const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range, ctx.crmEvents)
+      if (!plan) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
+      const removed = await deleteObjects(tx, [...plan.deleted], calendar, ctx.owner, range, ctx.crmEvents)
+      await tx.calendar.update({
+        where: { id: calendar.id },
+        data: {
+          syncToken: plan.listing.syncToken,
+          ctag: plan.listing.ctag,
+          lastCheckedAt: plan.checkedAt,
+          lastSyncedAt: new Date(),
+          lastError: null,
+        },
+      })
+      return { ...written, objectsDeleted: removed.objectsDeleted, deletedSlots: removed.slotsRemoved }
+    },
+    { timeout: ctx.transactionTimeoutMs, maxWait: ctx.transactionTimeoutMs },
+  )
+  counters.objectsFetched += batch.length
+  counters.objectsDeleted += result.objectsDeleted
+  counters.slotsWritten += result.slotsWritten
+  await ctx.onProgress?.()
+  return result.slotsWritten > 0 || result.slotsRemoved > 0 || result.deletedSlots > 0
 }
