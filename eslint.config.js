@@ -20,5 +20,26 @@ export default tseslint.config(
       '@typescript-eslint/no-redundant-type-constituents': 'off',
     },
   },
+  {
+    // Arrows one way: only src/graphql knows GraphQL. Domain modules throw DomainError (src/errors.ts) and src/graphql
+    // maps it. The typescript-eslint variant of the rule, so that another block using `no-restricted-imports` for the
+    // same files (e.g. src/sync) does not replace this one.
+    files: ['src/**/*.ts'],
+    ignores: ['src/graphql/**'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Package names only (never relative paths such as ./graphql/yoga.ts).
+              regex: '^(graphql|graphql-yoga|graphql-ws)(/.*)?$|^@pothos/',
+              message: 'Only src/graphql imports GraphQL: throw a DomainError (src/errors.ts) and map it there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 )

@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
+import { maskError } from './errorMasking.ts'
 import { schema } from './schema.ts'
 
 interface TransportContext {
@@ -41,7 +42,7 @@ export function createYogaApp(services: Services) {
       : false,
     landingPage: false,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },
-    maskedErrors: true,
+    maskedErrors: { maskError },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),

@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../app/services.ts'
 import type { Appointment, Prisma } from '../generated/prisma/client.ts'
+import { NotFoundError } from '../errors.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { recheckICloudBeforeBooking, type ICloudRecheck } from '../writeBack/bookingRecheck.ts'
 import { kickWriteBack } from '../writeBack/scheduler.ts'
@@ -15,7 +16,6 @@ import {
   AppointmentCancelledError,
   CalendarNotBookableError,
   OutsideBookingWindowError,
-  SchedulingNotFoundError,
   SlotUnavailableError,
 } from './errors.ts'
 import {
@@ -83,7 +83,7 @@ export async function bookAppointment(
     where: { id: input.calendarId, subaccountId: input.subaccountId },
     include: { members: { select: { userId: true } } },
   })
-  if (!calendar) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (!calendar) throw new NotFoundError('A CRM calendar with this id')
   if (calendar.members.length === 0) throw new CalendarNotBookableError('This calendar has no members yet.')
   const start = input.start.getTime()
   assertInsideBookingWindow(calendar, start, now)
@@ -185,7 +185,7 @@ export async function rescheduleAppointment(
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
     include: { calendar: { include: { members: { select: { userId: true } } } }, participants: true },
   })
-  if (!current) throw new SchedulingNotFoundError('An appointment with this id')
+  if (!current) throw new NotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') throw new AppointmentCancelledError()
   const start = input.start.getTime()
   if (start === current.start.getTime()) return { appointment: current, iCloudRecheck: 'SKIPPED' }
@@ -294,7 +294,7 @@ export async function cancelAppointment(
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
     include: { participants: true },
   })
-  if (!current) throw new SchedulingNotFoundError('An appointment with this id')
+  if (!current) throw new NotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') return current
   const userIds = current.participants.filter((p) => p.active).map((p) => p.userId)
 
@@ -363,7 +363,7 @@ async function checkSlot(
       busyCache: services.busyTimeCache,
     },
   )
-  if (!loaded) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (!loaded) throw new NotFoundError('A CRM calendar with this id')
   const slot = computeSlots(loaded.compute).find((s) => s.start === start)
   if (!slot) throw new SlotUnavailableError()
   return { loaded, slot }

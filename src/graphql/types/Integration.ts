@@ -1,7 +1,7 @@
 import type { Integration } from '../../generated/prisma/client.ts'
 import { builder } from '../builder.ts'
 import type { GraphQLContext } from '../context.ts'
-import { NotFoundError } from '../errors.ts'
+import { NotFoundError } from '../../errors.ts'
 import { CalendarProviderEnum, IntegrationStatusEnum } from './enums.ts'
 import { SubaccountRef } from './Subaccount.ts'
 import { ViewerRef } from './Viewer.ts'
