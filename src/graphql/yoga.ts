@@ -1,6 +1,6 @@
 // The Yoga app: schema, context, armor and error masking. Transport (HTTP + WebSocket) is in ../server.ts.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
-import { createYoga, type Plugin } from 'graphql-yoga'
+import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
 import { maskError } from './errorMasking.ts'
@@ -9,24 +9,6 @@ import { schema } from './schema.ts'
 interface TransportContext {
   request?: Request
   connectionParams?: Record<string, unknown>
-}
-
-/** Rejects oversized request bodies before they are read. */
-function requestSizeLimit(maxBytes: number): Plugin {
-  return {
-    onRequest(payload) {
-      const { request, fetchAPI } = payload
-      const length = Number(request.headers.get('content-length') ?? 0)
-      if (length > maxBytes) {
-        payload.endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body exceeds ${maxBytes} bytes.` }] }), {
-            status: 413,
-            headers: { 'content-type': 'application/json' },
-          }),
-        )
-      }
-    },
-  }
 }
 
 export function createYogaApp(services: Services) {
@@ -41,6 +23,9 @@ export function createYogaApp(services: Services) {
         }
       : false,
     landingPage: false,
+    // Checked against Content-Length and counted on the stream, so chunked bodies (HTTP and SSE) are limited too:
+    // 413 REQUEST_ENTITY_TOO_LARGE. WebSocket messages are limited by the socket (./websocket.ts).
+    maxRequestBodySize: config.maxRequestBytes,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },
     maskedErrors: { maskError },
     logging: {
@@ -56,7 +41,6 @@ export function createYogaApp(services: Services) {
       return { services, viewer: await authenticate(services, authorization) }
     },
     plugins: [
-      requestSizeLimit(config.maxRequestBytes),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 20 },
