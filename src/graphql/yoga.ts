@@ -1,9 +1,9 @@
 // The Yoga app: schema, context, armor and error masking. Transport (HTTP + WebSocket) is in ../server.ts.
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
 import { maskError } from './errorMasking.ts'
+import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
 
 interface TransportContext {
@@ -40,16 +40,7 @@ export function createYogaApp(services: Services) {
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 3000 },
-        costLimit: { maxCost: 6000 },
-        blockFieldSuggestion: { enabled: config.env === 'production' },
-      }),
-    ],
+    plugins: [operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' })],
   })
 }
 
