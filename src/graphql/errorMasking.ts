@@ -1,5 +1,6 @@
 // What a client sees of an error outside a mutation result union (queries, subscriptions, field errors): a domain
-// error keeps its message and gets `extensions.code`; anything unexpected is masked by Yoga's default.
+// error (or a Pothos refusal) keeps its message and gets `extensions.code`; anything unexpected is masked by Yoga.
+import { PothosValidationError } from '@pothos/core'
 import { GraphQLError } from 'graphql'
 import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga'
 import { DomainError, InvalidInputError } from '../errors.ts'
@@ -25,7 +26,15 @@ export function graphQLErrorFor(domainError: DomainError, error?: unknown): Grap
   })
 }
 
+/** Pothos's own refusals (a malformed global ID; scope-auth's "not authorized", which carries `code`). */
+function pothosRefusalOf(error: unknown): DomainError | null {
+  const refusal = error instanceof GraphQLError && error.originalError ? error.originalError : error
+  if (!(refusal instanceof PothosValidationError)) return null
+  const code = (refusal as { code?: unknown }).code
+  return new DomainError(typeof code === 'string' ? code : 'INVALID_INPUT', refusal.message)
+}
+
 export const maskError: MaskError = (error, message, isDev) => {
-  const domainError = domainErrorOf(error)
-  return domainError ? graphQLErrorFor(domainError, error) : maskUnexpectedError(error, message, isDev)
+  const known = domainErrorOf(error) ?? pothosRefusalOf(error)
+  return known ? graphQLErrorFor(known, error) : maskUnexpectedError(error, message, isDev)
 }
