@@ -5,7 +5,12 @@ import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 import { iCloudRecheckField, rememberICloudRecheck } from '../types/ICloudRecheck.ts'
-import { CalendarNotBookableError, OutsideBookingWindowError, SlotUnavailableError } from '../types/SchedulingErrors.ts'
+import {
+  CalendarNotBookableError,
+  IdempotencyKeyReusedError,
+  OutsideBookingWindowError,
+  SlotUnavailableError,
+} from '../types/SchedulingErrors.ts'
 
 const BookingContactInput = builder.inputType('BookingContactInput', {
   description: 'Who books. An existing contact with this email (in the subaccount) is reused.',
@@ -45,6 +50,7 @@ builder.mutationField('bookAppointment', (t) =>
         SlotUnavailableError,
         OutsideBookingWindowError,
         CalendarNotBookableError,
+        IdempotencyKeyReusedError,
       ]),
       result: {
         name: 'BookAppointmentSuccess',

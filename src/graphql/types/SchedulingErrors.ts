@@ -2,6 +2,7 @@
 import {
   AppointmentCancelledError,
   CalendarNotBookableError,
+  IdempotencyKeyReusedError,
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../../scheduling/errors.ts'
@@ -20,4 +21,16 @@ errorType(
   'The calendar cannot take bookings (e.g. it has no members).',
 )
 
-export { AppointmentCancelledError, CalendarNotBookableError, OutsideBookingWindowError, SlotUnavailableError }
+errorType(
+  IdempotencyKeyReusedError,
+  'IdempotencyKeyReusedError',
+  'The idempotency key was already used for a different booking (calendar, start or contact) on this calendar.',
+)
+
+export {
+  AppointmentCancelledError,
+  CalendarNotBookableError,
+  IdempotencyKeyReusedError,
+  OutsideBookingWindowError,
+  SlotUnavailableError,
+}
