@@ -1,4 +1,5 @@
 // The Yoga app: schema, context, armor and error masking. Transport (HTTP + WebSocket) is in ../server.ts.
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
@@ -40,7 +41,10 @@ export function createYogaApp(services: Services) {
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' })],
+    plugins: [
+      operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
+    ],
   })
 }
 
