@@ -22,8 +22,8 @@ export default tseslint.config(
   },
   {
     // Arrows one way: only src/graphql knows GraphQL. Domain modules throw DomainError (src/errors.ts) and src/graphql
-    // maps it. The typescript-eslint variant of the rule, so that another block using `no-restricted-imports` for the
-    // same files (e.g. src/sync) does not replace this one.
+    // maps it. The typescript-eslint variant of the rule; the src/sync block below uses the core rule, so neither
+    // replaces the other on the files both cover (flat config replaces a rule's options, it does not merge them).
     files: ['src/**/*.ts'],
     ignores: ['src/graphql/**'],
     rules: {
@@ -35,6 +35,28 @@ export default tseslint.config(
               // Package names only (never relative paths such as ./graphql/yoga.ts).
               regex: '^(graphql|graphql-yoga|graphql-ws)(/.*)?$|^@pothos/',
               message: 'Only src/graphql imports GraphQL: throw a DomainError (src/errors.ts) and map it there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Arrows one way: the sync engine is handed its services and the two-way hooks (src/sync/ports.ts); it never
+    // imports the process wiring (src/app) or the write-back (src/writeBack). The core rule, so that the GraphQL block
+    // above (typescript-eslint's rule) still applies to these files.
+    files: ['src/sync/**/*.ts'],
+    // scheduler.ts still takes BackgroundJob and Services from src/app: its two type imports move to
+    // src/backgroundJob.ts and src/sync/ports.ts with the scheduler's own change (issue 11 item 9).
+    ignores: ['src/sync/scheduler.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/*', '**/writeBack/*'],
+              message: 'src/sync must not import src/app or src/writeBack: take it through SyncServices (ports.ts).',
             },
           ],
         },

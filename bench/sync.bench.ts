@@ -118,7 +118,7 @@ async function store(
     prepared.flatMap((p) => p.uids),
   )
   const written = await services.prisma.$transaction((tx) =>
-    writeObjects(tx, prepared, { id: calendarId, blocking: true }, owner, crm, new ChangedRange()),
+    writeObjects(tx, prepared, { id: calendarId, blocking: true }, owner, crm, new ChangedRange(), services.crmEvents),
   )
   return written.slotsWritten
 }

@@ -1,6 +1,7 @@
 // One HTTP port: GraphQL over HTTP and SSE (Yoga), graphql-ws on the same path, and health probes.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
 import { attachGraphQLWebSocket } from './graphql/websocket.ts'
 import type { YogaApp } from './graphql/yoga.ts'
@@ -11,15 +12,6 @@ export interface HttpServer {
   close(): Promise<void>
 }
 
-async function databaseIsReady(services: Services): Promise<boolean> {
-  try {
-    await services.prisma.$queryRaw`SELECT 1`
-    return true
-  } catch {
-    return false
-  }
-}
-
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -27,9 +19,8 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
       return
     }
     if (req.url === '/readyz') {
-      void databaseIsReady(services).then((ready) => {
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ status: ready ? 'ready' : 'database unavailable' }))
+      void checkReadiness(services).then(({ httpStatus, body }) => {
+        res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify(body))
       })
       return
     }

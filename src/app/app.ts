@@ -12,6 +12,7 @@ import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
 import { createHttpServer, type HttpServer } from '../server.ts'
 import { backgroundJobFactories, type BackgroundJob } from './backgroundJobs.ts'
+import { crmEventHooks } from '../writeBack/crmEvents.ts'
 import type { Services } from './services.ts'
 import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 
@@ -45,17 +46,19 @@ export async function createServices(
     schema: options.databaseSchema,
     pgliteTemplate: options.pgliteTemplate,
   })
-  const { pubsub, close: closePubSub } = createAppPubSub(config.redisUrl)
+  const { pubsub, state: pubsubState, close: closePubSub } = createAppPubSub(config.redisUrl, logger)
   const services: Services = {
     config,
     prisma: database.prisma,
     databaseKind: database.kind,
     logger,
     pubsub,
+    pubsubState,
     tokens: new TokenService(secrets.authSecret),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
+    crmEvents: crmEventHooks,
   }
   return { services, database, closePubSub }
 }

@@ -5,7 +5,7 @@ import { HttpTransport, type RequestInfo } from './http.ts'
 import * as objects from './objects.ts'
 import type { PutPrecondition } from './objects.ts'
 import * as sync from './sync.ts'
-import type { FetchedObject, SyncResult } from './sync.ts'
+import type { MultigetResult, SyncResult } from './sync.ts'
 
 export interface CalDavCredentials {
   username: string
@@ -34,6 +34,7 @@ export class CalDavClient {
   private readonly transport: HttpTransport
   private readonly serverUrl: string
   private homeUrl: string | undefined
+  private movedFrom: string | undefined
 
   constructor(options: CalDavClientOptions) {
     this.serverUrl = new URL(options.serverUrl).href
@@ -46,7 +47,19 @@ export class CalDavClient {
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
       baseRetryDelayMs: options.baseRetryDelayMs ?? 500,
       onRequest: options.onRequest,
+      onPermanentRedirect: (from, to) => {
+        if (this.homeUrl && from.startsWith(this.homeUrl) && new URL(from).origin !== new URL(to).origin)
+          this.movedFrom ??= this.homeUrl
+      },
     })
+  }
+
+  /**
+   * True when a request inside the known calendar home was answered 301/308 to another host: iCloud moved the account
+   * to another partition host. Requests still succeed (redirects are followed); rediscover to stop paying for them.
+   */
+  get homeMovedPermanently(): boolean {
+    return this.movedFrom !== undefined && this.movedFrom === this.homeUrl
   }
 
   /** current-user-principal on the entry URL, then calendar-home-set; the home may be on another host. */
@@ -76,8 +89,8 @@ export class CalDavClient {
     return sync.listObjectEtags(this.transport, this.resolve(calendarUrl))
   }
 
-  /** calendar-multiget in batches (default 100); hrefs (paths or URLs) missing on the server are absent. */
-  multiget(calendarUrl: string, hrefs: string[], batchSize?: number): Promise<FetchedObject[]> {
+  /** calendar-multiget in batches (default 100); every href is accounted for (object or gone), else it throws. */
+  multiget(calendarUrl: string, hrefs: string[], batchSize?: number): Promise<MultigetResult> {
     return sync.multiget(this.transport, this.resolve(calendarUrl), hrefs, batchSize)
   }
 

@@ -1,6 +1,6 @@
-import { CalDavError, errorForStatus, redactUrl } from './errors.ts'
+import { CalDavError, CalDavIncompleteAnswerError, errorForStatus, redactUrl } from './errors.ts'
 import type { HttpResult, HttpTransport } from './http.ts'
-import { parseMultistatus, type Multistatus } from './xml.ts'
+import { MalformedXmlError, parseMultistatus, type Multistatus } from './xml.ts'
 
 export interface MultistatusResult extends Multistatus {
   /** URL that answered (after redirects): hrefs resolve against it. */
@@ -22,10 +22,22 @@ export const davRequest = (
 
 export const readMultistatus = (res: HttpResult, what: string): MultistatusResult => {
   if (res.status !== 207 && res.status !== 200) throw errorForStatus(res.status, what, res.url)
-  const ms = parseMultistatus(res.body)
+  const ms = parseWellFormed(res, what)
   if (!ms)
     throw new CalDavError(`${what} ${redactUrl(res.url)}: answer is not a DAV:multistatus`, { status: res.status })
   return { ...ms, url: res.url }
+}
+
+const parseWellFormed = (res: HttpResult, what: string): Multistatus | null => {
+  try {
+    return parseMultistatus(res.body)
+  } catch (error) {
+    if (!(error instanceof MalformedXmlError)) throw error
+    throw new CalDavIncompleteAnswerError(
+      `${what} ${redactUrl(res.url)}: the answer is not well-formed XML (cut off?): ${error.message}`,
+      { status: res.status },
+    )
+  }
 }
 
 export const davMultistatus = async (
@@ -39,19 +51,18 @@ export const davMultistatus = async (
 /** Path of an href as the server wrote it, resolved against the URL that answered. */
 export const hrefPath = (href: string, base: string): string => new URL(href, base).pathname
 
-/** Same resource? Compares paths with and without trailing slash, ignoring percent-encoding differences. */
-export const samePath = (a: string, b: string): boolean => {
-  const norm = (p: string) => {
-    let s = p.endsWith('/') ? p.slice(0, -1) : p
-    try {
-      s = decodeURIComponent(s)
-    } catch {
-      // keep as is
-    }
+/** A path's identity: without trailing slash and percent-decoding, so differently encoded hrefs compare equal. */
+export const pathKey = (p: string): string => {
+  const s = p.endsWith('/') ? p.slice(0, -1) : p
+  try {
+    return decodeURIComponent(s)
+  } catch {
     return s
   }
-  return norm(a) === norm(b)
 }
+
+/** Same resource? Compares paths with and without trailing slash, ignoring percent-encoding differences. */
+export const samePath = (a: string, b: string): boolean => pathKey(a) === pathKey(b)
 
 export const ensureTrailingSlash = (url: string): string => {
   const u = new URL(url)

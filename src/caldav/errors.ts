@@ -15,6 +15,13 @@ export class CalDavAuthError extends CalDavError {}
 /** Timeouts, network errors, 5xx the retries could not get past. */
 export class CalDavUnavailableError extends CalDavError {}
 
+/**
+ * A 2xx answer that does not hold what was asked: XML that is not well-formed (cut off mid-body by a dropped
+ * connection or a proxy timeout) or a calendar-multiget that leaves requested hrefs unaccounted for. Transient like a
+ * network error; nothing it covers may be committed as complete.
+ */
+export class CalDavIncompleteAnswerError extends CalDavUnavailableError {}
+
 /** 429/503 still answered after the retries, or a Retry-After beyond the cap: try again after retryAfterMs. */
 export class CalDavRateLimitedError extends CalDavError {
   readonly retryAfterMs: number

@@ -24,6 +24,8 @@ export interface TransportOptions {
   /** First back-off step; doubled per attempt, full jitter. */
   baseRetryDelayMs: number
   onRequest?: (info: RequestInfo) => void
+  /** A 301/308 hop (RFC 9110 §15.4.2, §15.4.9): the resource moved for good, callers may re-map what they store. */
+  onPermanentRedirect?: (from: string, to: string) => void
 }
 
 export interface HttpResult {
@@ -162,6 +164,7 @@ export class HttpTransport {
           status: result.status,
         })
       }
+      if (result.status === 301 || result.status === 308) this.options.onPermanentRedirect?.(current, next.href)
       current = next.href
     }
   }

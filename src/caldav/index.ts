@@ -1,6 +1,6 @@
 export { CalDavClient, type CalDavClientOptions, type CalDavCredentials } from './client.ts'
 export type { RemoteCalendar, CalendarKind } from './calendars.ts'
-export type { SyncResult, FetchedObject } from './sync.ts'
+export type { SyncResult, FetchedObject, MultigetResult } from './sync.ts'
 export type { PutPrecondition } from './objects.ts'
 export type { RequestInfo } from './http.ts'
 export { parseRetryAfter } from './http.ts'
@@ -8,6 +8,7 @@ export {
   CalDavError,
   CalDavAuthError,
   CalDavUnavailableError,
+  CalDavIncompleteAnswerError,
   CalDavRateLimitedError,
   CalDavInvalidSyncTokenError,
   CalDavPreconditionFailedError,

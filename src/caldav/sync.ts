@@ -1,5 +1,13 @@
-import { CalDavError, CalDavInvalidSyncTokenError, redactUrl } from './errors.ts'
-import { davMultistatus, davRequest, hrefPath, readMultistatus, samePath } from './dav.ts'
+import { CalDavError, CalDavIncompleteAnswerError, CalDavInvalidSyncTokenError, redactUrl } from './errors.ts'
+import {
+  davMultistatus,
+  davRequest,
+  hrefPath,
+  pathKey,
+  readMultistatus,
+  samePath,
+  type MultistatusResult,
+} from './dav.ts'
 import type { HttpTransport } from './http.ts'
 import { NS, document, el, escapeXml, propText, propfindBody, prop, wrap } from './xml.ts'
 
@@ -109,6 +117,13 @@ export interface FetchedObject {
   data: string
 }
 
+export interface MultigetResult {
+  /** 2xx with calendar data. */
+  objects: FetchedObject[]
+  /** Hrefs the server answered 404/410 for: deleted since they were listed. */
+  gone: string[]
+}
+
 const multigetBody = (paths: string[]) =>
   document(
     [NS.CALDAV, 'calendar-multiget'],
@@ -116,25 +131,54 @@ const multigetBody = (paths: string[]) =>
       paths.map((p) => wrap([NS.DAV, 'href'], escapeXml(p))).join(''),
   )
 
-/** calendar-multiget REPORT (RFC 4791 §7.9) in batches; hrefs the server no longer has are absent from the result. */
+/**
+ * calendar-multiget REPORT (RFC 4791 §7.9) in batches. Every requested href must be accounted for: 2xx with data is an
+ * object, 404/410 is gone; any other status, an empty calendar-data or an href absent from the answer throws
+ * CalDavIncompleteAnswerError, so that a cut-off answer is never taken for a complete one.
+ */
 export const multiget = async (
   t: HttpTransport,
   calendarUrl: string,
   hrefs: string[],
   batchSize = 100,
-): Promise<FetchedObject[]> => {
+): Promise<MultigetResult> => {
   const base = new URL(calendarUrl)
   const paths = [...new Set(hrefs.map((h) => new URL(h, base).pathname))]
   const size = Math.max(1, Math.floor(batchSize))
-  const out: FetchedObject[] = []
+  const out: MultigetResult = { objects: [], gone: [] }
   for (let i = 0; i < paths.length; i += size) {
-    const ms = await davMultistatus(t, 'REPORT', calendarUrl, '1', multigetBody(paths.slice(i, i + size)))
-    for (const r of ms.responses) {
-      if (r.status !== null && (r.status < 200 || r.status > 299)) continue
-      const data = prop(r, NS.CALDAV, 'calendar-data')
-      if (!data || !data.text.trim()) continue
-      out.push({ href: hrefPath(r.href, ms.url), etag: propText(r, NS.DAV, 'getetag'), data: data.text })
-    }
+    const batch = paths.slice(i, i + size)
+    const ms = await davMultistatus(t, 'REPORT', calendarUrl, '1', multigetBody(batch))
+    accountForBatch(ms, batch, out, calendarUrl)
   }
   return out
+}
+
+const accountForBatch = (ms: MultistatusResult, asked: string[], out: MultigetResult, calendarUrl: string) => {
+  const pending = new Map(asked.map((p) => [pathKey(p), p]))
+  const unusable: string[] = []
+  for (const r of ms.responses) {
+    const path = hrefPath(r.href, ms.url)
+    const key = pathKey(path)
+    if (!pending.has(key)) continue // not asked for
+    pending.delete(key)
+    if (r.status === 404 || r.status === 410) {
+      out.gone.push(path)
+      continue
+    }
+    const data = prop(r, NS.CALDAV, 'calendar-data')
+    const ok = r.status === null || (r.status >= 200 && r.status < 300)
+    if (!ok || !data || !data.text.trim()) {
+      unusable.push(`${path} (${r.status ?? 'no calendar-data'})`)
+      continue
+    }
+    out.objects.push({ href: path, etag: propText(r, NS.DAV, 'getetag'), data: data.text })
+  }
+  const missing = [...pending.values(), ...unusable]
+  if (missing.length > 0) {
+    throw new CalDavIncompleteAnswerError(
+      `REPORT calendar-multiget ${redactUrl(calendarUrl)}: ${missing.length} of ${asked.length} requested ` +
+        `resources not in the answer, e.g. ${missing[0]}`,
+    )
+  }
 }

@@ -1,4 +1,4 @@
-import { XMLParser } from 'fast-xml-parser'
+import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { DAVNamespace } from 'tsdav'
 
 // WebDAV answers use arbitrary prefixes (Apple declares default namespaces per element), so elements are matched by
@@ -88,7 +88,13 @@ const convert = (node: RawNode, scope: Record<string, string>): XmlElement | str
   return { ns: local[prefix] ?? '', name, attrs: plainAttrs, children, text }
 }
 
+/** The XML is not well-formed: typically an answer cut off mid-body, which a lenient parse would shorten silently. */
+export class MalformedXmlError extends Error {}
+
+/** Parses a well-formed document; throws MalformedXmlError otherwise (the parser alone accepts unclosed elements). */
 export const parseXml = (xml: string): XmlElement | null => {
+  const valid = XMLValidator.validate(xml)
+  if (valid !== true) throw new MalformedXmlError(`${valid.err.msg} (line ${valid.err.line})`)
   const nodes = parser.parse(xml) as RawNode[]
   for (const node of nodes) {
     const c = convert(node, { xml: 'http://www.w3.org/XML/1998/namespace' })

@@ -1,6 +1,6 @@
 // The CalDAV client the engine uses for one integration: the iCloud connection's client, with the engine's own
 // retry budget and request accounting.
-import type { Services } from '../app/services.ts'
+import type { SyncServices as Services } from './ports.ts'
 import type { RequestInfo, CalDavClient } from '../caldav/index.ts'
 import type { Integration } from '../generated/prisma/client.ts'
 import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'

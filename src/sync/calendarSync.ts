@@ -20,7 +20,7 @@ import {
   CalDavInvalidSyncTokenError,
   CalDavRateLimitedError,
   type CalDavClient,
-  type FetchedObject,
+  type MultigetResult,
 } from '../caldav/index.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import {
@@ -34,6 +34,7 @@ import {
   type PreparedObject,
   type SlotOwner,
 } from './objectSlots.ts'
+import type { CrmEventHooks } from './ports.ts'
 import { readAhead } from './readAhead.ts'
 
 export interface SyncCalendarRow extends CalendarTarget {
@@ -71,6 +72,8 @@ export interface CalendarSyncContext {
   /** After each committed batch: progress for the SyncRun row. */
   onProgress?(): Promise<void>
   transactionTimeoutMs: number
+  /** Two-way sync of CRM appointments on the linked calendar. */
+  crmEvents: CrmEventHooks
 }
 
 export interface CalendarSyncResult {
@@ -206,7 +209,7 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
   // transaction has a fixed cost (a handful of statements), so fewer, larger ones store faster. The fetches run ahead
   // of the writes (`fetchConcurrency` requests in flight, up to two write batches ahead), so the server keeps serving
   // while a batch is parsed and stored: the engine's work hides behind the server's.
-  const fetches: (() => Promise<FetchedObject[]>)[] = []
+  const fetches: (() => Promise<MultigetResult>)[] = []
   for (let i = 0; i < toFetch.length; i += ctx.batchSize) {
     const hrefs = toFetch.slice(i, i + ctx.batchSize)
     fetches.push(() => client.multiget(calendar.url, hrefs, hrefs.length))
@@ -223,7 +226,10 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
         const step = await fetched.next()
         consumed++
         ctx.assertLease()
-        for (const object of step.value as FetchedObject[]) {
+        const answer = step.value as MultigetResult
+        // Deleted between the listing and the fetch: removed with the other deletions in the last transaction.
+        for (const href of answer.gone) deleted.add(href)
+        for (const object of answer.objects) {
           const p = prepareObject(object, ctx.expand)
           if (p.parseError) {
             counters.parseErrors++
@@ -244,9 +250,9 @@ export async function syncCalendar(ctx: CalendarSyncContext, calendar: SyncCalen
       ctx.assertLease()
       const result = await prisma.$transaction(
         async (tx) => {
-          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range)
+          const written = await writeObjects(tx, batch, calendar, ctx.owner, crm, range, ctx.crmEvents)
           if (!last) return { ...written, objectsDeleted: 0, deletedSlots: 0 }
-          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range)
+          const removed = await deleteObjects(tx, [...deleted], calendar, ctx.owner, range, ctx.crmEvents)
           // The token advances only here, with the last batch and the deletions (see the comment at the top).
           await tx.calendar.update({
             where: { id: calendar.id },

@@ -1,6 +1,6 @@
 // Sync leases: a row-level claim (owner + expiry) written with one atomic UPDATE, so any number of processes can run
 // ticks and an integration is never synced by two at once. Time comes from the database clock (one clock for all).
-import type { Services } from '../app/services.ts'
+import type { SyncServices as Services } from './ports.ts'
 
 type LeaseServices = Pick<Services, 'prisma' | 'instanceId' | 'config'>
 
@@ -50,5 +50,37 @@ export class LeaseLostError extends Error {
   constructor(integrationId: string) {
     super(`Lost the sync lease of integration ${integrationId}; another process may be syncing it`)
     this.name = 'LeaseLostError'
+  }
+}
+
+export interface HeldLease {
+  /** Throws LeaseLostError once a renewal found the lease taken by another process. */
+  assert: () => void
+  stop: () => void
+}
+
+/** Renews the lease every third of its length while a run works, so a long sync keeps it. */
+export function keepLease(
+  services: LeaseServices,
+  integrationId: string,
+  onRenewalError: (error: unknown) => void,
+): HeldLease {
+  let lost = false
+  const renewal = setInterval(
+    () => {
+      renewLease(services, integrationId)
+        .then((ok) => {
+          if (!ok) lost = true
+        })
+        .catch(onRenewalError)
+    },
+    Math.max(1000, (services.config.sync.leaseSeconds * 1000) / 3),
+  )
+  renewal.unref()
+  return {
+    assert: () => {
+      if (lost) throw new LeaseLostError(integrationId)
+    },
+    stop: () => clearInterval(renewal),
   }
 }

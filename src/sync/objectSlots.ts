@@ -2,8 +2,8 @@
 // and the window maintenance, so both expand exactly alike.
 import { expandCalendarResource, type Occurrence } from '../caldav/ical/index.ts'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
-import { onCrmEventChanged, onCrmEventDeleted } from './crmEvents.ts'
 import { newId } from './ids.ts'
+import type { CrmEventHooks } from './ports.ts'
 
 export interface ExpandContext {
   windowStart: Date
@@ -234,6 +234,7 @@ export async function writeObjects(
   owner: SlotOwner,
   crm: Map<string, string>,
   range: ChangedRange,
+  crmEvents: CrmEventHooks,
 ): Promise<{ slotsWritten: number; slotsRemoved: number }> {
   if (objects.length === 0) return { slotsWritten: 0, slotsRemoved: 0 }
   // One row per href (a row cannot be upserted twice in one statement); the later answer wins.
@@ -245,7 +246,7 @@ export async function writeObjects(
   for (const object of unique) {
     const appointmentId = crmAppointmentOf(object, crm)
     if (!appointmentId) continue
-    await onCrmEventChanged(tx, {
+    await crmEvents.changed(tx, {
       appointmentId,
       userId: owner.userId,
       calendarId: calendar.id,
@@ -264,6 +265,7 @@ export async function deleteObjects(
   calendar: CalendarTarget,
   owner: SlotOwner,
   range: ChangedRange,
+  crmEvents: CrmEventHooks,
 ): Promise<{ objectsDeleted: number; slotsRemoved: number }> {
   let objectsDeleted = 0
   let slotsRemoved = 0
@@ -290,7 +292,7 @@ export async function deleteObjects(
     for (const row of rows) {
       const appointmentId = row.uid ? crm.get(row.uid) : undefined
       if (appointmentId) {
-        await onCrmEventDeleted(tx, { appointmentId, userId: owner.userId, calendarId: calendar.id, href: row.href })
+        await crmEvents.deleted(tx, { appointmentId, userId: owner.userId, calendarId: calendar.id, href: row.href })
       }
     }
     objectsDeleted += (await tx.calendarObject.deleteMany({ where: { id: { in: ids } } })).count

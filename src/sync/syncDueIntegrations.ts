@@ -1,4 +1,4 @@
-import type { Services } from '../app/services.ts'
+import type { SyncServices as Services } from './ports.ts'
 import { claimDueIntegrations } from './lease.ts'
 import { inFlightSyncs, startClaimed, type SyncRunResult } from './syncIntegration.ts'
 

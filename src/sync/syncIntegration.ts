@@ -9,27 +9,32 @@
 // - Network errors and timeouts → exponential back-off with jitter (consecutiveFailures); after
 //   ERROR_AFTER_FAILURES in a row the status becomes ERROR (still retried, shown to the user) until a run succeeds.
 // - One calendar failing (deleted remotely, 5xx) is recorded on that calendar and on the run; the others still sync
-//   and the failing calendar keeps its last known slots (peers drop them).
-import type { Services } from '../app/services.ts'
-import {
-  APP_SPECIFIC_PASSWORD_HINT,
-  CalDavAuthError,
-  CalDavRateLimitedError,
-  CalDavUnavailableError,
-} from '../caldav/index.ts'
-import type { SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
+//   and the failing calendar keeps its last known slots (peers drop them). A cut-off answer is such a failure: the
+//   calendar's token stays, so the next run is told about the same changes again.
+// - Every calendar answering 404/410 (or the home 301 to another host) means iCloud moved the account to another
+//   partition host: discovery again, calendars re-mapped by path (homeRelocation.ts), the failed ones synced again.
+//   When discovery fails the status is ERROR at once, with a message telling the user what to do.
+import type { SyncServices as Services } from './ports.ts'
+import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../caldav/index.ts'
+import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { createSyncClient } from './caldavClient.ts'
-import { syncCalendar, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
-import { withCrmEventEffects } from './crmEvents.ts'
-import { claimIntegration, LeaseLostError, renewLease } from './lease.ts'
+import {
+  calendarsToSync,
+  dropSlotsOfUnchosenCalendars,
+  expandContext,
+  INTEGRATION_FOR_SYNC,
+  type IntegrationForSync,
+} from './calendarSet.ts'
+import { syncCalendar, type CalendarSyncContext, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
+import { homeLooksMoved, relocateHome } from './homeRelocation.ts'
+import { claimIntegration, keepLease, LeaseLostError } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
+import { endOfCalendars, endOfFatal, integrationAfterRun, isUnexpected, type RunEnd } from './runOutcome.ts'
 import { computeWindow, sameWindow } from './window.ts'
 import { reexpandIntegration } from './windowMaintenance.ts'
 
-const ERROR_AFTER_FAILURES = 5
-const MAX_BACKOFF_MS = 60 * 60 * 1000
 const TRANSACTION_TIMEOUT_MS = 120_000
 export const MULTIGET_BATCH = 100
 /** Objects per write transaction during a sync: five multiget batches. */
@@ -53,6 +58,8 @@ export interface SyncRunResult {
 export type SyncStart =
   | { started: true; syncRunId: string; done: Promise<SyncRunResult> }
   | { started: false; reason: 'BUSY' | 'NOT_FOUND' | 'NOT_CONNECTED' }
+  /** iCloud's Retry-After has not passed: no request before retryAt. */
+  | { started: false; reason: 'RATE_LIMITED'; retryAt: Date }
 
 // Syncs running in this process, per Services: the concurrency limit and a graceful stop() count them.
 const inFlight = new WeakMap<object, Set<Promise<unknown>>>()
@@ -91,10 +98,15 @@ export async function startIntegrationSync(
   integrationId: string,
   trigger: SyncTrigger,
 ): Promise<SyncStart> {
-  const found = await services.prisma.integration.findUnique({ where: { id: integrationId }, select: { status: true } })
+  const found = await services.prisma.integration.findUnique({
+    where: { id: integrationId },
+    select: { status: true, rateLimitedUntil: true },
+  })
   if (!found) return { started: false, reason: 'NOT_FOUND' }
   if (found.status === 'NEEDS_REAUTH' || found.status === 'DISCONNECTED')
     return { started: false, reason: 'NOT_CONNECTED' }
+  if (found.rateLimitedUntil && found.rateLimitedUntil.getTime() > Date.now())
+    return { started: false, reason: 'RATE_LIMITED', retryAt: found.rateLimitedUntil }
   if (!(await claimIntegration(services, integrationId))) return { started: false, reason: 'BUSY' }
   return startClaimed(services, integrationId, trigger)
 }
@@ -120,7 +132,7 @@ export async function startClaimed(
   }
   const done = track(
     services,
-    withCrmEventEffects(services, () => runSync(services, integrationId, run.id)),
+    services.crmEvents.withEffects(services, () => runSync(services, integrationId, run.id)),
   )
   return { started: true, syncRunId: run.id, done }
 }
@@ -136,33 +148,214 @@ async function releaseLease(
   })
 }
 
-function backoffMs(intervalMs: number, failures: number): number {
-  const cap = Math.min(MAX_BACKOFF_MS, intervalMs * 2 ** Math.min(failures, 20))
-  return cap / 2 + Math.random() * (cap / 2)
+/** What one run has done so far: shared by its steps. */
+interface Run {
+  integrationId: string
+  syncRunId: string
+  counters: RunCounters
+  requestCount: number
+  requestMs: number
+  slotsChanged: boolean
+  range: ChangedRange
+  /** The integration's status as last published. */
+  status: IntegrationStatus
+  userId: string | null
 }
 
-function publishStatus(
-  services: Services,
-  integrationId: string,
-  status: string,
-  syncRunId: string,
-  phase: 'STARTED' | 'FINISHED',
-  outcome: SyncOutcome | null,
-) {
-  services.pubsub.publish('syncStatusChanged', integrationId, {
+type Log = Services['logger']
+
+/** One run, top-down: sync every calendar (holding the lease), classify how it ended, record it, tell subscribers. */
+async function runSync(services: Services, integrationId: string, syncRunId: string): Promise<SyncRunResult> {
+  const log = services.logger.child({ integrationId, syncRunId })
+  const run: Run = {
     integrationId,
-    status,
     syncRunId,
+    counters: newCounters(),
+    requestCount: 0,
+    requestMs: 0,
+    slotsChanged: false,
+    range: new ChangedRange(),
+    status: 'CONNECTED',
+    userId: null,
+  }
+  const lease = keepLease(services, integrationId, (error) => log.warn({ err: error }, 'sync lease renewal failed'))
+  let end: RunEnd
+  try {
+    end = await syncAllCalendars(services, run, lease.assert, log)
+  } catch (error) {
+    end = endOfFatal(error)
+    run.counters.errors.push({ message: errorMessage(error) })
+    if (isUnexpected(end)) log.error({ err: error }, 'sync run failed')
+  } finally {
+    lease.stop()
+  }
+  await finishRun(services, run, end)
+  log.info({ outcome: end.outcome, ...countersData(run.counters, run.requestCount) }, 'sync run finished')
+  const { counters, requestCount, requestMs, slotsChanged } = run
+  return { syncRunId, outcome: end.outcome, counters, requestCount, requestMs, slotsChanged }
+}
+
+async function syncAllCalendars(services: Services, run: Run, assertLease: () => void, log: Log): Promise<RunEnd> {
+  const { prisma, config } = services
+  const integration = await prisma.integration.findUniqueOrThrow({
+    where: { id: run.integrationId },
+    include: INTEGRATION_FOR_SYNC,
+  })
+  run.userId = integration.userId
+  run.status = integration.status
+  publishStatus(services, run, 'STARTED', null)
+
+  const window = computeWindow(config)
+  const expand = expandContext(window, integration)
+  const calendars = calendarsToSync(integration)
+  if (await dropSlotsOfUnchosenCalendars(prisma, integration, calendars, run.range)) run.slotsChanged = true
+  if (!sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
+    const owner = { userId: integration.userId, subaccountId: integration.subaccountId }
+    const moved = await reexpandIntegration(prisma, integration.id, calendars, owner, expand, window, {
+      transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+      assertLease,
+    })
+    if (moved.slotsChanged) run.slotsChanged = true
+    run.range.merge(moved.range)
+  }
+
+  const client = createSyncClient(services, integration, (info) => {
+    run.requestCount++
+    run.requestMs += info.durationMs
+  })
+  const ctx = calendarContext(services, run, integration, client, expand, assertLease)
+  let failures = await syncEach(ctx, calendars, run)
+  const errors = failures.map((f) => f.error)
+  if (
+    homeLooksMoved(client, errors, calendars.length) &&
+    (await relocateHome(prisma, client, integration, calendars))
+  ) {
+    log.info({ homeUrl: integration.homeUrl }, 'calendar home moved; calendars re-mapped')
+    failures = await syncEach(
+      ctx,
+      failures.map((f) => f.calendar),
+      run,
+    )
+  }
+  await recordCalendarFailures(services, failures, run.counters, log)
+  return endOfCalendars(
+    failures.map((f) => f.error),
+    calendars.length,
+    run.counters.parseErrors,
+  )
+}
+
+function calendarContext(
+  services: Services,
+  run: Run,
+  integration: IntegrationForSync,
+  client: CalDavClient,
+  expand: CalendarSyncContext['expand'],
+  assertLease: () => void,
+): CalendarSyncContext {
+  return {
+    prisma: services.prisma,
+    client,
+    owner: { userId: integration.userId, subaccountId: integration.subaccountId },
+    expand,
+    counters: run.counters,
+    batchSize: MULTIGET_BATCH,
+    writeBatchSize: WRITE_BATCH,
+    fetchConcurrency: MULTIGET_CONCURRENCY,
+    assertLease,
+    transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+    onProgress: () => progress(services, run.syncRunId, run.counters, run.requestCount),
+    crmEvents: services.crmEvents,
+  }
+}
+
+interface CalendarFailure {
+  calendar: SyncCalendarRow
+  error: unknown
+}
+
+/**
+ * Syncs each calendar in turn; one failing calendar does not stop the others. Errors about the whole integration
+ * (password, throttling, lost lease) end the run at once.
+ */
+async function syncEach(ctx: CalendarSyncContext, calendars: SyncCalendarRow[], run: Run): Promise<CalendarFailure[]> {
+  const failures: CalendarFailure[] = []
+  for (const calendar of calendars) {
+    try {
+      const result = await syncCalendar(ctx, calendar)
+      if (result.slotsChanged) run.slotsChanged = true
+      run.range.merge(result.range)
+    } catch (error) {
+      if (
+        error instanceof CalDavAuthError ||
+        error instanceof CalDavRateLimitedError ||
+        error instanceof LeaseLostError
+      ) {
+        throw error
+      }
+      failures.push({ calendar, error })
+    }
+  }
+  return failures
+}
+
+/** A failed calendar keeps its last known slots; its error is on the run and on the calendar. */
+async function recordCalendarFailures(
+  services: Services,
+  failures: CalendarFailure[],
+  counters: RunCounters,
+  log: Log,
+): Promise<void> {
+  for (const { calendar, error } of failures) {
+    const message = errorMessage(error)
+    counters.errors.push({ calendarId: calendar.id, message })
+    log.warn({ err: error, calendarId: calendar.id }, 'calendar sync failed')
+    await services.prisma.calendar.update({
+      where: { id: calendar.id },
+      data: { lastError: message.slice(0, 1000), lastCheckedAt: new Date() },
+    })
+  }
+}
+
+/** The run row, the integration's schedule and status, then the lease; then subscribers hear about it. */
+async function finishRun(services: Services, run: Run, end: RunEnd): Promise<void> {
+  const { prisma, config } = services
+  const current = await prisma.integration.findUnique({
+    where: { id: run.integrationId },
+    select: { consecutiveFailures: true, status: true },
+  })
+  const lastError = run.counters.errors[run.counters.errors.length - 1]?.message
+  const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000)
+  if (after.status) run.status = after.status
+  await prisma.syncRun.update({
+    where: { id: run.syncRunId },
+    data: {
+      outcome: end.outcome,
+      finishedAt: new Date(),
+      ...countersData(run.counters, run.requestCount),
+      errors: run.counters.errors.length > 0 ? run.counters.errors.slice(0, 200) : undefined,
+    },
+  })
+  await releaseLease(services, run.integrationId, after.data)
+  publishStatus(services, run, 'FINISHED', end.outcome)
+  if (run.slotsChanged && run.userId) {
+    await notifyBusyTimeChanged(services, [run.userId], run.range.toRange(), 'sync')
+  }
+}
+
+function publishStatus(services: Services, run: Run, phase: 'STARTED' | 'FINISHED', outcome: SyncOutcome | null) {
+  services.pubsub.publish('syncStatusChanged', run.integrationId, {
+    integrationId: run.integrationId,
+    status: run.status,
+    syncRunId: run.syncRunId,
     phase,
     outcome,
     at: new Date().toISOString(),
   })
 }
 
-async function runSync(services: Services, integrationId: string, syncRunId: string): Promise<SyncRunResult> {
-  const { prisma, config, logger } = services
-  const log = logger.child({ integrationId, syncRunId })
-  const counters: RunCounters = {
+function newCounters(): RunCounters {
+  return {
     calendarsChecked: 0,
     calendarsChanged: 0,
     objectsFetched: 0,
@@ -171,202 +364,6 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
     parseErrors: 0,
     errors: [],
   }
-  let requestCount = 0
-  let requestMs = 0
-  let leaseLost = false
-  const renewal = setInterval(
-    () => {
-      renewLease(services, integrationId)
-        .then((ok) => {
-          if (!ok) leaseLost = true
-        })
-        .catch((error: unknown) => log.warn({ err: error }, 'sync lease renewal failed'))
-    },
-    Math.max(1000, (config.sync.leaseSeconds * 1000) / 3),
-  )
-  renewal.unref()
-  const assertLease = () => {
-    if (leaseLost) throw new LeaseLostError(integrationId)
-  }
-
-  let outcome: SyncOutcome = 'SUCCESS'
-  let fatal: unknown = null
-  let retryAfterMs = 0
-  let anyUnavailable = false
-  let slotsChanged = false
-  const range = new ChangedRange()
-  let integrationStatus = 'CONNECTED'
-  let userId: string | null = null
-
-  try {
-    const integration = await prisma.integration.findUniqueOrThrow({
-      where: { id: integrationId },
-      include: {
-        user: { select: { email: true, timeZone: true } },
-        linkedCalendar: { include: { calendar: true } },
-        conflictCalendars: { include: { calendar: true } },
-      },
-    })
-    userId = integration.userId
-    integrationStatus = integration.status
-    publishStatus(services, integrationId, integration.status, syncRunId, 'STARTED', null)
-
-    const owner = { userId: integration.userId, subaccountId: integration.subaccountId }
-    const window = computeWindow(config)
-    const expand = {
-      windowStart: window.start,
-      windowEnd: window.end,
-      defaultTimeZone: validZone(integration.user.timeZone),
-      ownerEmails: [integration.appleId, integration.user.email],
-    }
-    const calendars = new Map<string, SyncCalendarRow>()
-    for (const { calendar } of integration.conflictCalendars)
-      calendars.set(calendar.id, { ...calendar, blocking: true })
-    const linked = integration.linkedCalendar
-    if (linked && !calendars.has(linked.calendarId)) {
-      // The linked calendar is always synced (two-way for CRM events); its other events block only if alsoConflict.
-      calendars.set(linked.calendarId, { ...linked.calendar, blocking: linked.alsoConflict })
-    }
-
-    // Calendars no longer chosen as conflicts stop blocking: their iCloud slots go.
-    const blockingIds = [...calendars.values()].filter((c) => c.blocking).map((c) => c.id)
-    const stale = await prisma.blockedSlot.findMany({
-      where: {
-        userId: owner.userId,
-        source: 'ICLOUD',
-        calendar: { integrationId },
-        calendarId: { notIn: blockingIds },
-      },
-      select: { id: true, start: true, end: true },
-    })
-    if (stale.length > 0) {
-      for (const s of stale) range.add(s.start, s.end)
-      await prisma.blockedSlot.deleteMany({ where: { id: { in: stale.map((s) => s.id) } } })
-      slotsChanged = true
-    }
-
-    if (!sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
-      const moved = await reexpandIntegration(prisma, integrationId, [...calendars.values()], owner, expand, window, {
-        transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
-        assertLease,
-      })
-      if (moved.slotsChanged) slotsChanged = true
-      range.merge(moved.range)
-    }
-
-    const client = createSyncClient(services, integration, (info) => {
-      requestCount++
-      requestMs += info.durationMs
-    })
-    let calendarFailures = 0
-    for (const calendar of calendars.values()) {
-      try {
-        const result = await syncCalendar(
-          {
-            prisma,
-            client,
-            owner,
-            expand,
-            counters,
-            batchSize: MULTIGET_BATCH,
-            writeBatchSize: WRITE_BATCH,
-            fetchConcurrency: MULTIGET_CONCURRENCY,
-            assertLease,
-            transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
-            onProgress: () => progress(services, syncRunId, counters, requestCount),
-          },
-          calendar,
-        )
-        if (result.slotsChanged) slotsChanged = true
-        range.merge(result.range)
-      } catch (error) {
-        if (
-          error instanceof CalDavAuthError ||
-          error instanceof CalDavRateLimitedError ||
-          error instanceof LeaseLostError
-        ) {
-          throw error
-        }
-        calendarFailures++
-        if (error instanceof CalDavUnavailableError) anyUnavailable = true
-        const message = errorMessage(error)
-        counters.errors.push({ calendarId: calendar.id, message })
-        log.warn({ err: error, calendarId: calendar.id }, 'calendar sync failed')
-        await prisma.calendar.update({
-          where: { id: calendar.id },
-          data: { lastError: message.slice(0, 1000), lastCheckedAt: new Date() },
-        })
-      }
-    }
-    if (calendarFailures > 0 && calendarFailures === calendars.size) outcome = 'FAILED'
-    else if (calendarFailures > 0 || counters.parseErrors > 0) outcome = 'PARTIAL'
-  } catch (error) {
-    fatal = error
-    counters.errors.push({ message: errorMessage(error) })
-    if (error instanceof CalDavAuthError) outcome = 'AUTH_FAILED'
-    else if (error instanceof CalDavRateLimitedError) {
-      outcome = 'RATE_LIMITED'
-      retryAfterMs = error.retryAfterMs
-    } else {
-      outcome = 'FAILED'
-      if (!(error instanceof LeaseLostError)) log.error({ err: error }, 'sync run failed')
-    }
-  } finally {
-    clearInterval(renewal)
-  }
-
-  // Finish: the run row, the integration's schedule and status, then the lease.
-  const now = Date.now()
-  const intervalMs = config.sync.intervalSeconds * 1000
-  const current = await prisma.integration.findUnique({
-    where: { id: integrationId },
-    select: { consecutiveFailures: true, status: true },
-  })
-  const failed = outcome === 'FAILED' || outcome === 'RATE_LIMITED' || (outcome === 'PARTIAL' && anyUnavailable)
-  const failures = failed ? (current?.consecutiveFailures ?? 0) + 1 : 0
-  let data: Prisma.IntegrationUpdateManyMutationInput
-  if (outcome === 'AUTH_FAILED') {
-    integrationStatus = 'NEEDS_REAUTH'
-    data = {
-      status: 'NEEDS_REAUTH',
-      lastError: `iCloud refused the password (it may have been revoked). Reconnect the integration. ${APP_SPECIFIC_PASSWORD_HINT}`,
-      consecutiveFailures: failures,
-    }
-  } else if (fatal instanceof LeaseLostError) {
-    data = {}
-  } else if (failed) {
-    const wait = Math.max(retryAfterMs, backoffMs(intervalMs, failures - 1))
-    integrationStatus = failures >= ERROR_AFTER_FAILURES ? 'ERROR' : (current?.status ?? 'CONNECTED')
-    data = {
-      status: integrationStatus as 'ERROR' | 'CONNECTED',
-      lastError: (counters.errors[counters.errors.length - 1]?.message ?? 'Sync failed').slice(0, 1000),
-      consecutiveFailures: failures,
-      nextSyncAt: new Date(now + wait),
-    }
-  } else {
-    integrationStatus = 'CONNECTED'
-    data = {
-      status: 'CONNECTED',
-      lastError: null,
-      lastSyncedAt: new Date(now),
-      consecutiveFailures: 0,
-      nextSyncAt: new Date(now + intervalMs),
-    }
-  }
-  await prisma.syncRun.update({
-    where: { id: syncRunId },
-    data: {
-      outcome,
-      finishedAt: new Date(),
-      ...countersData(counters, requestCount),
-      errors: counters.errors.length > 0 ? counters.errors.slice(0, 200) : undefined,
-    },
-  })
-  await releaseLease(services, integrationId, data)
-  publishStatus(services, integrationId, integrationStatus, syncRunId, 'FINISHED', outcome)
-  if (slotsChanged && userId) await notifyBusyTimeChanged(services, [userId], range.toRange(), 'sync')
-  log.info({ outcome, ...countersData(counters, requestCount) }, 'sync run finished')
-  return { syncRunId, outcome, counters, requestCount, requestMs, slotsChanged }
 }
 
 function countersData(counters: RunCounters, requestCount: number) {
@@ -387,13 +384,4 @@ async function progress(services: Services, syncRunId: string, counters: RunCoun
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error)
-}
-
-function validZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return zone
-  } catch {
-    return 'UTC'
-  }
 }

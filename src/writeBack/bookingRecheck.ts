@@ -11,8 +11,8 @@ import { startClaimed, type SyncRunResult } from '../sync/syncIntegration.ts'
 /**
  * LIVE: every involved member's conflict calendars were checked against iCloud just now.
  * NOT_NEEDED: no involved member has a connected iCloud integration with conflict calendars.
- * SKIPPED: another sync of a member's integration was running (its lease is held) or the re-check is off
- *   (BOOKING_RECHECK_TIMEOUT_MS=0): booked on the last synced data, which that sync is refreshing.
+ * SKIPPED: another sync of a member's integration was running (its lease is held), iCloud's Retry-After has not
+ *   passed (rateLimitedUntil), or the re-check is off (BOOKING_RECHECK_TIMEOUT_MS=0): booked on the last synced data.
  * TIMED_OUT: iCloud did not answer within the timeout: booked on the last synced data.
  * UNREACHABLE: iCloud answered with an error (down, throttled, password revoked): booked on the last synced data.
  */
@@ -56,7 +56,8 @@ export async function recheckICloudBeforeBooking(services: Services, request: Re
 
 async function recheckOne(services: Services, integrationId: string): Promise<ICloudRecheck> {
   // Unlike claimIntegration, not re-entrant: a sync of this integration already running in this process is left
-  // alone (two runs of one integration must not interleave); the booking uses the database it is refreshing.
+  // alone (two runs of one integration must not interleave); the booking uses the database it is refreshing. Inside
+  // a Retry-After window iCloud is not asked at all.
   if (!(await claimIfFree(services, integrationId))) return 'SKIPPED'
   const start = await startClaimed(services, integrationId, 'BOOKING')
   if (!start.started) return 'SKIPPED'
@@ -72,6 +73,7 @@ async function claimIfFree(services: Services, integrationId: string): Promise<b
       "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
     WHERE "id" = ${integrationId} AND "status"::text IN ('CONNECTED', 'ERROR')
       AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
+      AND ("rateLimitedUntil" IS NULL OR "rateLimitedUntil" <= now())
     RETURNING "id"`
   return rows.length > 0
 }

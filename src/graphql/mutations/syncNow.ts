@@ -1,7 +1,7 @@
 import { startIntegrationSync } from '../../sync/index.ts'
 import { builder } from '../builder.ts'
 import { DomainError } from '../../errors.ts'
-import { errorType, mutationResult } from '../errors.ts'
+import { ErrorInterface, errorType, mutationResult } from '../errors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
 import { SyncRunRef } from '../types/SyncRun.ts'
 
@@ -30,6 +30,24 @@ errorType(
   'The integration needs re-authentication (or was disconnected).',
 )
 
+export class RateLimitedError extends DomainError {
+  constructor(readonly retryAt: Date) {
+    super(
+      'RATE_LIMITED',
+      `iCloud asked us to wait before syncing this account again; try again after ${retryAt.toISOString()}.`,
+    )
+  }
+}
+builder.objectType(RateLimitedError, {
+  name: 'RateLimitedError',
+  description: "iCloud's Retry-After has not passed: nothing was sent to iCloud. The scheduled sync runs after it.",
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof RateLimitedError,
+  fields: (t) => ({
+    retryAt: t.expose('retryAt', { type: 'DateTime', description: 'When iCloud accepts requests again.' }),
+  }),
+})
+
 const SyncNowInput = builder.inputType('SyncNowInput', {
   fields: (t) => ({
     integrationId: t.globalID({ required: true, for: IntegrationRef }),
@@ -47,12 +65,13 @@ builder.mutationField('syncNow', (t) =>
     description:
       'Syncs the integration with iCloud now instead of at its next scheduled time. Returns the started run ' +
       '(outcome RUNNING) unless waitForCompletion; progress and the end arrive on syncStatusChanged.',
-    errors: mutationResult('SyncNow', 'syncRun', [SyncInProgressError, ReconnectRequiredError]),
+    errors: mutationResult('SyncNow', 'syncRun', [SyncInProgressError, ReconnectRequiredError, RateLimitedError]),
     args: { input: t.arg({ type: SyncNowInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)
       const start = await startIntegrationSync(context.services, integration.id, 'MANUAL')
       if (!start.started) {
+        if (start.reason === 'RATE_LIMITED') throw new RateLimitedError(start.retryAt)
         throw start.reason === 'BUSY' ? new SyncInProgressError() : new ReconnectRequiredError()
       }
       if (input.waitForCompletion) await start.done

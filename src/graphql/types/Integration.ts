@@ -1,4 +1,5 @@
 import type { Integration } from '../../generated/prisma/client.ts'
+import { countUnreadableEvents, integrationStatusText } from '../../sync/unreadableEvents.ts'
 import { builder } from '../builder.ts'
 import type { GraphQLContext } from '../context.ts'
 import { NotFoundError } from '../../errors.ts'
@@ -40,6 +41,17 @@ export const IntegrationRef = builder.prismaNode('Integration', {
     lastError: t.exposeString('lastError', {
       nullable: true,
       description: 'Why the last sync or refresh failed, for the user; null when the last one succeeded.',
+    }),
+    statusText: t.string({
+      description:
+        'A sentence for the user: the status, why syncing fails, and how many events cannot be read and are ignored.',
+      select: { id: true, status: true, lastError: true },
+      resolve: async (integration, _args, context) =>
+        integrationStatusText(
+          integration.status,
+          integration.lastError,
+          await countUnreadableEvents(context.services.prisma, integration.id),
+        ),
     }),
     lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true }),
     nextSyncAt: t.expose('nextSyncAt', { type: 'DateTime', description: 'When the sync engine picks it up next.' }),

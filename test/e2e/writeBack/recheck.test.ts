@@ -3,6 +3,7 @@
 // transaction then refuses the slot and availability subscribers hear about it. A slow server or a sync already
 // running elsewhere never holds the booking up.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { syncIntegration } from '../../../src/sync/index.ts'
 import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
 import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
@@ -137,5 +138,19 @@ describe('booking re-check against a slow iCloud', () => {
     expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })).not.toBe(
       'NOT_NEEDED',
     )
+  })
+
+  it('answers SKIPPED inside a Retry-After window, without a request to iCloud', async () => {
+    const [m] = await setUpLinkedCalendar(t, server)
+    const { f, userId, integrationId } = m!
+    server.icloud!.quirks.throttle = { count: 10, retryAfterSeconds: 120 }
+    expect((await syncIntegration(t.services, integrationId, 'MANUAL'))?.outcome).toBe('RATE_LIMITED')
+    server.icloud!.resetQuirks()
+    server.icloud!.clearRequests()
+    expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: [userId] })).toBe(
+      'SKIPPED',
+    )
+    expect(server.icloud!.requests).toEqual([])
+    expect(await t.services.prisma.syncRun.count({ where: { integrationId, trigger: 'BOOKING' } })).toBe(0)
   })
 })

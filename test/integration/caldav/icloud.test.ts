@@ -124,7 +124,7 @@ describe('CalDavClient against the iCloud test server', () => {
     server.quirks.omitEtagOnPut = true
     const url = `${account.calendarUrl('work')}no-etag.ics`
     expect(await c.putObject(url, event('no-etag'), { ifNoneMatch: '*' })).toEqual({ etag: null })
-    const [fetched] = await c.multiget(account.calendarUrl('work'), [new URL(url).pathname])
+    const [fetched] = (await c.multiget(account.calendarUrl('work'), [new URL(url).pathname])).objects
     expect(fetched?.etag).toMatch(/^".+"$/)
     expect(requests.every((r) => r.url.startsWith(server.partitionUrl))).toBe(true)
   })
@@ -186,7 +186,7 @@ describe('CalDavClient against the iCloud test server', () => {
     ].join('\r\n')
     await account.putEvent('work', 'tz.ics', ics)
     server.quirks.vtimezoneAfterVevent = true
-    const [o] = await client().multiget(account.calendarUrl('work'), [`${account.homePath}work/tz.ics`])
+    const [o] = (await client().multiget(account.calendarUrl('work'), [`${account.homePath}work/tz.ics`])).objects
     expect(o?.data.indexOf('BEGIN:VTIMEZONE')).toBeGreaterThan(o!.data.indexOf('END:VEVENT'))
   })
 })

@@ -125,22 +125,23 @@ describe.each(targets)('CalDavClient against $name', (kind) => {
     expect(await client.listObjectEtags(cal)).toEqual([{ href: `${path}x.ics`, etag }])
   })
 
-  it('fetches objects with calendar-multiget in batches; missing hrefs are absent', async () => {
+  it('fetches objects with calendar-multiget in batches; missing hrefs are reported gone', async () => {
     const cal = await target.makeCalendar('multiget')
     const path = new URL(cal).pathname
     for (let i = 0; i < 7; i++) await target.put(cal, `e${i}.ics`, event(`uid-${i}`, `Event ${i} <&>`))
     const hrefs = [...Array.from({ length: 7 }, (_, i) => `${path}e${i}.ics`), `${path}missing.ics`]
     const { value, requests: sent } = await count(() => client.multiget(cal, hrefs, 3))
     expect(sent.map((r) => r.method)).toEqual(['REPORT', 'REPORT', 'REPORT'])
-    expect(value.map((o) => o.href).sort()).toEqual(hrefs.slice(0, 7).sort())
-    for (const o of value) {
+    expect(value.objects.map((o) => o.href).sort()).toEqual(hrefs.slice(0, 7).sort())
+    expect(value.gone).toEqual([`${path}missing.ics`])
+    for (const o of value.objects) {
       const i = /e(\d)\.ics$/.exec(o.href)?.[1]
       expect(o.data).toContain(`UID:uid-${i}`)
       expect(o.data).toContain(`SUMMARY:Event ${i} <&>`)
       expect(o.etag).toMatch(/^(W\/)?".+"$/)
     }
     const listed = await client.listObjectEtags(cal)
-    expect(new Map(listed.map((l) => [l.href, l.etag]))).toEqual(new Map(value.map((o) => [o.href, o.etag])))
+    expect(new Map(listed.map((l) => [l.href, l.etag]))).toEqual(new Map(value.objects.map((o) => [o.href, o.etag])))
   })
 
   it('creates with If-None-Match, updates with If-Match, refuses stale ETags with 412, deletes', async () => {
@@ -167,7 +168,7 @@ describe.each(targets)('CalDavClient against $name', (kind) => {
     await client.deleteObject(url, etag2)
     expect(await client.getObject(url)).toBeNull()
     await client.deleteObject(url) // already gone: not an error
-    expect(await client.multiget(cal, [url])).toEqual([])
+    expect(await client.multiget(cal, [url])).toEqual({ objects: [], gone: [new URL(url).pathname] })
   })
 
   it.runIf(kind.authenticates)(

@@ -3,6 +3,7 @@ import {
   CalDavAuthError,
   CalDavClient,
   CalDavForbiddenError,
+  CalDavIncompleteAnswerError,
   CalDavInvalidSyncTokenError,
   CalDavRateLimitedError,
   CalDavUnavailableError,
@@ -249,7 +250,9 @@ describe('discovery across hosts (iCloud partition hosts)', () => {
       }
       if (req.path === '/') return sendXml(res, 207, principalXml('/1/principal/'))
       if (req.path === '/1/principal/') return sendXml(res, 207, homeSetXml(req.path, '/1/calendars/'))
-      sendXml(res, 207, multistatus('<sync-token>t</sync-token>'))
+      // a.ics answered as gone: a multiget must account for every href it asked for.
+      const gone = '<response><href>/1/calendars/home/a.ics</href><status>HTTP/1.1 404 Not Found</status></response>'
+      sendXml(res, 207, multistatus(`${gone}<sync-token>t</sync-token>`))
     })
     const { client } = clientFor(s.url)
     await client.discover()
@@ -434,8 +437,63 @@ describe('iCloud-shaped answers', () => {
     const { client } = clientFor(s.url)
     expect(await client.putObject(`${s.url}cal/a.ics`, 'BEGIN:VCALENDAR', { ifMatch: '"x"' })).toEqual({ etag: null })
     expect(s.seen[0]?.headers['if-match']).toBe('"x"')
-    expect(await client.multiget(`${s.url}cal/`, ['/cal/a.ics', '/cal/gone.ics'])).toEqual([
-      { href: '/cal/a.ics', etag: '"1e5"', data: 'BEGIN:VCALENDAR\r\nUID:a&b\r\nEND:VCALENDAR\r\n' },
-    ])
+    expect(await client.multiget(`${s.url}cal/`, ['/cal/a.ics', '/cal/gone.ics'])).toEqual({
+      objects: [{ href: '/cal/a.ics', etag: '"1e5"', data: 'BEGIN:VCALENDAR\r\nUID:a&b\r\nEND:VCALENDAR\r\n' }],
+      gone: ['/cal/gone.ics'],
+    })
+  })
+})
+
+describe('cut-off answers (ICLOUD.md: a 207 can arrive cut off, framed as complete)', () => {
+  const C = 'xmlns="urn:ietf:params:xml:ns:caldav"'
+  const ok = (props: string) => `<propstat><prop>${props}</prop><status>HTTP/1.1 200 OK</status></propstat>`
+  const resp = (href: string, body: string) => `<response><href>${href}</href>${body}</response>`
+  const event = (uid: string) =>
+    `<calendar-data ${C}>BEGIN:VCALENDAR&#13;\nUID:${uid}&#13;\nEND:VCALENDAR&#13;\n</calendar-data>`
+  const full = multistatus(
+    resp('/cal/a.ics', ok(`<getetag>"a"</getetag>${event('a')}`)) +
+      resp('/cal/b.ics', ok(`<getetag>"b"</getetag>${event('b')}`)),
+  )
+
+  it('refuses a multistatus that is not well-formed XML, for every PROPFIND and REPORT', async () => {
+    const cut = full.slice(0, Math.floor(full.length * 0.6))
+    const s = await serve((_req, res) => sendXml(res, 207, cut))
+    const { client } = clientFor(s.url)
+    for (const call of [
+      client.multiget(`${s.url}cal/`, ['/cal/a.ics', '/cal/b.ics']),
+      client.syncCollection(`${s.url}cal/`, 't0'),
+      client.listObjectEtags(`${s.url}cal/`),
+      client.getCollectionState(`${s.url}cal/`),
+    ]) {
+      const e = await rejection(call)
+      expect(e).toBeInstanceOf(CalDavIncompleteAnswerError)
+      expect(e.message).toMatch(/not well-formed XML/)
+    }
+  })
+
+  it('accounts for every href a calendar-multiget asked for', async () => {
+    // Well-formed but b.ics is missing, c.ics has no data, d.ics answers 403: none may pass for "fetched".
+    const s = await serve((_req, res) =>
+      sendXml(
+        res,
+        207,
+        multistatus(
+          resp('/cal/a.ics', ok(`<getetag>"a"</getetag>${event('a')}`)) +
+            resp('/cal/c.ics', ok(`<getetag>"c"</getetag><calendar-data ${C}></calendar-data>`)) +
+            resp('/cal/d.ics', '<status>HTTP/1.1 403 Forbidden</status>'),
+        ),
+      ),
+    )
+    const { client } = clientFor(s.url)
+    for (const hrefs of [
+      ['/cal/a.ics', '/cal/b.ics'],
+      ['/cal/a.ics', '/cal/c.ics'],
+      ['/cal/a.ics', '/cal/d.ics'],
+    ]) {
+      const e = await rejection(client.multiget(`${s.url}cal/`, hrefs))
+      expect(e).toBeInstanceOf(CalDavIncompleteAnswerError)
+      expect(e.message).toContain(hrefs[1])
+    }
+    expect((await client.multiget(`${s.url}cal/`, ['/cal/a.ics'])).objects).toHaveLength(1)
   })
 })

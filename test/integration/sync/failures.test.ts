@@ -22,7 +22,8 @@ let calendar: string
 const integration = () => t.services.prisma.integration.findUniqueOrThrow({ where: { id: fx.integrationId } })
 const dueNow = () =>
   t.services.prisma.integration.updateMany({
-    data: { nextSyncAt: new Date(Date.now() - 1000), consecutiveFailures: 0 },
+    // As if the wait were over, Retry-After window included.
+    data: { nextSyncAt: new Date(Date.now() - 1000), consecutiveFailures: 0, rateLimitedUntil: null },
   })
 
 beforeAll(async () => {
@@ -61,6 +62,7 @@ describe('transient failures', () => {
     expect(row.status).toBe('CONNECTED')
     expect(row.consecutiveFailures).toBe(1)
     expect(row.nextSyncAt.getTime() - Date.now()).toBeGreaterThan(110_000)
+    expect(row.rateLimitedUntil!.getTime() - Date.now()).toBeGreaterThan(110_000)
     expect(row.leaseOwner).toBeNull()
     await dueNow()
   })

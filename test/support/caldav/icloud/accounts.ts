@@ -13,6 +13,8 @@ export interface AccountRecord {
   radicalePassword: string
   /** Calendar names shared with this account read-only */
   readOnlyShared: Set<string>
+  /** Set once the account moved to the second partition host: how the old host answers for the home. */
+  moved?: { oldHostAnswers: 404 | 301 }
 }
 
 export class AccountStore {

@@ -2,6 +2,7 @@ export { startICloudServer, type StartICloudServerOptions } from './server.ts'
 export type {
   AddAccountOptions,
   AddCalendarOptions,
+  CutOffRequest,
   HostKind,
   ICloudQuirks,
   ICloudTestAccount,

@@ -2,13 +2,14 @@
 // Radicale → response rewriting.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { radicaleAuthorization, type AccountRecord, type AccountStore } from './accounts.ts'
-import { multistatusXml, requestedProps, responseXml } from './davXml.ts'
+import { clark, multistatusXml, requestedProps, responseXml } from './davXml.ts'
 import { isSynthesized, parseRoute, PathMapper, principalPath, SYNTHESIZED_COLLECTIONS, type Route } from './paths.ts'
 import {
   hasLeadingWhitespaceXml,
   isFreeBusyQuery,
   moveTimezonesAfterEvents,
   moveTimezonesInMultistatus,
+  takeCutOff,
   takeDrop,
   takeThrottle,
 } from './quirks.ts'
@@ -31,6 +32,8 @@ export interface ProxyContext {
   upstreamOrigin: string
   entryOrigin: string
   partitionOrigin: string
+  /** The partition host accounts move to. */
+  partition2Origin: string
 }
 
 interface Reply {
@@ -84,6 +87,7 @@ async function handle(ctx: ProxyContext, host: HostKind, req: IncomingMessage, r
   }
   const reply = await route(ctx, host, req, body, text)
   record.status = reply.status
+  reply.body = takeCutOff(quirks, { method: record.method, depth, body: text }, reply.status, reply.body)
   res.writeHead(reply.status, { ...reply.headers, 'Content-Length': String(Buffer.byteLength(reply.body)) })
   res.end(req.method === 'HEAD' ? undefined : reply.body)
 }
@@ -128,7 +132,7 @@ async function route(
     case 'wellKnown':
       return {
         status: 301,
-        headers: { Location: `${host === 'entry' ? ctx.entryOrigin : ctx.partitionOrigin}/` },
+        headers: { Location: `${originOf(ctx, host)}/` },
         body: '',
       }
     case 'unknown':
@@ -138,13 +142,14 @@ async function route(
     case 'principal':
       if (target.dsid !== account.dsid) return forbidden()
       return method === 'PROPFIND'
-        ? synthesized(principalPath(account.dsid), principalProps(account, ctx.partitionOrigin + '/'), text)
+        ? synthesized(principalPath(account.dsid), principal(ctx, account, quirks), text)
         : notFound()
     case 'home':
     case 'calendar':
       if (target.dsid !== account.dsid) return forbidden()
       // The entry host only knows principals: a client that resolves calendar hrefs against it must fail.
       if (host === 'entry') return notFound()
+      if (originOf(ctx, host) !== homeOrigin(ctx, account)) return movedAway(ctx, account, url)
       return calendarHome(ctx, account, target, req, body, text, url.search)
   }
 }
@@ -171,12 +176,12 @@ async function calendarHome(
   // iCloud answers an unknown or expired token with a bare 403, without the DAV:valid-sync-token element.
   if (syncToken && quirks.invalidateSyncTokens) return { status: 403, headers: {}, body: '' }
 
-  const mapper = new PathMapper(account, [ctx.partitionOrigin, ctx.entryOrigin])
+  const mapper = new PathMapper(account, [ctx.partitionOrigin, ctx.partition2Origin, ctx.entryOrigin])
   const rewrite: RewriteContext = {
     account,
     mapper,
     upstreamOrigin: ctx.upstreamOrigin,
-    partitionOrigin: ctx.partitionOrigin,
+    partitionOrigin: homeOrigin(ctx, account),
   }
   const upstreamPath = mapper.toUpstream(new URL(req.url ?? '/', 'http://placeholder').pathname) ?? '/'
   const headers: Record<string, string> = { Authorization: radicaleAuthorization(account) }
@@ -258,6 +263,28 @@ function syncCollectionToken(method: string, text: string): string | undefined {
   if (method !== 'REPORT' || !/<(?:[\w.-]+:)?sync-collection[\s>]/.test(text)) return undefined
   const token = /<((?:[\w.-]+:)?)sync-token(?:\s[^>]*)?>([^<]*)<\/\1sync-token>/.exec(text)?.[2]?.trim()
   return token || undefined
+}
+
+function principal(ctx: ProxyContext, account: AccountRecord, quirks: ICloudQuirks): Map<string, string> {
+  const props = principalProps(account, homeOrigin(ctx, account) + '/')
+  if (quirks.omitCalendarHomeSet) props.delete(clark('C', 'calendar-home-set'))
+  return props
+}
+
+function originOf(ctx: ProxyContext, host: HostKind): string {
+  if (host === 'entry') return ctx.entryOrigin
+  return host === 'partition' ? ctx.partitionOrigin : ctx.partition2Origin
+}
+
+/** The partition host that serves the account's calendar home now. */
+function homeOrigin(ctx: ProxyContext, account: AccountRecord): string {
+  return account.moved ? ctx.partition2Origin : ctx.partitionOrigin
+}
+
+/** A host the account's home has left: 404, or 301 to the same path on the new host, for the home and all in it. */
+function movedAway(ctx: ProxyContext, account: AccountRecord, url: URL): Reply {
+  if (account.moved?.oldHostAnswers !== 301) return notFound()
+  return { status: 301, headers: { Location: `${homeOrigin(ctx, account)}${url.pathname}${url.search}` }, body: '' }
 }
 
 function notFound(): Reply {

@@ -1,4 +1,4 @@
-import type { ICloudQuirks } from './types.ts'
+import type { CutOffRequest, ICloudQuirks } from './types.ts'
 
 export function defaultQuirks(): ICloudQuirks {
   return {
@@ -9,6 +9,8 @@ export function defaultQuirks(): ICloudQuirks {
     delayMs: 0,
     dropConnections: false,
     omitSubscribedSource: false,
+    omitCalendarHomeSet: false,
+    cutOff: null,
   }
 }
 
@@ -60,4 +62,28 @@ export function moveTimezonesInMultistatus(xml: string): string {
     /(<((?:[\w.-]+:)?)calendar-data(?:\s[^>]*)?>)([\s\S]*?)(<\/\2calendar-data>)/g,
     (_m, open: string, _prefix: string, data: string, close: string) => open + moveTimezonesAfterEvents(data) + close,
   )
+}
+
+function cutOffKind(method: string, depth: string | undefined, body: string): CutOffRequest | undefined {
+  if (method === 'PROPFIND' && depth === '1') return 'propfind-listing'
+  if (method !== 'REPORT') return undefined
+  if (/<(?:[\w.-]+:)?sync-collection[\s>]/.test(body)) return 'sync-collection'
+  if (/<(?:[\w.-]+:)?calendar-multiget[\s>]/.test(body)) return 'calendar-multiget'
+  return undefined
+}
+
+/** Consumes one cut-off answer; returns the body cut short when this 207 answer must arrive incomplete. */
+export function takeCutOff(
+  quirks: ICloudQuirks,
+  request: { method: string; depth: string | undefined; body: string },
+  status: number,
+  body: string | Buffer,
+): string | Buffer {
+  const cut = quirks.cutOff
+  if (!cut || cut.count <= 0 || status !== 207) return body
+  if (cutOffKind(request.method, request.depth, request.body) !== cut.request) return body
+  cut.count -= 1
+  if (cut.count <= 0) quirks.cutOff = null
+  const bytes = Buffer.from(body)
+  return bytes.subarray(0, Math.floor(bytes.length * cut.fraction))
 }

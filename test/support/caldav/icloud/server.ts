@@ -18,6 +18,7 @@ export interface StartICloudServerOptions {
   /** Fixed ports (dev script); 0 or omitted picks free ones */
   entryPort?: number
   partitionPort?: number
+  secondPartitionPort?: number
 }
 
 export async function startICloudServer(options: StartICloudServerOptions = {}): Promise<ICloudTestServer> {
@@ -27,15 +28,19 @@ export async function startICloudServer(options: StartICloudServerOptions = {}):
   const requests: RecordedRequest[] = []
   const entry = createServer()
   const partition = createServer()
+  const partition2 = createServer()
   try {
     const entryPort = await listen(entry, options.entryPort ?? 0)
     const partitionPort = await listen(partition, options.partitionPort ?? 0)
+    const partition2Port = await listen(partition2, options.secondPartitionPort ?? 0)
     const entryOrigin = `http://127.0.0.1:${entryPort}`
     const partitionOrigin = `http://127.0.0.1:${partitionPort}`
+    const partition2Origin = `http://127.0.0.1:${partition2Port}`
 
     const server: ICloudTestServer = {
       entryUrl: `${entryOrigin}/`,
       partitionUrl: `${partitionOrigin}/`,
+      secondPartitionUrl: `${partition2Origin}/`,
       quirks: defaultQuirks(),
       requests,
       resetQuirks() {
@@ -50,18 +55,28 @@ export async function startICloudServer(options: StartICloudServerOptions = {}):
       async stop() {
         entry.closeAllConnections()
         partition.closeAllConnections()
-        await Promise.all([close(entry), close(partition)])
+        partition2.closeAllConnections()
+        await Promise.all([close(entry), close(partition), close(partition2)])
         await radicale.stop()
       },
     }
-    const ctx = { accounts, quirks: () => server.quirks, requests, upstreamOrigin, entryOrigin, partitionOrigin }
+    const ctx = {
+      accounts,
+      quirks: () => server.quirks,
+      requests,
+      upstreamOrigin,
+      entryOrigin,
+      partitionOrigin,
+      partition2Origin,
+    }
     entry.on('request', createHandler(ctx, 'entry'))
     partition.on('request', createHandler(ctx, 'partition'))
+    partition2.on('request', createHandler(ctx, 'partition2'))
 
     const addAccount = async (opts: AddAccountOptions): Promise<ICloudTestAccount> => {
       const record = accounts.create(opts)
       await radicale.addUser(record.radicaleUser, record.radicalePassword)
-      const account = makeAccount(record, radicale.url, partitionOrigin)
+      const account = makeAccount(record, radicale.url, { partitionOrigin, partition2Origin })
       if (opts.defaultCalendars !== false) {
         await account.addCalendar('calendar', {
           displayName: 'Calendar',
@@ -83,12 +98,18 @@ export async function startICloudServer(options: StartICloudServerOptions = {}):
   } catch (error) {
     entry.close()
     partition.close()
+    partition2.close()
     await radicale.stop()
     throw error
   }
 }
 
-function makeAccount(record: AccountRecord, radicaleUrl: string, partitionOrigin: string): ICloudTestAccount {
+function makeAccount(
+  record: AccountRecord,
+  radicaleUrl: string,
+  origins: { partitionOrigin: string; partition2Origin: string },
+): ICloudTestAccount {
+  const homeOrigin = () => (record.moved ? origins.partition2Origin : origins.partitionOrigin)
   const auth = { username: record.radicaleUser, password: record.radicalePassword }
   const upstreamCalendar = (name: string) => `${radicaleUrl}${record.radicaleUser}/${encodeURIComponent(name)}/`
   return {
@@ -96,7 +117,7 @@ function makeAccount(record: AccountRecord, radicaleUrl: string, partitionOrigin
     dsid: record.dsid,
     principalPath: principalPath(record.dsid),
     homePath: homePath(record.dsid),
-    calendarUrl: (name) => `${partitionOrigin}${homePath(record.dsid)}${encodeURIComponent(name)}/`,
+    calendarUrl: (name) => `${homeOrigin()}${homePath(record.dsid)}${encodeURIComponent(name)}/`,
     async addCalendar(name: string, opts: AddCalendarOptions = {}) {
       if (isSynthesized(name) || !/^[\w.-]+$/.test(name))
         throw new Error(`calendar name ${name} is reserved or invalid`)
@@ -111,7 +132,7 @@ function makeAccount(record: AccountRecord, radicaleUrl: string, partitionOrigin
         },
       )
       if (opts.readOnlyShared) record.readOnlyShared.add(name)
-      return `${partitionOrigin}${homePath(record.dsid)}${name}/`
+      return `${homeOrigin()}${homePath(record.dsid)}${name}/`
     },
     putEvent: (calendarName, filename, ics) => putEvent(upstreamCalendar(calendarName), filename, ics, auth),
     deleteEvent: (calendarName, filename) =>
@@ -122,6 +143,9 @@ function makeAccount(record: AccountRecord, radicaleUrl: string, partitionOrigin
     setAppSpecificPassword(password: string) {
       record.appSpecificPassword = password
       record.revoked = false
+    },
+    moveToSecondPartition(oldHostAnswers) {
+      record.moved = { oldHostAnswers }
     },
   }
 }

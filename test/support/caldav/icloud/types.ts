@@ -1,4 +1,5 @@
-export type HostKind = 'entry' | 'partition'
+/** 'partition2' is the host an account moves to (moveToSecondPartition). */
+export type HostKind = 'entry' | 'partition' | 'partition2'
 
 export interface RecordedRequest {
   method: string
@@ -27,7 +28,17 @@ export interface ICloudQuirks {
   dropConnections: boolean | number
   /** Leave CS:source out of the subscribed calendar's properties. */
   omitSubscribedSource: boolean
+  /** The principal names no calendar-home-set (as for an account whose iCloud Calendar is off). */
+  omitCalendarHomeSet: boolean
+  /**
+   * The next `count` 207 answers to matching requests arrive cut off after `fraction` of their body, framed as a
+   * complete HTTP response (as behind a proxy that timed out mid-body): only the XML says it is incomplete.
+   */
+  cutOff: { request: CutOffRequest; count: number; fraction: number } | null
 }
+
+/** Which answers `cutOff` cuts: a sync-collection REPORT, a calendar-multiget REPORT, a Depth 1 PROPFIND listing. */
+export type CutOffRequest = 'sync-collection' | 'calendar-multiget' | 'propfind-listing'
 
 export interface AddAccountOptions {
   appleId: string
@@ -67,6 +78,11 @@ export interface ICloudTestAccount {
   revokePassword(): void
   /** Issues a new app-specific password (and clears the revocation). */
   setAppSpecificPassword(password: string): void
+  /**
+   * iCloud moved the account to another partition host: the principal names the home on `secondPartitionUrl`, and
+   * the old host answers 404 (or 301 to the same path on the new host) for the home and everything in it.
+   */
+  moveToSecondPartition(oldHostAnswers: 404 | 301): void
 }
 
 export interface ICloudTestServer {
@@ -74,6 +90,8 @@ export interface ICloudTestServer {
   entryUrl: string
   /** "p42-caldav.icloud.com": http://127.0.0.1:<port>/ */
   partitionUrl: string
+  /** "p43-caldav.icloud.com": where moveToSecondPartition puts an account. */
+  secondPartitionUrl: string
   addAccount(opts: AddAccountOptions): Promise<ICloudTestAccount>
   /** Mutable: switch quirks per test; resetQuirks() restores the defaults. */
   quirks: ICloudQuirks

@@ -4,40 +4,23 @@
 //
 // After-commit effects. A hook runs inside the engine's transaction, so it must not publish anything (a subscriber
 // could read the database before the commit, or the transaction could roll back). Edits are recorded in the
-// AsyncLocalStorage scope that `withCrmEventEffects` opens around a whole sync run (syncIntegration.ts, startClaimed);
+// AsyncLocalStorage scope that `withCrmEventEffects` opens around a whole sync run (src/sync/syncIntegration.ts, startClaimed);
 // when the run is over, the effects whose AppointmentHistory row exists (i.e. whose transaction committed) are
 // published: availability/blocked-slot subscribers of every participant, and the outbox is kicked when other
 // participants' copies were queued.
 import { AsyncLocalStorage } from 'node:async_hooks'
-import type { Services } from '../app/services.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
-import { sameHref } from '../writeBack/eventForAppointment.ts'
-import { kickWriteBack } from '../writeBack/scheduler.ts'
-import { applyICloudEdit, type ICloudEditResult } from '../writeBack/twoWay.ts'
-
-export interface CrmEventChange {
-  appointmentId: string
-  userId: string
-  /** Calendar row id (the linked calendar). */
-  calendarId: string
-  href: string
-  etag: string | null
-  data: string
-}
-
-export interface CrmEventDeletion {
-  appointmentId: string
-  userId: string
-  calendarId: string
-  href: string
-}
+import type { CrmEventChange, CrmEventDeletion, CrmEventHooks, SyncServices } from '../sync/ports.ts'
+import { sameHref } from './eventForAppointment.ts'
+import { kickWriteBack } from './scheduler.ts'
+import { applyICloudEdit, type ICloudEditResult } from './twoWay.ts'
 
 type Effect = ICloudEditResult & { historyId: string }
 const effects = new AsyncLocalStorage<Effect[]>()
 
 /** Runs a sync with a scope for after-commit effects and publishes the committed ones when it is over. */
-export async function withCrmEventEffects<T>(services: Services, run: () => Promise<T>): Promise<T> {
+export async function withCrmEventEffects<T>(services: SyncServices, run: () => Promise<T>): Promise<T> {
   const recorded: Effect[] = []
   try {
     return await effects.run(recorded, run)
@@ -48,7 +31,7 @@ export async function withCrmEventEffects<T>(services: Services, run: () => Prom
   }
 }
 
-async function publishCommitted(services: Services, recorded: Effect[]): Promise<void> {
+async function publishCommitted(services: SyncServices, recorded: Effect[]): Promise<void> {
   if (recorded.length === 0) return
   const committed = new Set(
     (
@@ -98,4 +81,11 @@ export async function onCrmEventDeleted(tx: Prisma.TransactionClient, deletion: 
     where: { id: participant.id },
     data: { writeBackState: 'REMOVED_IN_ICLOUD', remoteEtag: null, writeBackError: null, nextAttemptAt: null },
   })
+}
+
+/** The hooks the sync engine is given (Services.crmEvents). */
+export const crmEventHooks: CrmEventHooks = {
+  withEffects: withCrmEventEffects,
+  changed: onCrmEventChanged,
+  deleted: onCrmEventDeleted,
 }
