@@ -21,12 +21,33 @@ export default tseslint.config(
     },
   },
   {
-    // Arrows one way: the sync engine is handed its services and the two-way hooks (src/sync/ports.ts); it never
-    // imports the process wiring (src/app) or the write-back (src/writeBack). The typescript-eslint rule (not core
-    // no-restricted-imports) so that other import blocks on the same files do not replace this one.
-    files: ['src/sync/**/*.ts'],
+    // Arrows one way: only src/graphql knows GraphQL. Domain modules throw DomainError (src/errors.ts) and src/graphql
+    // maps it. The typescript-eslint variant of the rule; the src/sync block below uses the core rule, so neither
+    // replaces the other on the files both cover (flat config replaces a rule's options, it does not merge them).
+    files: ['src/**/*.ts'],
+    ignores: ['src/graphql/**'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              // Package names only (never relative paths such as ./graphql/yoga.ts).
+              regex: '^(graphql|graphql-yoga|graphql-ws)(/.*)?$|^@pothos/',
+              message: 'Only src/graphql imports GraphQL: throw a DomainError (src/errors.ts) and map it there.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // Arrows one way: the sync engine is handed its services and the two-way hooks (src/sync/ports.ts); it never
+    // imports the process wiring (src/app) or the write-back (src/writeBack). The core rule, so that the GraphQL block
+    // above (typescript-eslint's rule) still applies to these files.
+    files: ['src/sync/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
         'error',
         {
           patterns: [

@@ -20,6 +20,7 @@ const configSchema = z.object({
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   GRAPHIQL: boolean.optional(),
+  GRAPHQL_INTROSPECTION: boolean.optional(),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
@@ -52,6 +53,8 @@ export interface Config {
   corsOrigins: string[] | '*'
   logLevel: string
   graphiql: boolean
+  /** Schema introspection (`__schema`, `__type`); off by default in production. */
+  introspection: boolean
   role: 'all' | 'api' | 'worker'
   sync: {
     intervalSeconds: number
@@ -94,6 +97,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     logLevel: e.LOG_LEVEL,
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
+    introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     role: e.ROLE,
     sync: {
       intervalSeconds: e.SYNC_INTERVAL_SECONDS,

@@ -1,11 +1,9 @@
 // One HTTP port: GraphQL over HTTP and SSE (Yoga), graphql-ws on the same path, and health probes.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { GraphQLError } from 'graphql'
-import { useServer } from 'graphql-ws/use/ws'
-import { WebSocketServer } from 'ws'
 import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
+import { attachGraphQLWebSocket } from './graphql/websocket.ts'
 import type { YogaApp } from './graphql/yoga.ts'
 import { createHttpDrain } from './httpDrain.ts'
 
@@ -33,44 +31,7 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
   })
 
   const drain = createHttpDrain(server)
-  const wsServer = new WebSocketServer({
-    server,
-    path: yoga.graphqlEndpoint,
-    maxPayload: services.config.maxRequestBytes,
-  })
-  // WebSocket operations go through the same envelop plugins, context and auth as HTTP ones.
-  const wsHandle = useServer(
-    {
-      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
-      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
-      onSubscribe: async (ctx, _id, params) => {
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket: ctx.extra.socket,
-          params,
-        })
-        let contextValue: unknown
-        try {
-          contextValue = await contextFactory()
-        } catch (error) {
-          return [error instanceof GraphQLError ? error : new GraphQLError('Unexpected error.')]
-        }
-        const document = parse(params.query)
-        const errors = validate(schema, document)
-        if (errors.length > 0) return errors
-        return {
-          schema,
-          operationName: params.operationName,
-          document,
-          variableValues: params.variables,
-          contextValue,
-          rootValue: { execute, subscribe },
-        }
-      },
-    },
-    wsServer,
-  )
+  const wsHandle = attachGraphQLWebSocket(server, yoga, services.config.maxRequestBytes)
 
   return {
     server,
@@ -84,7 +45,7 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
         close: async () => {
           await wsHandle.dispose()
         },
-        terminate: () => wsServer.clients.forEach((socket) => socket.terminate()),
+        terminate: () => wsHandle.terminate(),
       }),
   }
 }

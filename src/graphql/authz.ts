@@ -1,6 +1,6 @@
 // Who may see or act on whose data: a user acts for themselves; an admin for anyone in their subaccount.
+import { ForbiddenError } from '../errors.ts'
 import type { GraphQLContext } from './context.ts'
-import { ForbiddenError } from './errors.ts'
 
 export async function canActForUser(context: GraphQLContext, userId: string): Promise<boolean> {
   const { viewer, services } = context
@@ -17,4 +17,9 @@ export async function assertCanActForUser(context: GraphQLContext, userId: strin
   if (!(await canActForUser(context, userId))) {
     throw new ForbiddenError('Only the user themselves or an admin of their subaccount may do this.')
   }
+}
+
+/** Only admins manage CRM calendars. */
+export function assertAdmin(context: GraphQLContext): void {
+  if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage CRM calendars.')
 }

@@ -5,6 +5,7 @@ import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth'
 import ValidationPlugin from '@pothos/plugin-validation'
+import { InvalidInputError } from '../errors.ts'
 import type PrismaTypes from '../generated/pothos-types.ts'
 import { getDatamodel } from '../generated/pothos-types.ts'
 import { isProductionProcess } from '../config.ts'
@@ -46,6 +47,18 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+  },
+  validation: {
+    // Schema validation fails with the same domain error as the domain's own checks: one ValidationError shape.
+    validationError: (failure) =>
+      new InvalidInputError(
+        failure.issues.map((issue) => ({
+          path: (issue.path ?? []).map((segment) =>
+            String(typeof segment === 'object' && segment !== null ? segment.key : segment),
+          ),
+          message: issue.message,
+        })),
+      ),
   },
   errors: {
     defaultTypes: [],

@@ -1,37 +1,19 @@
-// Expected outcomes of mutations are members of their result unions; each error type implements `Error`.
-import { InputValidationError } from '@pothos/plugin-validation'
-import { GraphQLError } from 'graphql'
+// How domain errors (src/errors.ts) appear in the schema: expected outcomes of mutations are members of their result
+// unions, each implementing `Error`. Outside a union, src/graphql/errorMasking.ts shows them with `extensions.code`.
+import { DomainError, ForbiddenError, InvalidInputError, NotFoundError } from '../errors.ts'
 import { builder } from './builder.ts'
 
-/**
- * A domain error with a stable machine-readable code. Throw subclasses: in a mutation the errors plugin turns them
- * into union members; elsewhere (queries, subscriptions) they are GraphQL errors that Yoga shows unmasked, with
- * `extensions.code`.
- */
-export class AppError extends GraphQLError {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message, { extensions: { code } })
-    this.name = new.target.name
-  }
-}
-
-export const ErrorInterface = builder.interfaceRef<Error & { code?: string }>('Error').implement({
+export const ErrorInterface = builder.interfaceRef<DomainError>('Error').implement({
   description: 'Every expected failure of a mutation implements Error: show `message`, branch on `code`.',
   fields: (t) => ({
     message: t.exposeString('message', { description: 'A sentence for the user.' }),
-    code: t.string({
-      description: 'A stable code, e.g. INVALID_CREDENTIALS.',
-      resolve: (error) => error.code ?? 'ERROR',
-    }),
+    code: t.exposeString('code', { description: 'A stable code, e.g. INVALID_CREDENTIALS.' }),
   }),
 })
 
-/** Declares a GraphQL error type (no fields beyond `Error`'s) for an AppError subclass. */
+/** Declares a GraphQL error type (no fields beyond `Error`'s) for a DomainError subclass. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function errorType(errorClass: new (...args: any[]) => AppError, name: string, description: string) {
+export function errorType(errorClass: new (...args: any[]) => DomainError, name: string, description: string) {
   return builder.objectType(errorClass, {
     name,
     description,
@@ -49,41 +31,21 @@ const FieldError = builder.objectRef<{ path: string[]; message: string }>('Field
   }),
 })
 
-builder.objectType(InputValidationError, {
+builder.objectType(InvalidInputError, {
   name: 'ValidationError',
   description: 'The input is malformed; nothing was changed.',
   interfaces: [ErrorInterface],
-  isTypeOf: (value) => value instanceof InputValidationError,
+  isTypeOf: (value) => value instanceof InvalidInputError,
   fields: (t) => ({
-    fieldErrors: t.field({
-      type: [FieldError],
-      resolve: (error) =>
-        error.issues.map((issue) => ({
-          path: (issue.path ?? []).map((segment) =>
-            String(typeof segment === 'object' && segment !== null ? segment.key : segment),
-          ),
-          message: issue.message,
-        })),
-    }),
+    fieldErrors: t.field({ type: [FieldError], resolve: (error) => error.issues }),
   }),
 })
 
-export class NotFoundError extends AppError {
-  constructor(what: string) {
-    super('NOT_FOUND', `${what} was not found.`)
-  }
-}
 errorType(NotFoundError, 'NotFoundError', 'The object does not exist or is not visible to you.')
-
-export class ForbiddenError extends AppError {
-  constructor(message = 'You are not allowed to do this.') {
-    super('FORBIDDEN', message)
-  }
-}
 errorType(ForbiddenError, 'ForbiddenError', 'The signed-in user may not perform this action.')
 
 /** Default members of every mutation result union. */
-export const commonErrors = [InputValidationError, NotFoundError, ForbiddenError]
+export const commonErrors = [InvalidInputError, NotFoundError, ForbiddenError]
 
 /**
  * The `errors` option of a mutation field: `<Name>Result = <Name>Success | <errors>`, with the success value under

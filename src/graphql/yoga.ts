@@ -1,31 +1,15 @@
 // The Yoga app: schema, context, armor and error masking. Transport (HTTP + WebSocket) is in ../server.ts.
-import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
-import { createYoga, type Plugin } from 'graphql-yoga'
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
+import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
+import { maskError } from './errorMasking.ts'
+import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
 
 interface TransportContext {
   request?: Request
   connectionParams?: Record<string, unknown>
-}
-
-/** Rejects oversized request bodies before they are read. */
-function requestSizeLimit(maxBytes: number): Plugin {
-  return {
-    onRequest(payload) {
-      const { request, fetchAPI } = payload
-      const length = Number(request.headers.get('content-length') ?? 0)
-      if (length > maxBytes) {
-        payload.endResponse(
-          new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body exceeds ${maxBytes} bytes.` }] }), {
-            status: 413,
-            headers: { 'content-type': 'application/json' },
-          }),
-        )
-      }
-    },
-  }
 }
 
 export function createYogaApp(services: Services) {
@@ -40,8 +24,11 @@ export function createYogaApp(services: Services) {
         }
       : false,
     landingPage: false,
+    // Checked against Content-Length and counted on the stream, so chunked bodies (HTTP and SSE) are limited too:
+    // 413 REQUEST_ENTITY_TOO_LARGE. WebSocket messages are limited by the socket (./websocket.ts).
+    maxRequestBodySize: config.maxRequestBytes,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },
-    maskedErrors: true,
+    maskedErrors: { maskError },
     logging: {
       debug: (...args) => logger.debug(args.map(String).join(' ')),
       info: (...args) => logger.info(args.map(String).join(' ')),
@@ -55,15 +42,8 @@ export function createYogaApp(services: Services) {
       return { services, viewer: await authenticate(services, authorization) }
     },
     plugins: [
-      requestSizeLimit(config.maxRequestBytes),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 3000 },
-        costLimit: { maxCost: 6000 },
-        blockFieldSuggestion: { enabled: config.env === 'production' },
-      }),
+      operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   })
 }

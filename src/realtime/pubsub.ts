@@ -1,6 +1,6 @@
 // Typed pub/sub for subscriptions. In-process by default; with REDIS_URL, events cross every instance through Redis.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
-import { createPubSub } from 'graphql-yoga'
+import { createPubSub } from '@graphql-yoga/subscription'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 import { createResilientRedis, type RedisState } from './resilientRedis.ts'

@@ -1,7 +1,7 @@
 // Availability of a CRM calendar, read from the database only (never CalDAV): the same function answers the query and
 // every push of the availabilityChanged subscription.
 import type { Services } from '../app/services.ts'
-import { InvalidSchedulingInputError, SchedulingNotFoundError } from './errors.ts'
+import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { loadAvailabilityInput, staleAfterMs, type Db, type StaleMember } from './loadAvailabilityInput.ts'
 import { computeSlots } from './slots.ts'
 import { DAY_MS } from '../time/zoneOffsets.ts'
@@ -46,16 +46,16 @@ export interface GetAvailabilityOptions {
   db?: Db
 }
 
-/** Throws InvalidSchedulingInputError unless from < to, the span is at most 62 days and the zone is IANA. */
+/** Throws InvalidInputError unless from < to, the span is at most 62 days and the zone is IANA. */
 export function validateAvailabilityRange(range: AvailabilityRange, timeZone: string): void {
   const from = range.from.getTime()
   const to = range.to.getTime()
-  if (!Number.isFinite(from) || !Number.isFinite(to)) throw new InvalidSchedulingInputError('Invalid dates', ['from'])
-  if (!(from < to)) throw new InvalidSchedulingInputError('`from` must be before `to`', ['to'])
+  if (!Number.isFinite(from) || !Number.isFinite(to)) throw InvalidInputError.at(['from'], 'Invalid dates')
+  if (!(from < to)) throw InvalidInputError.at(['to'], '`from` must be before `to`')
   if (to - from > MAX_AVAILABILITY_RANGE_DAYS * DAY_MS) {
-    throw new InvalidSchedulingInputError(`The range may span at most ${MAX_AVAILABILITY_RANGE_DAYS} days`, ['to'])
+    throw InvalidInputError.at(['to'], `The range may span at most ${MAX_AVAILABILITY_RANGE_DAYS} days`)
   }
-  if (!isValidTimeZone(timeZone)) throw new InvalidSchedulingInputError(`Unknown time zone ${timeZone}`, ['timeZone'])
+  if (!isValidTimeZone(timeZone)) throw InvalidInputError.at(['timeZone'], `Unknown time zone ${timeZone}`)
 }
 
 export async function getAvailability(
@@ -78,7 +78,7 @@ export async function getAvailability(
       busyCache: services.busyTimeCache,
     },
   )
-  if (input === null) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (input === null) throw new NotFoundError('A CRM calendar with this id')
   const slots = computeSlots(input.compute).map((s): RenderedSlot => ({
     start: new Date(s.start),
     end: new Date(s.end),

@@ -8,14 +8,15 @@
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../app/services.ts'
 import type { Appointment, Prisma } from '../generated/prisma/client.ts'
+import { NotFoundError } from '../errors.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { recheckICloudBeforeBooking, type ICloudRecheck } from '../writeBack/bookingRecheck.ts'
 import { kickWriteBack } from '../writeBack/scheduler.ts'
 import {
   AppointmentCancelledError,
   CalendarNotBookableError,
+  IdempotencyKeyReusedError,
   OutsideBookingWindowError,
-  SchedulingNotFoundError,
   SlotUnavailableError,
 } from './errors.ts'
 import {
@@ -76,14 +77,14 @@ export async function bookAppointment(
 ): Promise<BookingResult> {
   const now = options.now ?? Date.now()
   const key = input.idempotencyKey ?? null
-  const existing = await findByIdempotencyKey(services.prisma, input.calendarId, key)
-  if (existing) return { appointment: existing, created: false, iCloudRecheck: 'SKIPPED' }
-
+  // The subaccount first: a key must never find (or reveal) another subaccount's appointment.
   const calendar = await services.prisma.crmCalendar.findFirst({
     where: { id: input.calendarId, subaccountId: input.subaccountId },
     include: { members: { select: { userId: true } } },
   })
-  if (!calendar) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (!calendar) throw new NotFoundError('A CRM calendar with this id')
+  const existing = await findByIdempotencyKey(services.prisma, input)
+  if (existing) return { appointment: existing, created: false, iCloudRecheck: 'SKIPPED' }
   if (calendar.members.length === 0) throw new CalendarNotBookableError('This calendar has no members yet.')
   const start = input.start.getTime()
   assertInsideBookingWindow(calendar, start, now)
@@ -99,7 +100,7 @@ export async function bookAppointment(
     result = await services.prisma.$transaction(async (tx) => {
       await lockUsers(tx, lockUserIds)
       // A concurrent request with the same key may have committed while we waited for the lock.
-      const again = await findByIdempotencyKey(tx, input.calendarId, key)
+      const again = await findByIdempotencyKey(tx, input)
       if (again) return { appointment: again, created: false, iCloudRecheck }
 
       const checked = await checkSlot(services, tx, input.calendarId, start, now)
@@ -154,7 +155,7 @@ export async function bookAppointment(
   } catch (error) {
     // Two first requests with one key on PostgreSQL: the loser of the unique index returns the winner's appointment.
     if (key !== null && isUniqueViolation(error)) {
-      const winner = await findByIdempotencyKey(services.prisma, input.calendarId, key)
+      const winner = await findByIdempotencyKey(services.prisma, input)
       if (winner) return { appointment: winner, created: false, iCloudRecheck }
     }
     throw error
@@ -185,7 +186,7 @@ export async function rescheduleAppointment(
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
     include: { calendar: { include: { members: { select: { userId: true } } } }, participants: true },
   })
-  if (!current) throw new SchedulingNotFoundError('An appointment with this id')
+  if (!current) throw new NotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') throw new AppointmentCancelledError()
   const start = input.start.getTime()
   if (start === current.start.getTime()) return { appointment: current, iCloudRecheck: 'SKIPPED' }
@@ -294,7 +295,7 @@ export async function cancelAppointment(
     where: { id: input.appointmentId, subaccountId: input.subaccountId },
     include: { participants: true },
   })
-  if (!current) throw new SchedulingNotFoundError('An appointment with this id')
+  if (!current) throw new NotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') return current
   const userIds = current.participants.filter((p) => p.active).map((p) => p.userId)
 
@@ -363,7 +364,7 @@ async function checkSlot(
       busyCache: services.busyTimeCache,
     },
   )
-  if (!loaded) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (!loaded) throw new NotFoundError('A CRM calendar with this id')
   const slot = computeSlots(loaded.compute).find((s) => s.start === start)
   if (!slot) throw new SlotUnavailableError()
   return { loaded, slot }
@@ -429,9 +430,27 @@ async function linkedCalendars(tx: Tx, subaccountId: string, userIds: string[]):
   return out
 }
 
-async function findByIdempotencyKey(db: Tx, calendarId: string, key: string | null): Promise<Appointment | null> {
+/**
+ * The appointment an earlier request with this key booked, when this request is a retry of it (same calendar,
+ * start as first booked, contact e-mail); IdempotencyKeyReusedError when the key was used for a different booking.
+ */
+async function findByIdempotencyKey(db: Tx, input: BookAppointmentInput): Promise<Appointment | null> {
+  const key = input.idempotencyKey ?? null
   if (key === null) return null
-  return db.appointment.findUnique({ where: { calendarId_idempotencyKey: { calendarId, idempotencyKey: key } } })
+  const found = await db.appointment.findUnique({
+    where: { calendarId_idempotencyKey: { calendarId: input.calendarId, idempotencyKey: key } },
+    include: {
+      contact: { select: { email: true } },
+      history: { orderBy: { createdAt: 'asc' }, take: 1, select: { change: true } },
+    },
+  })
+  if (!found || found.subaccountId !== input.subaccountId) return null
+  const { contact, history, ...appointment } = found
+  const bookedStart = (history[0]?.change as { start?: string } | undefined)?.start ?? appointment.start.toISOString()
+  const sameRequest =
+    Date.parse(bookedStart) === input.start.getTime() && contact.email === input.contact.email.trim().toLowerCase()
+  if (!sameRequest) throw new IdempotencyKeyReusedError()
+  return appointment
 }
 
 async function participantUserIds(services: Pick<Services, 'prisma'>, appointmentId: string): Promise<string[]> {

@@ -3,7 +3,7 @@
 import type { Services } from '../app/services.ts'
 import type { CrmCalendar, CrmCalendarMember } from '../generated/prisma/client.ts'
 import { notifyCalendarChanged } from '../realtime/notify.ts'
-import { InvalidSchedulingInputError, SchedulingNotFoundError } from './errors.ts'
+import { InvalidInputError, NotFoundError } from '../errors.ts'
 import type { CrmCalendarType } from './slots.ts'
 import type { MinuteSpan, WorkingHoursRule } from './workingHours.ts'
 import { dayKeyToNaive } from '../time/zoneOffsets.ts'
@@ -95,15 +95,15 @@ export async function addCrmCalendarMember(
     where: { userId_subaccountId: { userId: input.userId, subaccountId } },
     include: { user: { select: { timeZone: true } } },
   })
-  if (!membership) throw new SchedulingNotFoundError('A user of this subaccount with this id')
+  if (!membership) throw new NotFoundError('A user of this subaccount with this id')
   const timeZone = input.timeZone ?? membership.user.timeZone
-  if (!isValidTimeZone(timeZone)) throw new InvalidSchedulingInputError(`Unknown time zone ${timeZone}`, ['timeZone'])
+  if (!isValidTimeZone(timeZone)) throw InvalidInputError.at(['timeZone'], `Unknown time zone ${timeZone}`)
   const rules = input.workingHours ?? []
   validateRules(rules)
   const existing = await services.prisma.crmCalendarMember.findUnique({
     where: { calendarId_userId: { calendarId: calendar.id, userId: input.userId } },
   })
-  if (existing) throw new InvalidSchedulingInputError('This user is already a member of the calendar.', ['userId'])
+  if (existing) throw InvalidInputError.at(['userId'], 'This user is already a member of the calendar.')
   const member = await services.prisma.crmCalendarMember.create({
     data: {
       calendarId: calendar.id,
@@ -132,7 +132,7 @@ export async function updateCrmCalendarMember(
 ): Promise<CrmCalendarMember> {
   const member = await findMember(services, subaccountId, input.memberId)
   if (input.timeZone !== undefined && !isValidTimeZone(input.timeZone)) {
-    throw new InvalidSchedulingInputError(`Unknown time zone ${input.timeZone}`, ['timeZone'])
+    throw InvalidInputError.at(['timeZone'], `Unknown time zone ${input.timeZone}`)
   }
   const updated = await services.prisma.crmCalendarMember.update({
     where: { id: member.id },
@@ -189,7 +189,7 @@ export async function setDateOverride(
   try {
     dayKeyToNaive(date)
   } catch {
-    throw new InvalidSchedulingInputError(`Not a YYYY-MM-DD calendar date: ${date}`, ['date'])
+    throw InvalidInputError.at(['date'], `Not a YYYY-MM-DD calendar date: ${date}`)
   }
   spans.forEach((span, i) => validateSpan(span, ['intervals', String(i)]))
   const rows = spans.length === 0 ? [{ startMinute: null, endMinute: null }] : spans
@@ -219,7 +219,7 @@ export async function removeDateOverride(
 
 async function findCalendar(services: AdminServices, subaccountId: string, calendarId: string): Promise<CrmCalendar> {
   const calendar = await services.prisma.crmCalendar.findFirst({ where: { id: calendarId, subaccountId } })
-  if (!calendar) throw new SchedulingNotFoundError('A CRM calendar with this id')
+  if (!calendar) throw new NotFoundError('A CRM calendar with this id')
   return calendar
 }
 
@@ -227,35 +227,34 @@ async function findMember(services: AdminServices, subaccountId: string, memberI
   const member = await services.prisma.crmCalendarMember.findFirst({
     where: { id: memberId, calendar: { subaccountId } },
   })
-  if (!member) throw new SchedulingNotFoundError('A CRM calendar member with this id')
+  if (!member) throw new NotFoundError('A CRM calendar member with this id')
   return member
 }
 
 function validateSettings(type: CrmCalendarType, s: CrmCalendarSettingsInput): void {
-  if (s.name !== undefined && s.name.trim().length === 0)
-    throw new InvalidSchedulingInputError('Name is required', ['name'])
+  if (s.name !== undefined && s.name.trim().length === 0) throw InvalidInputError.at(['name'], 'Name is required')
   if (s.timeZone !== undefined && !isValidTimeZone(s.timeZone)) {
-    throw new InvalidSchedulingInputError(`Unknown time zone ${s.timeZone}`, ['timeZone'])
+    throw InvalidInputError.at(['timeZone'], `Unknown time zone ${s.timeZone}`)
   }
   for (const [field, [lo, hi]] of Object.entries(LIMITS)) {
     const value = s[field as keyof typeof LIMITS]
     if (value === undefined || value === null) continue
     if (!(Number.isInteger(value) && value >= lo && value <= hi)) {
-      throw new InvalidSchedulingInputError(`${field} must be an integer from ${lo} to ${hi}`, [field])
+      throw InvalidInputError.at([field], `${field} must be an integer from ${lo} to ${hi}`)
     }
   }
   if (type === 'CLASS_BOOKING' && (s.seatsPerSlot === undefined || s.seatsPerSlot === null)) {
-    throw new InvalidSchedulingInputError('Class booking calendars need seatsPerSlot', ['seatsPerSlot'])
+    throw InvalidInputError.at(['seatsPerSlot'], 'Class booking calendars need seatsPerSlot')
   }
   if (type !== 'CLASS_BOOKING' && s.seatsPerSlot !== undefined && s.seatsPerSlot !== null) {
-    throw new InvalidSchedulingInputError('Only class booking calendars have seats', ['seatsPerSlot'])
+    throw InvalidInputError.at(['seatsPerSlot'], 'Only class booking calendars have seats')
   }
 }
 
 function validateRules(rules: WorkingHoursRule[]): void {
   rules.forEach((rule, i) => {
     if (!(Number.isInteger(rule.weekday) && rule.weekday >= 1 && rule.weekday <= 7)) {
-      throw new InvalidSchedulingInputError('weekday must be 1 (Monday) to 7 (Sunday)', ['rules', String(i), 'weekday'])
+      throw InvalidInputError.at(['rules', String(i), 'weekday'], 'weekday must be 1 (Monday) to 7 (Sunday)')
     }
     validateSpan(rule, ['rules', String(i)])
   })
@@ -264,7 +263,7 @@ function validateRules(rules: WorkingHoursRule[]): void {
 function validateSpan(span: MinuteSpan, path: string[]): void {
   const { startMinute: s, endMinute: e } = span
   if (!(Number.isInteger(s) && Number.isInteger(e) && s >= 0 && e <= 1440 && s < e)) {
-    throw new InvalidSchedulingInputError('Spans need 0 <= startMinute < endMinute <= 1440', path)
+    throw InvalidInputError.at(path, 'Spans need 0 <= startMinute < endMinute <= 1440')
   }
 }
 

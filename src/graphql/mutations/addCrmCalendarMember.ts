@@ -1,8 +1,9 @@
 import { addCrmCalendarMember } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 import { UserRef } from '../types/User.ts'
 import { WorkingHoursRuleInput } from './setWorkingHours.ts'
 
@@ -28,15 +29,13 @@ builder.mutationField('addCrmCalendarMember', (t) =>
     args: { input: t.arg({ type: AddCrmCalendarMemberInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        addCrmCalendarMember(context.services, context.viewer.subaccountId, {
-          calendarId: input.calendarId.id,
-          userId: input.userId.id,
-          priority: input.priority ?? undefined,
-          timeZone: input.timeZone ?? undefined,
-          workingHours: input.workingHours ?? undefined,
-        }),
-      )
+      const member = await addCrmCalendarMember(context.services, context.viewer.subaccountId, {
+        calendarId: input.calendarId.id,
+        userId: input.userId.id,
+        priority: input.priority ?? undefined,
+        timeZone: input.timeZone ?? undefined,
+        workingHours: input.workingHours ?? undefined,
+      })
       return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: member.id },

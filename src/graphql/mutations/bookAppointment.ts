@@ -1,13 +1,13 @@
 import { z } from 'zod'
 import { bookAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 import { iCloudRecheckField, rememberICloudRecheck } from '../types/ICloudRecheck.ts'
 import {
   CalendarNotBookableError,
-  domainCall,
-  prismaQuery,
+  IdempotencyKeyReusedError,
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../types/SchedulingErrors.ts'
@@ -50,6 +50,7 @@ builder.mutationField('bookAppointment', (t) =>
         SlotUnavailableError,
         OutsideBookingWindowError,
         CalendarNotBookableError,
+        IdempotencyKeyReusedError,
       ]),
       result: {
         name: 'BookAppointmentSuccess',
@@ -60,17 +61,15 @@ builder.mutationField('bookAppointment', (t) =>
     },
     args: { input: t.arg({ type: BookAppointmentInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
-      const { appointment, iCloudRecheck } = await domainCall(() =>
-        bookAppointment(context.services, {
-          subaccountId: context.viewer.subaccountId,
-          calendarId: input.calendarId.id,
-          start: input.start,
-          contact: { name: input.contact.name, email: input.contact.email, phone: input.contact.phone ?? null },
-          idempotencyKey: input.idempotencyKey ?? null,
-          title: input.title ?? null,
-          notes: input.notes ?? null,
-        }),
-      )
+      const { appointment, iCloudRecheck } = await bookAppointment(context.services, {
+        subaccountId: context.viewer.subaccountId,
+        calendarId: input.calendarId.id,
+        start: input.start,
+        contact: { name: input.contact.name, email: input.contact.email, phone: input.contact.phone ?? null },
+        idempotencyKey: input.idempotencyKey ?? null,
+        title: input.title ?? null,
+        notes: input.notes ?? null,
+      })
       const row = await context.services.prisma.appointment.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: appointment.id },

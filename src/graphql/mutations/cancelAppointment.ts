@@ -1,9 +1,9 @@
 import { z } from 'zod'
 import { cancelAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { AppointmentRef } from '../types/Appointment.ts'
-import { domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 builder.mutationField('cancelAppointment', (t) =>
   t.prismaField({
@@ -22,13 +22,11 @@ builder.mutationField('cancelAppointment', (t) =>
       }),
     },
     resolve: async (query, _root, { input }, context) => {
-      const appointment = await domainCall(() =>
-        cancelAppointment(context.services, {
-          subaccountId: context.viewer.subaccountId,
-          appointmentId: input.appointmentId.id,
-          reason: input.reason ?? null,
-        }),
-      )
+      const appointment = await cancelAppointment(context.services, {
+        subaccountId: context.viewer.subaccountId,
+        appointmentId: input.appointmentId.id,
+        reason: input.reason ?? null,
+      })
       return context.services.prisma.appointment.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: appointment.id },

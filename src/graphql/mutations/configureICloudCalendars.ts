@@ -1,10 +1,6 @@
-import {
-  configureCalendars,
-  UnknownCalendarError,
-  type ConfigureResult,
-} from '../../integrations/icloud/configureCalendars.ts'
+import { configureCalendars, type ConfigureResult } from '../../integrations/icloud/configureCalendars.ts'
 import { builder } from '../builder.ts'
-import { commonErrors, NotFoundError } from '../errors.ts'
+import { commonErrors } from '../errors.ts'
 import { CalendarRef } from '../types/Calendar.ts'
 import { calendarChoiceErrors } from '../types/ICloudErrors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
@@ -54,16 +50,11 @@ builder.mutationField('configureICloudCalendars', (t) =>
     args: { input: t.arg({ type: ConfigureICloudCalendarsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)
-      try {
-        return await configureCalendars(context.services, integration, {
-          linkedCalendarId: input.linkedCalendarId.id,
-          conflictCalendarIds: input.conflictCalendarIds.map((id) => id.id),
-          linkedAlsoConflict: input.linkedAlsoConflict,
-        })
-      } catch (error) {
-        if (error instanceof UnknownCalendarError) throw new NotFoundError('A calendar of this integration')
-        throw error
-      }
+      return configureCalendars(context.services, integration, {
+        linkedCalendarId: input.linkedCalendarId.id,
+        conflictCalendarIds: input.conflictCalendarIds.map((id) => id.id),
+        linkedAlsoConflict: input.linkedAlsoConflict,
+      })
     },
   }),
 )

@@ -1,9 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { z } from 'zod'
-import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
+import { createCrmBlockedSlot, deleteCrmBlockedSlot, findCrmBlockedSlot } from '../../scheduling/crmBlockedSlots.ts'
 import { builder } from '../builder.ts'
 import { assertCanActForUser } from '../authz.ts'
-import { mutationResult, NotFoundError } from '../errors.ts'
+import { mutationResult } from '../errors.ts'
 import { BlockedSlotRef } from '../types/BlockedSlot.ts'
 import { BusyStatusEnum } from '../types/enums.ts'
 import { UserRef } from '../types/User.ts'
@@ -33,24 +33,14 @@ builder.mutationField('createBlockedSlot', (t) =>
     args: { input: t.arg({ type: CreateBlockedSlotInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       await assertCanActForUser(context, input.userId.id)
-      const slot = await context.services.prisma.blockedSlot.create({
-        data: {
-          userId: input.userId.id,
-          subaccountId: context.viewer.subaccountId,
-          start: input.start,
-          end: input.end,
-          title: input.title ?? null,
-          availability: input.availability ?? 'BUSY',
-          source: 'CRM',
-        },
+      return createCrmBlockedSlot(context.services, {
+        subaccountId: context.viewer.subaccountId,
+        userId: input.userId.id,
+        start: input.start,
+        end: input.end,
+        title: input.title ?? null,
+        availability: input.availability ?? 'BUSY',
       })
-      await notifyBusyTimeChanged(
-        context.services,
-        [slot.userId],
-        { from: slot.start, to: slot.end },
-        'blocked slot created',
-      )
-      return slot
     },
   }),
 )
@@ -69,18 +59,9 @@ builder.mutationField('deleteBlockedSlot', (t) =>
       }),
     },
     resolve: async (_root, { input }, context) => {
-      const slot = await context.services.prisma.blockedSlot.findFirst({
-        where: { id: input.id.id, subaccountId: context.viewer.subaccountId, source: 'CRM' },
-      })
-      if (!slot) throw new NotFoundError('A CRM blocked slot with this id')
+      const slot = await findCrmBlockedSlot(context.services, context.viewer.subaccountId, input.id.id)
       await assertCanActForUser(context, slot.userId)
-      await context.services.prisma.blockedSlot.delete({ where: { id: slot.id } })
-      await notifyBusyTimeChanged(
-        context.services,
-        [slot.userId],
-        { from: slot.start, to: slot.end },
-        'blocked slot deleted',
-      )
+      await deleteCrmBlockedSlot(context.services, slot)
       return encodeGlobalID('BlockedSlot', slot.id)
     },
   }),

@@ -1,8 +1,9 @@
 import { createCrmCalendar } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarTypeEnum } from '../types/enums.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const CreateCrmCalendarInput = builder.inputType('CreateCrmCalendarInput', {
   fields: (t) => ({
@@ -32,21 +33,19 @@ builder.mutationField('createCrmCalendar', (t) =>
     args: { input: t.arg({ type: CreateCrmCalendarInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const calendar = await domainCall(() =>
-        createCrmCalendar(context.services, context.viewer.subaccountId, {
-          name: input.name,
-          type: input.type,
-          timeZone: input.timeZone ?? undefined,
-          slotDurationMinutes: input.slotDurationMinutes ?? undefined,
-          slotIntervalMinutes: input.slotIntervalMinutes ?? undefined,
-          bufferBeforeMinutes: input.bufferBeforeMinutes ?? undefined,
-          bufferAfterMinutes: input.bufferAfterMinutes ?? undefined,
-          minNoticeMinutes: input.minNoticeMinutes ?? undefined,
-          bookingWindowDays: input.bookingWindowDays ?? undefined,
-          maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember ?? undefined,
-          seatsPerSlot: input.seatsPerSlot ?? undefined,
-        }),
-      )
+      const calendar = await createCrmCalendar(context.services, context.viewer.subaccountId, {
+        name: input.name,
+        type: input.type,
+        timeZone: input.timeZone ?? undefined,
+        slotDurationMinutes: input.slotDurationMinutes ?? undefined,
+        slotIntervalMinutes: input.slotIntervalMinutes ?? undefined,
+        bufferBeforeMinutes: input.bufferBeforeMinutes ?? undefined,
+        bufferAfterMinutes: input.bufferAfterMinutes ?? undefined,
+        minNoticeMinutes: input.minNoticeMinutes ?? undefined,
+        bookingWindowDays: input.bookingWindowDays ?? undefined,
+        maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember ?? undefined,
+        seatsPerSlot: input.seatsPerSlot ?? undefined,
+      })
       return context.services.prisma.crmCalendar.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: calendar.id },

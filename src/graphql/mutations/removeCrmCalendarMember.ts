@@ -1,9 +1,9 @@
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { removeCrmCalendarMember } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall } from '../types/SchedulingErrors.ts'
 
 builder.mutationField('removeCrmCalendarMember', (t) =>
   t.field({
@@ -20,9 +20,7 @@ builder.mutationField('removeCrmCalendarMember', (t) =>
     },
     resolve: async (_root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        removeCrmCalendarMember(context.services, context.viewer.subaccountId, input.memberId.id),
-      )
+      const member = await removeCrmCalendarMember(context.services, context.viewer.subaccountId, input.memberId.id)
       return encodeGlobalID('CrmCalendarMember', member.id)
     },
   }),

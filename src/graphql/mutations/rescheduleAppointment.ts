@@ -1,12 +1,11 @@
 import { rescheduleAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { AppointmentRef } from '../types/Appointment.ts'
 import { iCloudRecheckField, rememberICloudRecheck } from '../types/ICloudRecheck.ts'
 import {
   AppointmentCancelledError,
-  domainCall,
-  prismaQuery,
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../types/SchedulingErrors.ts'
@@ -40,13 +39,11 @@ builder.mutationField('rescheduleAppointment', (t) =>
       }),
     },
     resolve: async (query, _root, { input }, context) => {
-      const { appointment, iCloudRecheck } = await domainCall(() =>
-        rescheduleAppointment(context.services, {
-          subaccountId: context.viewer.subaccountId,
-          appointmentId: input.appointmentId.id,
-          start: input.start,
-        }),
-      )
+      const { appointment, iCloudRecheck } = await rescheduleAppointment(context.services, {
+        subaccountId: context.viewer.subaccountId,
+        appointmentId: input.appointmentId.id,
+        start: input.start,
+      })
       const row = await context.services.prisma.appointment.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: appointment.id },

@@ -1,8 +1,9 @@
 import { removeDateOverride, setDateOverride } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const MinuteSpanInput = builder.inputType('MinuteSpanInput', {
   fields: (t) => ({
@@ -32,8 +33,12 @@ builder.mutationField('setDateOverride', (t) =>
     },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        setDateOverride(context.services, context.viewer.subaccountId, input.memberId.id, input.date, input.intervals),
+      const member = await setDateOverride(
+        context.services,
+        context.viewer.subaccountId,
+        input.memberId.id,
+        input.date,
+        input.intervals,
       )
       return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
         ...prismaQuery(query),
@@ -61,8 +66,11 @@ builder.mutationField('removeDateOverride', (t) =>
     },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        removeDateOverride(context.services, context.viewer.subaccountId, input.memberId.id, input.date),
+      const member = await removeDateOverride(
+        context.services,
+        context.viewer.subaccountId,
+        input.memberId.id,
+        input.date,
       )
       return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
         ...prismaQuery(query),

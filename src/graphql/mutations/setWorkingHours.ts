@@ -1,8 +1,9 @@
 import { setWorkingHours } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 export const WorkingHoursRuleInput = builder.inputType('WorkingHoursRuleInput', {
   description:
@@ -32,8 +33,11 @@ builder.mutationField('setWorkingHours', (t) =>
     },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        setWorkingHours(context.services, context.viewer.subaccountId, input.memberId.id, input.rules),
+      const member = await setWorkingHours(
+        context.services,
+        context.viewer.subaccountId,
+        input.memberId.id,
+        input.rules,
       )
       return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
         ...prismaQuery(query),

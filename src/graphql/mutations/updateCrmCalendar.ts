@@ -1,8 +1,9 @@
 import { updateCrmCalendar } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
   description: 'Omitted fields stay as they are; null clears a nullable setting.',
@@ -32,20 +33,18 @@ builder.mutationField('updateCrmCalendar', (t) =>
     args: { input: t.arg({ type: UpdateCrmCalendarInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const calendar = await domainCall(() =>
-        updateCrmCalendar(context.services, context.viewer.subaccountId, input.id.id, {
-          name: orUndefined(input.name),
-          timeZone: orUndefined(input.timeZone),
-          slotDurationMinutes: orUndefined(input.slotDurationMinutes),
-          slotIntervalMinutes: orUndefined(input.slotIntervalMinutes),
-          bufferBeforeMinutes: orUndefined(input.bufferBeforeMinutes),
-          bufferAfterMinutes: orUndefined(input.bufferAfterMinutes),
-          minNoticeMinutes: orUndefined(input.minNoticeMinutes),
-          bookingWindowDays: orUndefined(input.bookingWindowDays),
-          maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember,
-          seatsPerSlot: input.seatsPerSlot,
-        }),
-      )
+      const calendar = await updateCrmCalendar(context.services, context.viewer.subaccountId, input.id.id, {
+        name: orUndefined(input.name),
+        timeZone: orUndefined(input.timeZone),
+        slotDurationMinutes: orUndefined(input.slotDurationMinutes),
+        slotIntervalMinutes: orUndefined(input.slotIntervalMinutes),
+        bufferBeforeMinutes: orUndefined(input.bufferBeforeMinutes),
+        bufferAfterMinutes: orUndefined(input.bufferAfterMinutes),
+        minNoticeMinutes: orUndefined(input.minNoticeMinutes),
+        bookingWindowDays: orUndefined(input.bookingWindowDays),
+        maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember,
+        seatsPerSlot: input.seatsPerSlot,
+      })
       return context.services.prisma.crmCalendar.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: calendar.id },

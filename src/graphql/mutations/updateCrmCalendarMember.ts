@@ -1,8 +1,9 @@
 import { updateCrmCalendarMember } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { assertAdmin } from '../authz.ts'
+import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarMemberRef } from '../types/CrmCalendar.ts'
-import { assertAdmin, domainCall, prismaQuery } from '../types/SchedulingErrors.ts'
 
 builder.mutationField('updateCrmCalendarMember', (t) =>
   t.prismaField({
@@ -23,13 +24,11 @@ builder.mutationField('updateCrmCalendarMember', (t) =>
     },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const member = await domainCall(() =>
-        updateCrmCalendarMember(context.services, context.viewer.subaccountId, {
-          memberId: input.memberId.id,
-          priority: input.priority ?? undefined,
-          timeZone: input.timeZone ?? undefined,
-        }),
-      )
+      const member = await updateCrmCalendarMember(context.services, context.viewer.subaccountId, {
+        memberId: input.memberId.id,
+        priority: input.priority ?? undefined,
+        timeZone: input.timeZone ?? undefined,
+      })
       return context.services.prisma.crmCalendarMember.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: member.id },

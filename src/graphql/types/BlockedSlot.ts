@@ -9,7 +9,8 @@ const MAX_RANGE_DAYS = 400
 export const BlockedSlotRef = builder.prismaNode('BlockedSlot', {
   id: { field: 'id' },
   description: 'Time a user is busy (or explicitly free): an iCloud event occurrence, or a block made in the CRM.',
-  authScopes: (slot) => ({ subaccount: slot.subaccountId }),
+  // As `blockedSlots(userId)`: the user's own, or any of the subaccount for its admins.
+  authScopes: (slot) => ({ $all: { subaccount: slot.subaccountId, $any: { admin: true, user: slot.userId } } }),
   fields: (t) => ({
     start: t.expose('start', { type: 'DateTime', description: 'Includes travel time before the event, if any.' }),
     end: t.expose('end', { type: 'DateTime' }),

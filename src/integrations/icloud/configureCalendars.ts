@@ -5,12 +5,8 @@ import type { Services } from '../../app/services.ts'
 import type { Calendar, Integration } from '../../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
 import { calendarSelectability } from './calendarSelectability.ts'
-import {
-  CalendarNotWritableError,
-  ICloudIntegrationError,
-  NotAnEventCalendarError,
-  SubscribedCalendarError,
-} from './errors.ts'
+import { NotFoundError } from '../../errors.ts'
+import { CalendarNotWritableError, NotAnEventCalendarError, SubscribedCalendarError } from './errors.ts'
 
 export interface CalendarConfiguration {
   linkedCalendarId: string
@@ -24,13 +20,6 @@ export interface ConfigureResult {
   changed: boolean
   addedConflictCalendarIds: string[]
   removedConflictCalendarIds: string[]
-}
-
-/** A calendar id that is not one of this integration's calendars. */
-export class UnknownCalendarError extends ICloudIntegrationError {
-  constructor() {
-    super('NOT_FOUND', 'Calendar was not found.')
-  }
 }
 
 function refuse(calendar: Calendar, role: 'linked' | 'conflict'): never {
@@ -54,14 +43,14 @@ export async function configureCalendars(
   const calendars = await services.prisma.calendar.findMany({ where: { integrationId: integration.id } })
   const byId = new Map(calendars.map((calendar) => [calendar.id, calendar]))
   const linked = byId.get(configuration.linkedCalendarId)
-  if (!linked) throw new UnknownCalendarError()
+  if (!linked) throw new NotFoundError('A calendar of this integration')
   if (!calendarSelectability(linked).selectableAsLinked) refuse(linked, 'linked')
   const alsoConflict = configuration.linkedAlsoConflict ?? true
   const wanted = new Set<string>()
   for (const id of configuration.conflictCalendarIds) {
     if (id === linked.id) continue
     const calendar = byId.get(id)
-    if (!calendar) throw new UnknownCalendarError()
+    if (!calendar) throw new NotFoundError('A calendar of this integration')
     if (!calendarSelectability(calendar).selectableAsConflict) refuse(calendar, 'conflict')
     wanted.add(id)
   }

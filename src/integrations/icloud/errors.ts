@@ -1,28 +1,17 @@
 // Expected failures of the iCloud connection flows. Each has a stable code; src/graphql/types/ICloudErrors.ts makes
-// them members of the mutation result unions. GraphQLErrors (like AppError, without importing the schema builder),
-// so outside a union they reach the client unmasked with `extensions.code`. Messages never contain the password.
-import { GraphQLError } from 'graphql'
+// them members of the mutation result unions. Messages never contain the password.
 import { APP_SPECIFIC_PASSWORD_HINT } from '../../caldav/index.ts'
-
-export class ICloudIntegrationError extends GraphQLError {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message, { extensions: { code } })
-    this.name = new.target.name
-  }
-}
+import { DomainError } from '../../errors.ts'
 
 /** 401 from iCloud: wrong, normal (non app-specific) or revoked password. iCloud does not say which. */
-export class InvalidCredentialsError extends ICloudIntegrationError {
+export class InvalidCredentialsError extends DomainError {
   constructor() {
     super('INVALID_CREDENTIALS', `iCloud refused the Apple ID or password. ${APP_SPECIFIC_PASSWORD_HINT}`)
   }
 }
 
 /** The Apple ID serves another integration (another subaccount or user); which one is not revealed. */
-export class AppleIdInUseError extends ICloudIntegrationError {
+export class AppleIdInUseError extends DomainError {
   constructor() {
     super(
       'APPLE_ID_IN_USE',
@@ -31,7 +20,7 @@ export class AppleIdInUseError extends ICloudIntegrationError {
   }
 }
 
-export class AlreadyConnectedError extends ICloudIntegrationError {
+export class AlreadyConnectedError extends DomainError {
   constructor() {
     super(
       'ALREADY_CONNECTED',
@@ -41,7 +30,7 @@ export class AlreadyConnectedError extends ICloudIntegrationError {
 }
 
 /** Timeouts, 5xx, throttling and network failures: nothing is wrong with the input, try again later. */
-export class ICloudUnavailableError extends ICloudIntegrationError {
+export class ICloudUnavailableError extends DomainError {
   constructor(detail?: string) {
     super(
       'ICLOUD_UNAVAILABLE',
@@ -51,7 +40,7 @@ export class ICloudUnavailableError extends ICloudIntegrationError {
 }
 
 /** The calendar can never be the linked calendar (or a conflict calendar); the message gives the reason. */
-export class CalendarNotSelectableError extends ICloudIntegrationError {
+export class CalendarNotSelectableError extends DomainError {
   constructor(code: string, calendarName: string, role: 'linked' | 'conflict', reason: string) {
     super(
       code,

@@ -14,10 +14,15 @@ afterAll(async () => {
 
 const PARALLEL = 10
 
-async function race(f: Awaited<ReturnType<typeof setUpCalendar>>, start: string, key?: (i: number) => string) {
+/** PARALLEL bookings of `start` by different contacts, or (with `key`) PARALLEL retries of one request. */
+async function race(f: Awaited<ReturnType<typeof setUpCalendar>>, start: string, key?: () => string) {
   const results = await Promise.all(
     Array.from({ length: PARALLEL }, (_, i) =>
-      book(f, start, { email: `racer${i}@example.com`, ...(key ? { idempotencyKey: key(i) } : {}) }),
+      book(
+        f,
+        start,
+        key ? { email: 'retrier@example.com', idempotencyKey: key() } : { email: `racer${i}@example.com` },
+      ),
     ),
   )
   return {

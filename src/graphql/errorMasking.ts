@@ -1,0 +1,40 @@
+// What a client sees of an error outside a mutation result union (queries, subscriptions, field errors): a domain
+// error (or a Pothos refusal) keeps its message and gets `extensions.code`; anything unexpected is masked by Yoga.
+import { PothosValidationError } from '@pothos/core'
+import { GraphQLError } from 'graphql'
+import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga'
+import { DomainError, InvalidInputError } from '../errors.ts'
+
+function domainErrorOf(error: unknown): DomainError | null {
+  if (error instanceof DomainError) return error
+  if (error instanceof GraphQLError && error.originalError instanceof DomainError) return error.originalError
+  return null
+}
+
+/** The GraphQL error a client sees for a domain error, keeping the location and path of `error` when it has them. */
+export function graphQLErrorFor(domainError: DomainError, error?: unknown): GraphQLError {
+  const located = error instanceof GraphQLError ? error : undefined
+  return new GraphQLError(domainError.message, {
+    nodes: located?.nodes,
+    source: located?.source,
+    positions: located?.positions,
+    path: located?.path,
+    extensions: {
+      code: domainError.code,
+      ...(domainError instanceof InvalidInputError ? { fieldErrors: domainError.issues } : {}),
+    },
+  })
+}
+
+/** Pothos's own refusals (a malformed global ID; scope-auth's "not authorized", which carries `code`). */
+function pothosRefusalOf(error: unknown): DomainError | null {
+  const refusal = error instanceof GraphQLError && error.originalError ? error.originalError : error
+  if (!(refusal instanceof PothosValidationError)) return null
+  const code = (refusal as { code?: unknown }).code
+  return new DomainError(typeof code === 'string' ? code : 'INVALID_INPUT', refusal.message)
+}
+
+export const maskError: MaskError = (error, message, isDev) => {
+  const known = domainErrorOf(error) ?? pothosRefusalOf(error)
+  return known ? graphQLErrorFor(known, error) : maskUnexpectedError(error, message, isDev)
+}

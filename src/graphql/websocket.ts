@@ -1,0 +1,83 @@
+// graphql-ws on the Yoga endpoint of an HTTP server: WebSocket operations go through the same envelop plugins,
+// context and auth as HTTP ones. A bad operation is answered with GraphQL errors carrying the codes HTTP gives; it
+// never closes the socket (which would end the client's other subscriptions).
+import type { Server } from 'node:http'
+import { GraphQLError } from 'graphql'
+import { useServer } from 'graphql-ws/use/ws'
+import { WebSocketServer } from 'ws'
+import type { YogaApp } from './yoga.ts'
+
+export interface GraphQLWebSocket {
+  /** Closes every socket and stops accepting new ones. */
+  dispose(): Promise<void>
+  /** Drops every socket at once (the drain deadline has passed). */
+  terminate(): void
+}
+
+/** The error as a client sees it over HTTP: `code` (the fallback when it has none), no transport details. */
+function asClientError(error: unknown, fallbackCode: string): GraphQLError {
+  if (!(error instanceof GraphQLError)) {
+    return new GraphQLError('Unexpected error.', { extensions: { code: 'INTERNAL_SERVER_ERROR' } })
+  }
+  const { http: _http, ...extensions } = error.extensions
+  return new GraphQLError(error.message, {
+    nodes: error.nodes,
+    source: error.source,
+    positions: error.positions,
+    extensions: { ...extensions, code: extensions.code ?? fallbackCode },
+  })
+}
+
+type Enveloped = ReturnType<YogaApp['getEnveloped']>
+
+/** Parses and validates like Yoga does for HTTP; errors are returned, never thrown. */
+function parseAndValidate(enveloped: Enveloped, query: string) {
+  let document: ReturnType<Enveloped['parse']>
+  try {
+    document = enveloped.parse(query)
+  } catch (error) {
+    return { errors: [asClientError(error, 'GRAPHQL_PARSE_FAILED')] }
+  }
+  try {
+    const errors = enveloped.validate(enveloped.schema, document)
+    if (errors.length > 0)
+      return { errors: errors.map((error: GraphQLError) => asClientError(error, 'GRAPHQL_VALIDATION_FAILED')) }
+  } catch (error) {
+    return { errors: [asClientError(error, 'GRAPHQL_VALIDATION_FAILED')] }
+  }
+  return { document }
+}
+
+export function attachGraphQLWebSocket(server: Server, yoga: YogaApp, maxPayloadBytes: number): GraphQLWebSocket {
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxPayloadBytes })
+  const handle = useServer(
+    {
+      execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
+      subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onSubscribe: async (ctx, _id, params) => {
+        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params })
+        let contextValue: unknown
+        try {
+          contextValue = await enveloped.contextFactory()
+        } catch (error) {
+          return [asClientError(error, 'INTERNAL_SERVER_ERROR')]
+        }
+        const { document, errors } = parseAndValidate(enveloped, params.query)
+        if (errors) return errors
+        return {
+          schema: enveloped.schema,
+          operationName: params.operationName,
+          document,
+          variableValues: params.variables,
+          contextValue,
+          rootValue: { execute: enveloped.execute, subscribe: enveloped.subscribe },
+        }
+      },
+    },
+    wsServer,
+  )
+  return {
+    dispose: async () => handle.dispose(),
+    terminate: () => wsServer.clients.forEach((socket) => socket.terminate()),
+  }
+}

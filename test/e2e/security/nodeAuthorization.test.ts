@@ -1,0 +1,127 @@
+// Authorization is the same by every path: each Node type read through `node` and `nodes` is visible to exactly the
+// people its root field shows it to. The table must name every type that implements Node.
+import { encodeGlobalID } from '@pothos/plugin-relay'
+import { isObjectType } from 'graphql'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { schema } from '../../../src/graphql/schema.ts'
+import { createTeam, createUser, type TestUser } from '../../support/factories.ts'
+import { startTestApp, type TestApp } from '../../support/testApp.ts'
+
+type Viewer = 'owner' | 'otherUser' | 'admin' | 'otherSubaccount'
+
+/** Who sees it: the whole subaccount, or only its user and the subaccount's admins (like `integration`, `blockedSlots`). */
+const visibility: Record<string, 'subaccount' | 'ownerAndAdmins'> = {
+  Subaccount: 'subaccount',
+  User: 'subaccount',
+  CrmCalendar: 'subaccount',
+  CrmCalendarMember: 'subaccount',
+  Appointment: 'subaccount',
+  Contact: 'subaccount',
+  Integration: 'ownerAndAdmins',
+  Calendar: 'ownerAndAdmins',
+  SyncRun: 'ownerAndAdmins',
+  BlockedSlot: 'ownerAndAdmins',
+}
+
+const expected = (rule: 'subaccount' | 'ownerAndAdmins', viewer: Viewer) =>
+  viewer === 'otherSubaccount' ? false : rule === 'subaccount' || viewer !== 'otherUser'
+
+let t: TestApp
+let viewers: Record<Viewer, TestUser>
+let ids: Record<string, string>
+
+beforeAll(async () => {
+  t = await startTestApp()
+  const team = await createTeam(t.services)
+  const owner = await createUser(t.services, team.subaccount.id)
+  viewers = { owner, otherUser: team.user, admin: team.admin, otherSubaccount: (await createTeam(t.services)).admin }
+  ids = await createOneOfEach(team.subaccount.id, owner.id)
+})
+afterAll(async () => {
+  await t?.close()
+})
+
+async function createOneOfEach(subaccountId: string, userId: string): Promise<Record<string, string>> {
+  const prisma = t.services.prisma
+  const calendar = await prisma.crmCalendar.create({
+    data: { subaccountId, name: 'Intro', type: 'SERVICE', timeZone: 'Europe/Berlin' },
+  })
+  const member = await prisma.crmCalendarMember.create({
+    data: { calendarId: calendar.id, userId, timeZone: 'Europe/Berlin' },
+  })
+  const contact = await prisma.contact.create({ data: { subaccountId, name: 'Ann', email: 'ann@example.com' } })
+  const start = new Date('2030-01-07T09:00:00Z')
+  const end = new Date('2030-01-07T09:30:00Z')
+  const appointment = await prisma.appointment.create({
+    data: {
+      subaccountId,
+      calendarId: calendar.id,
+      assignedUserId: userId,
+      contactId: contact.id,
+      start,
+      end,
+      title: 'Intro with Ann',
+      icalUid: `node-auth-${userId}`,
+    },
+    select: { id: true },
+  })
+  const integration = await prisma.integration.create({
+    data: {
+      userId,
+      subaccountId,
+      appleId: `owner-${userId}@icloud.com`,
+      credentialCiphertext: 'x',
+      credentialKeyId: 'k',
+      principalUrl: 'https://caldav.example/p/',
+      homeUrl: 'https://caldav.example/h/',
+    },
+  })
+  const remote = await prisma.calendar.create({
+    data: {
+      integrationId: integration.id,
+      path: '/h/work/',
+      url: 'https://caldav.example/h/work/',
+      displayName: 'Work',
+      kind: 'EVENT_CALENDAR',
+      writable: true,
+    },
+  })
+  const run = await prisma.syncRun.create({ data: { integrationId: integration.id, trigger: 'MANUAL' } })
+  const slot = await prisma.blockedSlot.create({ data: { userId, subaccountId, start, end, source: 'CRM' } })
+  return {
+    Subaccount: subaccountId,
+    User: userId,
+    CrmCalendar: calendar.id,
+    CrmCalendarMember: member.id,
+    Appointment: appointment.id,
+    Contact: contact.id,
+    Integration: integration.id,
+    Calendar: remote.id,
+    SyncRun: run.id,
+    BlockedSlot: slot.id,
+  }
+}
+
+const NodeQuery = `query AnyNode($id: ID!) { node(id: $id) { id } }`
+const NodesQuery = `query AnyNodes($ids: [ID!]!) { nodes(ids: $ids) { id } }`
+
+describe('node and nodes authorization', () => {
+  it('covers every type that implements Node', () => {
+    const nodeTypes = schema.getPossibleTypes(schema.getType('Node') as never).filter(isObjectType)
+    expect(nodeTypes.map((type) => type.name).sort()).toEqual(Object.keys(visibility).sort())
+  })
+
+  it.each(Object.keys(visibility))('%s: visible exactly to whom its root field shows it', async (type) => {
+    const id = encodeGlobalID(type, ids[type]!)
+    for (const viewer of Object.keys(viewers) as Viewer[]) {
+      const client = t.client(viewers[viewer].token)
+      const single = await client.execute<{ node: { id: string } | null }, { id: string }>(NodeQuery, { id })
+      const many = await client.execute<{ nodes: ({ id: string } | null)[] }, { ids: string[] }>(NodesQuery, {
+        ids: [id],
+      })
+      const visible = expected(visibility[type]!, viewer)
+      expect(single.data?.node?.id ?? null, `${type} via node as ${viewer}`).toBe(visible ? id : null)
+      expect(many.data?.nodes?.[0]?.id ?? null, `${type} via nodes as ${viewer}`).toBe(visible ? id : null)
+    }
+  })
+})
