@@ -2,7 +2,10 @@
 // - every client has an `error` listener, and an outage is logged once (JSON), not once per retry;
 // - publishes while Redis is unreachable are BUFFERED in memory (the newest MAX_BUFFERED; older ones are dropped and
 //   counted) and replayed in order when the publisher is ready again. Payloads only tell subscribers to re-read, so
-//   a late or duplicated one is harmless, and a bounded buffer cannot exhaust memory;
+//   a late or duplicated one is harmless, and a bounded buffer cannot exhaust memory. Redis delivers a publish only
+//   to channels subscribed at that moment, so the replay waits REPLAY_DELAY_MS after the publisher is back: longer
+//   than the capped reconnect backoff (RECONNECT_CAP_MS), by which time every instance's subscriber has reconnected
+//   and re-subscribed;
 // - SUBSCRIBE/UNSUBSCRIBE wait in ioredis's offline queue (no retry limit) and channels are re-subscribed on
 //   reconnect (autoResubscribe), so subscriptions resume by themselves;
 // - the promises @graphql-yoga/redis-event-target leaves floating are caught here: it gets these facades.
@@ -10,6 +13,10 @@ import { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
 
 const MAX_BUFFERED = 1000
+/** ioredis retries with a growing delay; capped so that every client is back within this long of Redis. */
+const RECONNECT_CAP_MS = 1000
+const REPLAY_DELAY_MS = 2 * RECONNECT_CAP_MS
+const retryStrategy = (attempt: number) => Math.min(attempt * 100, RECONNECT_CAP_MS)
 
 export type RedisState = 'up' | 'down'
 
@@ -32,11 +39,11 @@ export function createResilientRedis(redisUrl: string, logger: Logger): Resilien
   const log = logger.child({ component: 'redis' })
   // Without an offline queue a publish fails at once while Redis is down, and our buffer holds it instead.
   const publisher = watchOutages(
-    new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1 }),
+    new Redis(redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, retryStrategy }),
     'publish',
     log,
   )
-  const subscriber = watchOutages(new Redis(redisUrl, { maxRetriesPerRequest: null }), 'subscribe', log)
+  const subscriber = watchOutages(new Redis(redisUrl, { maxRetriesPerRequest: null, retryStrategy }), 'subscribe', log)
   const buffer = new PublishBuffer(publisher, log)
 
   let closed = false
@@ -59,6 +66,7 @@ export function createResilientRedis(redisUrl: string, logger: Logger): Resilien
     state: () => (publisher.status === 'ready' && subscriber.status === 'ready' ? 'up' : 'down'),
     close: () => {
       closed = true
+      buffer.cancel()
       publisher.disconnect()
       subscriber.disconnect()
     },
@@ -85,12 +93,25 @@ class PublishBuffer {
   private readonly pending: [channel: string, message: string][] = []
   private dropped = 0
   private buffering = false
+  private replayTimer: NodeJS.Timeout | undefined
 
   constructor(
     private readonly client: Redis,
     private readonly log: Logger,
   ) {
-    client.on('ready', () => this.flush())
+    client.on('ready', () => this.scheduleReplay())
+  }
+
+  /** Stops a pending replay (on close). */
+  cancel() {
+    clearTimeout(this.replayTimer)
+  }
+
+  private scheduleReplay() {
+    if (this.pending.length === 0) return
+    clearTimeout(this.replayTimer)
+    this.replayTimer = setTimeout(() => this.flush(), REPLAY_DELAY_MS)
+    this.replayTimer.unref()
   }
 
   publish(channel: string, message: string): Promise<number> {
@@ -117,6 +138,7 @@ class PublishBuffer {
   }
 
   private flush() {
+    if (this.client.status !== 'ready') return // down again: the next 'ready' schedules the replay
     const replay = this.pending.splice(0)
     const dropped = this.dropped
     this.dropped = 0

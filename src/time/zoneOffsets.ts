@@ -123,6 +123,19 @@ export function firstInstantAtOrAfterWallTime(segments: readonly OffsetSegment[]
   throw new RangeError(`Wall time ${new Date(naive).toISOString()} is outside the computed offset segments`)
 }
 
+/** The wall-clock fields of a naive time. */
+export function naiveToFields(naive: number) {
+  const d = new Date(naive)
+  return {
+    year: d.getUTCFullYear(),
+    month: d.getUTCMonth() + 1,
+    day: d.getUTCDate(),
+    hour: d.getUTCHours(),
+    minute: d.getUTCMinutes(),
+    second: d.getUTCSeconds(),
+  }
+}
+
 export function naiveToDayKey(naive: number): string {
   return new Date(naive).toISOString().slice(0, 10)
 }

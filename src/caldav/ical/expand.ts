@@ -1,4 +1,5 @@
 import ICAL from 'ical.js'
+import { naiveToFields } from '../../time/zoneOffsets.ts'
 import { parseCalendars } from './parse.ts'
 import {
   dayNumber,
@@ -105,18 +106,6 @@ function floating(
   )
 }
 
-function localFields(localMs: number) {
-  const d = new Date(localMs)
-  return {
-    year: d.getUTCFullYear(),
-    month: d.getUTCMonth() + 1,
-    day: d.getUTCDate(),
-    hour: d.getUTCHours(),
-    minute: d.getUTCMinutes(),
-    second: d.getUTCSeconds(),
-  }
-}
-
 /** UNTIL as floating wall time in the series' zone, of DTSTART's value type; producers mix both up. */
 function normaliseUntil(recur: ICAL.Recur, allDay: boolean, seriesZone: Zone): void {
   const until = recur.until
@@ -124,7 +113,7 @@ function normaliseUntil(recur: ICAL.Recur, allDay: boolean, seriesZone: Zone): v
   const utc = until.zone === ICAL.Timezone.utcTimezone
   const untilMs = until.toUnixTime() * 1000
   const wall = utc
-    ? localFields(untilMs + offsetAtUtc(seriesZone, untilMs))
+    ? naiveToFields(untilMs + offsetAtUtc(seriesZone, untilMs))
     : {
         year: until.year,
         month: until.month,
@@ -329,7 +318,7 @@ function expandSeries(
     }
   }
 
-  const dtstartForRule = floating(localFields(master.startLocal), master.allDay)
+  const dtstartForRule = floating(naiveToFields(master.startLocal), master.allDay)
   for (const prop of rrules) {
     const value = prop.getFirstValue()
     if (!(value instanceof ICAL.Recur)) continue

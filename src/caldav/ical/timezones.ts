@@ -1,6 +1,13 @@
 import ICAL from 'ical.js'
 import { findIana } from 'windows-iana'
-import { DAY_MS, isValidTimeZone, offsetAtInstant, offsetSegments, wallTimeToInstant } from '../../time/zoneOffsets.ts'
+import {
+  DAY_MS,
+  isValidTimeZone,
+  naiveToFields,
+  offsetAtInstant,
+  offsetSegments,
+  wallTimeToInstant,
+} from '../../time/zoneOffsets.ts'
 
 export type Zone = ICAL.Timezone
 
@@ -171,16 +178,5 @@ export function vtimezoneFromTransitions(ianaName: string, from: Date): ICAL.Com
 }
 
 function wallTime(naive: number): ICAL.Time {
-  const d = new Date(naive)
-  return new ICAL.Time(
-    {
-      year: d.getUTCFullYear(),
-      month: d.getUTCMonth() + 1,
-      day: d.getUTCDate(),
-      hour: d.getUTCHours(),
-      minute: d.getUTCMinutes(),
-      second: d.getUTCSeconds(),
-    },
-    ICAL.Timezone.localTimezone,
-  )
+  return new ICAL.Time(naiveToFields(naive), ICAL.Timezone.localTimezone)
 }
