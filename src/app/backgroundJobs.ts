@@ -1,5 +1,7 @@
-// Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox.
+// Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back and webhook
+// outboxes.
 import { createSyncScheduler } from '../sync/scheduler.ts'
+import { createWebhookWorker } from '../webhooks/worker.ts'
 import { createWriteBackWorker } from '../writeBack/scheduler.ts'
 import type { Services } from './services.ts'
 
@@ -11,4 +13,8 @@ export interface BackgroundJob {
 
 export type BackgroundJobFactory = (services: Services) => BackgroundJob
 
-export const backgroundJobFactories: BackgroundJobFactory[] = [createSyncScheduler, createWriteBackWorker]
+export const backgroundJobFactories: BackgroundJobFactory[] = [
+  createSyncScheduler,
+  createWriteBackWorker,
+  createWebhookWorker,
+]

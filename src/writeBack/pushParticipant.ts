@@ -15,6 +15,7 @@ import {
   updateAppointmentEvent,
 } from '../caldav/ical/index.ts'
 import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'
+import { jitteredBackoffMs } from '../outbox/claim.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
 import { applyICloudEdit } from './twoWay.ts'
@@ -25,9 +26,7 @@ const MAX_BACKOFF_MS = 60 * 60_000
 export type PushOutcome = 'SYNCED' | 'RETRY' | 'FAILED' | 'REMOVED_IN_ICLOUD' | 'SKIPPED'
 
 export function backoffMs(attempt: number, retryAfterMs?: number): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempt - 1))
-  const jittered = exponential / 2 + Math.random() * (exponential / 2)
-  return Math.max(jittered, retryAfterMs ?? 0)
+  return Math.max(jitteredBackoffMs(attempt, 5_000, MAX_BACKOFF_MS), retryAfterMs ?? 0)
 }
 
 export async function pushParticipant(services: Services, participantId: string): Promise<PushOutcome> {
