@@ -17,9 +17,11 @@ import {
   CalDavRateLimitedError,
   CalDavUnavailableError,
 } from '../caldav/index.ts'
-import type { SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
+import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import { recordIntegrationStatus } from '../webhooks/hooks.ts'
+import { kickWebhooks } from '../webhooks/worker.ts'
 import { createSyncClient } from './caldavClient.ts'
 import { syncCalendar, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
 import { withCrmEventEffects } from './crmEvents.ts'
@@ -129,11 +131,22 @@ async function releaseLease(
   services: Services,
   integrationId: string,
   data: Prisma.IntegrationUpdateManyMutationInput,
+  previous?: { status: IntegrationStatus; subaccountId: string } | null,
 ) {
-  await services.prisma.integration.updateMany({
-    where: { id: integrationId, leaseOwner: services.instanceId },
-    data: { ...data, leaseOwner: null, leaseUntil: null },
+  const release = (db: Prisma.TransactionClient) =>
+    db.integration.updateMany({
+      where: { id: integrationId, leaseOwner: services.instanceId },
+      data: { ...data, leaseOwner: null, leaseUntil: null },
+    })
+  const next = data.status as IntegrationStatus | undefined
+  if (!previous || !next || next === previous.status) return void (await release(services.prisma))
+  // A status change is reported (webhooks) in the transaction that makes it.
+  await services.prisma.$transaction(async (tx) => {
+    if ((await release(tx)).count > 0) {
+      await recordIntegrationStatus(tx, { id: integrationId, ...previous }, previous.status, next)
+    }
   })
+  kickWebhooks(services)
 }
 
 function backoffMs(intervalMs: number, failures: number): number {
@@ -320,7 +333,7 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
   const intervalMs = config.sync.intervalSeconds * 1000
   const current = await prisma.integration.findUnique({
     where: { id: integrationId },
-    select: { consecutiveFailures: true, status: true },
+    select: { consecutiveFailures: true, status: true, subaccountId: true },
   })
   const failed = outcome === 'FAILED' || outcome === 'RATE_LIMITED' || (outcome === 'PARTIAL' && anyUnavailable)
   const failures = failed ? (current?.consecutiveFailures ?? 0) + 1 : 0
@@ -362,7 +375,7 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
       errors: counters.errors.length > 0 ? counters.errors.slice(0, 200) : undefined,
     },
   })
-  await releaseLease(services, integrationId, data)
+  await releaseLease(services, integrationId, data, current)
   publishStatus(services, integrationId, integrationStatus, syncRunId, 'FINISHED', outcome)
   if (slotsChanged && userId) await notifyBusyTimeChanged(services, [userId], range.toRange(), 'sync')
   log.info({ outcome, ...countersData(counters, requestCount) }, 'sync run finished')
