@@ -184,3 +184,21 @@ export async function switchableProxy(targetUrl: string): Promise<Switchable> {
       }),
   }
 }
+
+/** The resource as if edited in Apple Calendar: new times (UTC), title and location; everything else kept. */
+export function editedInICloud(ics: string, start: string, end: string, summary: string, location: string): string {
+  const unfolded = ics.replace(/\r?\n[ \t]/g, '')
+  const [head, rest] = unfolded.split(/BEGIN:VEVENT\r?\n/) as [string, string]
+  const event = rest
+    .replace(/^DTSTART[;:].*$/m, `DTSTART:${start}`)
+    .replace(/^DTEND[;:].*$/m, `DTEND:${end}`)
+    .replace(/^SUMMARY:.*$/m, `SUMMARY:${summary}`)
+    .replace(/^END:VEVENT/m, `LOCATION:${location}\r\nX-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\nEND:VEVENT`)
+  return `${head}BEGIN:VEVENT\r\n${event}`
+}
+export const utc = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
+export const fileOf = (href: string) => decodeURIComponent(href.split('/').pop()!)
