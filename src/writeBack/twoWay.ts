@@ -123,11 +123,6 @@ export async function applyICloudEdit(
     select: { id: true },
   })
   result.historyId = history.id
-  await recordAppointmentEvent(tx, 'appointment.updated_in_icloud', appointment, {
-    before: appointment,
-    after: incoming,
-    iCloudUserId: edit.userId,
-  })
   // A new sequence for the CRM version: the other participants' copies must follow; this copy already has it.
   const sequence = Math.max(appointment.sequence + 1, fields.sequence)
   await tx.appointment.update({ where: { id: appointment.id }, data: { ...incoming, sequence } })
@@ -149,6 +144,12 @@ export async function applyICloudEdit(
       result.queuedOthers = true
     }
   }
+  // After the writes above: the payload reads the appointment as this transaction leaves it.
+  await recordAppointmentEvent(tx, 'appointment.updated_in_icloud', appointment, {
+    before: appointment,
+    after: incoming,
+    iCloudUserId: edit.userId,
+  })
   return result
 }
 
