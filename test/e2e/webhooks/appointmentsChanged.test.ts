@@ -12,21 +12,12 @@ import {
   at,
   book,
   CancelAppointment,
-  rawId,
   RescheduleAppointment,
   setUpCalendar,
   upcomingMonday,
   userGid,
 } from '../scheduling/support.ts'
-import {
-  drainOutbox,
-  editedInICloud,
-  fetchResource,
-  fileOf,
-  participantOf,
-  setUpLinkedCalendar,
-  utc,
-} from '../writeBack/support.ts'
+import { bookWrittenToICloud, editedInICloud, fileOf, setUpLinkedCalendar, utc } from '../writeBack/support.ts'
 
 const AppointmentsChanged = graphql(`
   subscription WebhooksAppointmentsChanged($calendarId: ID, $userId: ID) {
@@ -115,19 +106,14 @@ describe('appointmentsChanged on one instance', () => {
       const [m] = await setUpLinkedCalendar(t, server)
       const { f, login, userId, calendarUrl, integrationId } = m!
       const monday = upcomingMonday()
-      const booked = await book(f, at(monday, 10))
-      if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-      await drainOutbox(t)
-      await syncIntegration(t.services, integrationId, 'MANUAL')
-      const { remoteHref } = await participantOf(t, rawId(booked.appointment.id), userId)
-      const original = (await fetchResource(login, calendarUrl, remoteHref!))!
+      const { remoteHref, original } = await bookWrittenToICloud(t, m!, at(monday, 10))
 
       const subs = t.client(f.admin.token).subscriptions()
       const live = subs.subscribe(AppointmentsChanged, { userId: userGid(userId) })
       await settle()
       await login.put(
         calendarUrl,
-        fileOf(remoteHref!),
+        fileOf(remoteHref),
         editedInICloud(original.data, utc(at(monday, 14)), utc(at(monday, 15)), 'Moved in iCloud', 'Room 4'),
       )
       await syncIntegration(t.services, integrationId, 'MANUAL')
@@ -136,7 +122,7 @@ describe('appointmentsChanged on one instance', () => {
         kind: 'UPDATED_IN_ICLOUD',
         appointment: { start: new Date(at(monday, 14)).toISOString(), title: 'Moved in iCloud' },
       })
-      await login.remove(calendarUrl, fileOf(remoteHref!))
+      await login.remove(calendarUrl, fileOf(remoteHref))
       await syncIntegration(t.services, integrationId, 'MANUAL')
       const removed = (await live.next()).data!.appointmentsChanged
       expect(removed).toMatchObject({ kind: 'REMOVED_IN_ICLOUD', appointment: { status: 'BOOKED' } })

@@ -10,14 +10,13 @@ import { reconnectICloud } from '../../../src/integrations/icloud/reconnect.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { startICloudSyncServer, type SyncServer } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, rawId, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
+import { at, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
 import {
+  bookWrittenToICloud,
   drainOutbox,
   editedInICloud,
-  fetchResource,
   fileOf,
   newLogin,
-  participantOf,
   serverKinds,
   setUpLinkedCalendar,
   utc,
@@ -55,17 +54,11 @@ describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment eve
     ])
     receiver.received.length = 0
     const monday = upcomingMonday()
-    const booked = await book(f, at(monday, 10))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-    const appointmentId = rawId(booked.appointment.id)
-    await drainOutbox(t)
-    await syncIntegration(t.services, integrationId, 'MANUAL')
-    const { remoteHref } = await participantOf(t, appointmentId, userId)
-    const original = (await fetchResource(login, calendarUrl, remoteHref!))!
+    const { appointment, remoteHref, original } = await bookWrittenToICloud(t, m!, at(monday, 10))
 
     await login.put(
       calendarUrl,
-      fileOf(remoteHref!),
+      fileOf(remoteHref),
       editedInICloud(original.data, utc(at(monday, 14)), utc(at(monday, 15)), 'Moved in iCloud', 'Room 4'),
     )
     for (let i = 0; i < 3; i++) {
@@ -78,7 +71,7 @@ describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment eve
     const [updated] = ofType('appointment.updated_in_icloud')
     expect(verify(secret, updated!)).toEqual(updated!.json)
     expect(updated!.json.data).toMatchObject({
-      appointment: { id: booked.appointment.id, start: new Date(at(monday, 14)).toISOString(), location: 'Room 4' },
+      appointment: { id: appointment.id, start: new Date(at(monday, 14)).toISOString(), location: 'Room 4' },
       before: { start: new Date(at(monday, 10)).toISOString(), end: new Date(at(monday, 11)).toISOString() },
       after: {
         start: new Date(at(monday, 14)).toISOString(),
@@ -89,7 +82,7 @@ describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment eve
       iCloudUserId: userGid(userId),
     })
 
-    await login.remove(calendarUrl, fileOf(remoteHref!))
+    await login.remove(calendarUrl, fileOf(remoteHref))
     for (let i = 0; i < 2; i++) {
       await syncIntegration(t.services, integrationId, 'MANUAL')
       await drainOutbox(t)
@@ -98,7 +91,7 @@ describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment eve
     await receiver.waitFor(2)
     expect(ofType('appointment.removed_in_icloud')).toHaveLength(1)
     expect(ofType('appointment.removed_in_icloud')[0]!.json.data).toMatchObject({
-      appointment: { id: booked.appointment.id, status: 'BOOKED' },
+      appointment: { id: appointment.id, status: 'BOOKED' },
       iCloudUserId: userGid(userId),
     })
     expect(ofType('appointment.updated_in_icloud')).toHaveLength(1)

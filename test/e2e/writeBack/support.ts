@@ -16,7 +16,7 @@ import {
   type SyncServer,
 } from '../../support/integrationFixtures.ts'
 import type { TestApp } from '../../support/testApp.ts'
-import { setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
+import { book, rawId, setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
 
 export const serverKinds = [
   { name: 'Radicale', start: startRadicaleServer },
@@ -202,3 +202,14 @@ export const utc = (iso: string) =>
     .replace(/[-:]/g, '')
     .replace(/\.\d{3}/, '')
 export const fileOf = (href: string) => decodeURIComponent(href.split('/').pop()!)
+
+/** Books `start` on the member's calendar and lets the outbox write it and a sync see it; the resource as written. */
+export async function bookWrittenToICloud(t: TestApp, m: LinkedMember, start: string) {
+  const booked = await book(m.f, start)
+  if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+  await drainOutbox(t)
+  await syncIntegration(t.services, m.integrationId, 'MANUAL')
+  const { remoteHref } = await participantOf(t, rawId(booked.appointment.id), m.userId)
+  const original = (await fetchResource(m.login, m.calendarUrl, remoteHref!))!
+  return { appointment: booked.appointment, remoteHref: remoteHref!, original }
+}
