@@ -52,8 +52,9 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: ['**/app/*', '**/writeBack/*'],
-              message: 'src/sync must not import src/app or src/writeBack: take it through SyncServices (ports.ts).',
+              group: ['**/app/*', '**/writeBack/*', '**/webhooks/*'],
+              message:
+                'src/sync must not import src/app, src/writeBack or src/webhooks: take it through SyncServices (ports.ts).',
             },
           ],
         },

@@ -34,6 +34,14 @@ const configSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
   AVAILABILITY_CACHE_INTERVALS: z.coerce.number().int().min(0).default(2_000_000),
+  WEBHOOK_ALLOW_PRIVATE: boolean.default(false),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  WEBHOOK_RETRY_HOURS: z.coerce
+    .number()
+    .min(0)
+    .max(24 * 14)
+    .default(24),
+  WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().min(0).max(365).default(5),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -72,6 +80,15 @@ export interface Config {
   shutdownDrainMs: number
   /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
   availabilityCacheIntervals: number
+  webhooks: {
+    /** Accept endpoints on loopback and private addresses (tests, a CRM on the same network). */
+    allowPrivate: boolean
+    timeoutMs: number
+    /** A delivery is retried for this long after its event. */
+    retryHours: number
+    /** An endpoint whose deliveries all failed for this long is disabled. */
+    disableAfterDays: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -112,6 +129,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryHours: e.WEBHOOK_RETRY_HOURS,
+      disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
   }
 }
 

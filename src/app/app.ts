@@ -12,6 +12,7 @@ import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
 import { createHttpServer, type HttpServer } from '../server.ts'
 import { backgroundJobFactories, type BackgroundJob } from './backgroundJobs.ts'
+import { integrationStatusHooks } from '../webhooks/hooks.ts'
 import { crmEventHooks } from '../writeBack/crmEvents.ts'
 import type { Services } from './services.ts'
 import { shutDown } from './shutdown.ts'
@@ -61,6 +62,7 @@ export async function createServices(
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
     crmEvents: crmEventHooks,
+    integrationEvents: integrationStatusHooks,
   }
   return { services, database, closePubSub }
 }

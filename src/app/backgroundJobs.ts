@@ -1,6 +1,8 @@
-// Workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox, history pruning.
+// Workers started with the server (ROLE=all or worker): the sync engine, the write-back and webhook outboxes,
+// history pruning.
 import { createRunRetentionJob } from '../sync/runRetentionJob.ts'
 import { createSyncScheduler } from '../sync/scheduler.ts'
+import { createWebhookWorker } from '../webhooks/worker.ts'
 import { createWriteBackWorker } from '../writeBack/scheduler.ts'
 import type { BackgroundJob } from '../backgroundJob.ts'
 import type { Services } from './services.ts'
@@ -12,5 +14,6 @@ export type BackgroundJobFactory = (services: Services) => BackgroundJob
 export const backgroundJobFactories: BackgroundJobFactory[] = [
   createSyncScheduler,
   createWriteBackWorker,
+  createWebhookWorker,
   createRunRetentionJob,
 ]

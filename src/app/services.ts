@@ -6,7 +6,7 @@ import type { AppPubSub, PubSubState } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
-import type { CrmEventHooks } from '../sync/ports.ts'
+import type { CrmEventHooks, IntegrationStatusHooks } from '../sync/ports.ts'
 
 export interface Services {
   config: Config
@@ -24,4 +24,6 @@ export interface Services {
   busyTimeCache: BusyTimeCache
   /** The two-way sync of CRM appointments, plugged into the sync engine (which never imports src/writeBack). */
   crmEvents: CrmEventHooks
+  /** Integration status changes reported as webhooks, plugged into the sync engine. */
+  integrationEvents: IntegrationStatusHooks
 }

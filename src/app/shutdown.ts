@@ -4,7 +4,9 @@ import type { Database } from '../db/database.ts'
 import type { HttpServer } from '../server.ts'
 import { releaseAllLeases } from '../sync/lease.ts'
 import { waitForInFlightSyncs } from '../sync/syncIntegration.ts'
-import { releaseAllWrites } from '../writeBack/claim.ts'
+import { releaseAllClaims } from '../outbox/claim.ts'
+import { webhookOutbox } from '../webhooks/worker.ts'
+import { WRITE_BACK_OUTBOX } from '../writeBack/outbox.ts'
 import type { BackgroundJob } from './backgroundJobs.ts'
 import type { Services } from './services.ts'
 
@@ -24,8 +26,15 @@ export async function shutDown(parts: ShutdownParts, deadline: number): Promise<
   if (!workFinished) {
     // The data of a cut sync is safe (a token moves only with the data it covers); hand the work over now instead
     // of when the leases expire.
-    const [integrations, writes] = await Promise.all([releaseAllLeases(services), releaseAllWrites(services)])
-    services.logger.warn({ integrations, writes }, 'shutdown deadline reached: released leases of unfinished work')
+    const [integrations, writes, deliveries] = await Promise.all([
+      releaseAllLeases(services),
+      releaseAllClaims(services, WRITE_BACK_OUTBOX),
+      releaseAllClaims(services, webhookOutbox(services)),
+    ])
+    services.logger.warn(
+      { integrations, writes, deliveries },
+      'shutdown deadline reached: released leases of unfinished work',
+    )
   }
   await parts.closePubSub()
   await parts.database.close()

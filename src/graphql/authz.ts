@@ -23,3 +23,8 @@ export async function assertCanActForUser(context: GraphQLContext, userId: strin
 export function assertAdmin(context: GraphQLContext): void {
   if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage CRM calendars.')
 }
+
+/** Only admins manage webhook endpoints. */
+export function assertWebhookAdmin(context: GraphQLContext): void {
+  if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage webhooks.')
+}

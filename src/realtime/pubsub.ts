@@ -29,10 +29,21 @@ export interface AvailabilityChangedEvent {
   at: string
 }
 
+export type AppointmentChangeKind = 'BOOKED' | 'RESCHEDULED' | 'CANCELLED' | 'UPDATED_IN_ICLOUD' | 'REMOVED_IN_ICLOUD'
+
+export interface AppointmentChangedEvent {
+  appointmentId: string
+  calendarId: string
+  kind: AppointmentChangeKind
+  at: string
+}
+
 export type PubSubTopics = {
   syncStatusChanged: [integrationId: string, payload: SyncStatusEvent]
   blockedSlotsChanged: [userId: string, payload: BlockedSlotsChangedEvent]
   availabilityChanged: [calendarId: string, payload: AvailabilityChangedEvent]
+  /** Keyed `calendar:<id>` and `user:<id>` (one publication per key), see realtime/appointmentChanges.ts. */
+  appointmentsChanged: [key: string, payload: AppointmentChangedEvent]
 }
 
 /** 'memory': no Redis configured (one process); otherwise whether Redis is reachable right now. */

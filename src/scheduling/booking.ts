@@ -9,7 +9,10 @@ import { randomUUID } from 'node:crypto'
 import type { Services } from '../app/services.ts'
 import type { Appointment, Prisma } from '../generated/prisma/client.ts'
 import { NotFoundError } from '../errors.ts'
+import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import { recordAppointmentEvent } from '../webhooks/hooks.ts'
+import { kickWebhooks } from '../webhooks/worker.ts'
 import { recheckICloudBeforeBooking, type ICloudRecheck } from '../writeBack/bookingRecheck.ts'
 import { kickWriteBack } from '../writeBack/scheduler.ts'
 import {
@@ -150,6 +153,7 @@ export async function bookAppointment(
           },
         },
       })
+      await recordAppointmentEvent(tx, 'appointment.booked', appointment)
       return { appointment, created: true, iCloudRecheck }
     }, TRANSACTION_OPTIONS)
   } catch (error) {
@@ -165,7 +169,9 @@ export async function bookAppointment(
     const a = result.appointment
     const userIds = await participantUserIds(services, a.id)
     await notifyBusyTimeChanged(services, userIds, { from: a.start, to: a.end }, 'appointment booked')
+    publishAppointmentChanged(services, { appointmentId: a.id, calendarId: a.calendarId, userIds, kind: 'BOOKED' })
     kickWriteBack(services)
+    kickWebhooks(services)
   }
   return result
 }
@@ -247,7 +253,7 @@ export async function rescheduleAppointment(
         },
       })
     }
-    return tx.appointment.update({
+    const rescheduled = await tx.appointment.update({
       where: { id: current.id },
       data: {
         start: new Date(start),
@@ -267,6 +273,8 @@ export async function rescheduleAppointment(
         },
       },
     })
+    await recordAppointmentEvent(tx, 'appointment.rescheduled', rescheduled, { before: fresh, after: rescheduled })
+    return rescheduled
   }, TRANSACTION_OPTIONS)
 
   const userIds = [...new Set([...oldUserIds, ...(await participantUserIds(services, updated.id))])]
@@ -276,7 +284,14 @@ export async function rescheduleAppointment(
     { from: min(current.start, updated.start), to: max(current.end, updated.end) },
     'appointment rescheduled',
   )
+  publishAppointmentChanged(services, {
+    appointmentId: updated.id,
+    calendarId: updated.calendarId,
+    userIds,
+    kind: 'RESCHEDULED',
+  })
   kickWriteBack(services)
+  kickWebhooks(services)
   return { appointment: updated, iCloudRecheck }
 }
 
@@ -309,7 +324,7 @@ export async function cancelAppointment(
       data: { active: false, writeBackState: 'PENDING', nextAttemptAt: null },
     })
     await tx.appointmentParticipant.updateMany({ where: { appointmentId: current.id }, data: { active: false } })
-    return tx.appointment.update({
+    const cancelled = await tx.appointment.update({
       where: { id: current.id },
       data: {
         status: 'CANCELLED',
@@ -317,10 +332,19 @@ export async function cancelAppointment(
         history: { create: { source: 'CRM', change: { action: 'CANCELLED', reason: input.reason ?? null } } },
       },
     })
+    await recordAppointmentEvent(tx, 'appointment.cancelled', cancelled, { reason: input.reason ?? null })
+    return cancelled
   }, TRANSACTION_OPTIONS)
 
   await notifyBusyTimeChanged(services, userIds, { from: current.start, to: current.end }, 'appointment cancelled')
+  publishAppointmentChanged(services, {
+    appointmentId: updated.id,
+    calendarId: updated.calendarId,
+    userIds,
+    kind: 'CANCELLED',
+  })
   kickWriteBack(services)
+  kickWebhooks(services)
   return updated
 }
 

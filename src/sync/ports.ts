@@ -1,7 +1,8 @@
 // What the sync engine needs from the process that runs it. The engine never imports the wiring (src/app) or the
 // write-back (src/writeBack): the process hands it these, and the two-way sync of CRM appointments plugs in through
-// CrmEventHooks (implemented in src/writeBack/crmEvents.ts).
+// CrmEventHooks (implemented in src/writeBack/crmEvents.ts), status webhooks through IntegrationStatusHooks.
 import type { Config } from '../config.ts'
+import type { IntegrationStatus } from '../generated/prisma/enums.ts'
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
 import type { AppPubSub } from '../realtime/pubsub.ts'
@@ -16,6 +17,20 @@ export interface SyncServices {
   /** A name unique to this process: the owner written into sync leases. */
   instanceId: string
   crmEvents: CrmEventHooks
+  integrationEvents: IntegrationStatusHooks
+}
+
+/**
+ * Status changes of an integration reported to the CRM (webhooks, implemented in src/webhooks): `statusChanged` runs
+ * in the transaction that makes the change; `afterCommit` starts delivery.
+ */
+export interface IntegrationStatusHooks {
+  statusChanged(
+    tx: Prisma.TransactionClient,
+    integration: { id: string; subaccountId: string; status: IntegrationStatus },
+    next: IntegrationStatus,
+  ): Promise<void>
+  afterCommit(services: SyncServices): void
 }
 
 /** A resource on the linked calendar whose UID is a CRM appointment of this user changed in iCloud. */

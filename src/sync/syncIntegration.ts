@@ -141,11 +141,22 @@ async function releaseLease(
   services: Services,
   integrationId: string,
   data: Prisma.IntegrationUpdateManyMutationInput,
+  previous?: { status: IntegrationStatus; subaccountId: string } | null,
 ) {
-  await services.prisma.integration.updateMany({
-    where: { id: integrationId, leaseOwner: services.instanceId },
-    data: { ...data, leaseOwner: null, leaseUntil: null },
+  const release = (db: Prisma.TransactionClient) =>
+    db.integration.updateMany({
+      where: { id: integrationId, leaseOwner: services.instanceId },
+      data: { ...data, leaseOwner: null, leaseUntil: null },
+    })
+  const next = data.status as IntegrationStatus | undefined
+  if (!previous || !next || next === previous.status) return void (await release(services.prisma))
+  // A status change is reported (webhooks) in the transaction that makes it.
+  await services.prisma.$transaction(async (tx) => {
+    if ((await release(tx)).count > 0) {
+      await services.integrationEvents.statusChanged(tx, { id: integrationId, ...previous }, next)
+    }
   })
+  services.integrationEvents.afterCommit(services)
 }
 
 /** What one run has done so far: shared by its steps. */
@@ -322,7 +333,7 @@ async function finishRun(services: Services, run: Run, end: RunEnd): Promise<voi
   const { prisma, config } = services
   const current = await prisma.integration.findUnique({
     where: { id: run.integrationId },
-    select: { consecutiveFailures: true, status: true },
+    select: { consecutiveFailures: true, status: true, subaccountId: true },
   })
   const lastError = run.counters.errors[run.counters.errors.length - 1]?.message
   const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000)
@@ -336,7 +347,7 @@ async function finishRun(services: Services, run: Run, end: RunEnd): Promise<voi
       errors: run.counters.errors.length > 0 ? run.counters.errors.slice(0, 200) : undefined,
     },
   })
-  await releaseLease(services, run.integrationId, after.data)
+  await releaseLease(services, run.integrationId, after.data, current)
   publishStatus(services, run, 'FINISHED', end.outcome)
   if (run.slotsChanged && run.userId) {
     await notifyBusyTimeChanged(services, [run.userId], run.range.toRange(), 'sync')

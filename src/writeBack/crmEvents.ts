@@ -10,13 +10,15 @@
 // participants' copies were queued.
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Prisma } from '../generated/prisma/client.ts'
+import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import type { CrmEventChange, CrmEventDeletion, CrmEventHooks, SyncServices } from '../sync/ports.ts'
+import { kickWebhooks } from '../webhooks/worker.ts'
 import { sameHref } from './eventForAppointment.ts'
 import { kickWriteBack } from './scheduler.ts'
-import { applyICloudEdit, type ICloudEditResult } from './twoWay.ts'
+import { applyICloudEdit, markRemovedInICloud, type ICloudEditResult, type ICloudRemovalResult } from './twoWay.ts'
 
-type Effect = ICloudEditResult & { historyId: string }
+type Effect = (ICloudEditResult & { historyId: string }) | (ICloudRemovalResult & { removed: true })
 const effects = new AsyncLocalStorage<Effect[]>()
 
 /** Runs a sync with a scope for after-commit effects and publishes the committed ones when it is over. */
@@ -44,12 +46,16 @@ async function publishCommitted(services: SyncServices, recorded: Effect[]): Pro
   let kick = false
   for (const effect of recorded) {
     if (!committed.has(effect.historyId)) continue
+    const kind = 'removed' in effect ? 'REMOVED_IN_ICLOUD' : 'UPDATED_IN_ICLOUD'
+    publishAppointmentChanged(services, { ...effect, kind })
+    if ('removed' in effect) continue
     const from = new Date(Math.min(effect.before.start.getTime(), effect.after.start.getTime()))
     const to = new Date(Math.max(effect.before.end.getTime(), effect.after.end.getTime()))
     await notifyBusyTimeChanged(services, effect.userIds, { from, to }, 'appointment edited in iCloud')
     if (effect.queuedOthers) kick = true
   }
   if (kick) kickWriteBack(services)
+  kickWebhooks(services)
 }
 
 /** The resource changed in iCloud: apply the edit to the appointment (rule in writeBack/twoWay.ts). */
@@ -77,10 +83,8 @@ export async function onCrmEventDeleted(tx: Prisma.TransactionClient, deletion: 
   })
   if (!participant || !participant.active || participant.appointment.status === 'CANCELLED') return
   if (participant.remoteHref === null || !sameHref(participant.remoteHref, deletion.href)) return
-  await tx.appointmentParticipant.update({
-    where: { id: participant.id },
-    data: { writeBackState: 'REMOVED_IN_ICLOUD', remoteEtag: null, writeBackError: null, nextAttemptAt: null },
-  })
+  const removal = await markRemovedInICloud(tx, participant)
+  if (removal) effects.getStore()?.push({ ...removal, removed: true })
 }
 
 /** The hooks the sync engine is given (Services.crmEvents). */

@@ -15,9 +15,12 @@ import {
   updateAppointmentEvent,
 } from '../caldav/ical/index.ts'
 import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'
+import { jitteredBackoffMs } from '../outbox/claim.ts'
+import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import { kickWebhooks } from '../webhooks/worker.ts'
 import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
-import { applyICloudEdit } from './twoWay.ts'
+import { applyICloudEdit, markRemovedInICloud } from './twoWay.ts'
 
 export const MAX_WRITE_ATTEMPTS = 8
 const MAX_BACKOFF_MS = 60 * 60_000
@@ -25,9 +28,7 @@ const MAX_BACKOFF_MS = 60 * 60_000
 export type PushOutcome = 'SYNCED' | 'RETRY' | 'FAILED' | 'REMOVED_IN_ICLOUD' | 'SKIPPED'
 
 export function backoffMs(attempt: number, retryAfterMs?: number): number {
-  const exponential = Math.min(MAX_BACKOFF_MS, 5_000 * 2 ** Math.max(0, attempt - 1))
-  const jittered = exponential / 2 + Math.random() * (exponential / 2)
-  return Math.max(jittered, retryAfterMs ?? 0)
+  return Math.max(jitteredBackoffMs(attempt, 5_000, MAX_BACKOFF_MS), retryAfterMs ?? 0)
 }
 
 export async function pushParticipant(services: Services, participantId: string): Promise<PushOutcome> {
@@ -80,10 +81,11 @@ export async function pushParticipant(services: Services, participantId: string)
     const current = await client.getObject(href)
     if (!current) {
       // Deleted in iCloud: the CRM keeps the appointment and never re-creates the event behind the user's back.
-      await prisma.appointmentParticipant.update({
-        where: { id: participant.id },
-        data: { writeBackState: 'REMOVED_IN_ICLOUD', remoteEtag: null, leaseOwner: null, leaseUntil: null },
-      })
+      const removal = await prisma.$transaction((tx) => markRemovedInICloud(tx, participant))
+      if (removal) {
+        publishAppointmentChanged(services, { ...removal, kind: 'REMOVED_IN_ICLOUD' })
+        kickWebhooks(services)
+      }
       return 'REMOVED_IN_ICLOUD'
     }
     // (With no ETag on record we cannot tell an iCloud edit from our own write: the CRM version is written.)
@@ -100,6 +102,8 @@ export async function pushParticipant(services: Services, participantId: string)
       )
       if (result?.changed) {
         await notifyBusyTimeChanged(services, result.userIds, changedRange(result), 'appointment edited in iCloud')
+        publishAppointmentChanged(services, { ...result, kind: 'UPDATED_IN_ICLOUD' })
+        kickWebhooks(services)
         return 'SYNCED'
       }
     }

@@ -1,57 +1,20 @@
-// The write-back worker, one per process (ROLE=all or worker): drains the outbox every few seconds, and right away
-// when this process has just queued a write (kickWriteBack), so iCloud usually has the event within a second.
+// The write-back worker: the shared outbox drain loop (src/outbox/worker.ts) over the write-back queue, kicked when
+// this process has just queued a write (kickWriteBack), so iCloud usually has the event within a second.
 import type { BackgroundJob } from '../backgroundJob.ts'
 import type { Services } from '../app/services.ts'
-import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
+import { createOutboxJob, kickOutbox } from '../outbox/worker.ts'
 import { processWriteBackQueue } from './outbox.ts'
 
-const INTERVAL_SECONDS = 10
-const running = new WeakMap<object, () => void>()
+const NAME = 'write-back'
 
-/** Asks this process's outbox worker (if it runs here) to drain the queue now; otherwise the next tick will. */
-export function kickWriteBack(services: object): void {
-  running.get(services)?.()
+export function kickWriteBack(services: Pick<Services, 'config' | 'logger'>): void {
+  kickOutbox(services, NAME)
 }
 
 export function createWriteBackWorker(services: Services): BackgroundJob {
-  let task: RepeatingTick | null = null
-  let draining: Promise<void> | null = null
-  let again = false
-  let stopped = false
-
-  const drain = () => {
-    if (stopped) return
-    if (draining) {
-      again = true
-      return
-    }
-    draining = (async () => {
-      do {
-        again = false
-        const { claimed } = await processWriteBackQueue(services)
-        if (claimed > 0) again = true
-      } while (again && !stopped)
-    })()
-      .catch((error: unknown) => services.logger.error({ err: error }, 'write-back tick failed'))
-      .finally(() => {
-        draining = null
-      })
-  }
-
-  return {
-    start() {
-      if (task || services.config.role === 'api') return
-      stopped = false
-      running.set(services, drain)
-      task = everyInterval(INTERVAL_SECONDS, drain, 'write-back')
-      drain()
-    },
-    async stop() {
-      stopped = true
-      running.delete(services)
-      await task?.stop()
-      task = null
-      await draining
-    },
-  }
+  return createOutboxJob(services, {
+    name: NAME,
+    intervalSeconds: 10,
+    drainBatch: async () => (await processWriteBackQueue(services)).claimed,
+  })
 }

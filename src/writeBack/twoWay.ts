@@ -8,11 +8,13 @@
 // (like a deletion, see crmEvents.ts): it is only recorded.
 import { readAppointmentEvent, type AppointmentEventFields } from '../caldav/ical/index.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
+import { recordAppointmentEvent } from '../webhooks/hooks.ts'
 import { sameHref } from './eventForAppointment.ts'
 
 type Tx = Prisma.TransactionClient
 
 export interface ICloudEditResult {
+  appointmentId: string
   /** The appointment's time, title, location or notes changed. */
   changed: boolean
   timeChanged: boolean
@@ -83,6 +85,7 @@ export async function applyICloudEdit(
     incoming.location !== appointment.location ||
     incoming.notes !== appointment.notes
   const result: ICloudEditResult = {
+    appointmentId: appointment.id,
     changed,
     timeChanged,
     userIds: appointment.participants.map((p) => p.userId),
@@ -141,5 +144,53 @@ export async function applyICloudEdit(
       result.queuedOthers = true
     }
   }
+  // After the writes above: the payload reads the appointment as this transaction leaves it.
+  await recordAppointmentEvent(tx, 'appointment.updated_in_icloud', appointment, {
+    before: appointment,
+    after: incoming,
+    iCloudUserId: edit.userId,
+  })
   return result
+}
+
+export interface ICloudRemovalResult {
+  appointmentId: string
+  calendarId: string
+  userIds: string[]
+  /** The AppointmentHistory row written: proves the removal committed (crmEvents.ts). */
+  historyId: string
+}
+
+/**
+ * The participant's copy was deleted in iCloud: marked REMOVED_IN_ICLOUD (never re-created), recorded in the history
+ * and reported once; null when it was already marked (the sync and the outbox may both notice).
+ */
+export async function markRemovedInICloud(
+  tx: Tx,
+  participant: { id: string; userId: string; appointmentId: string },
+): Promise<ICloudRemovalResult | null> {
+  const marked = await tx.appointmentParticipant.updateMany({
+    where: { id: participant.id, OR: [{ writeBackState: null }, { writeBackState: { not: 'REMOVED_IN_ICLOUD' } }] },
+    data: { writeBackState: 'REMOVED_IN_ICLOUD', remoteEtag: null, writeBackError: null, nextAttemptAt: null },
+  })
+  if (marked.count === 0) return null
+  const appointment = await tx.appointment.findUniqueOrThrow({
+    where: { id: participant.appointmentId },
+    select: { id: true, subaccountId: true, calendarId: true, participants: { select: { userId: true } } },
+  })
+  const history = await tx.appointmentHistory.create({
+    data: {
+      appointmentId: appointment.id,
+      source: 'ICLOUD',
+      change: { kind: 'REMOVED_IN_ICLOUD', byUserId: participant.userId },
+    },
+    select: { id: true },
+  })
+  await recordAppointmentEvent(tx, 'appointment.removed_in_icloud', appointment, { iCloudUserId: participant.userId })
+  return {
+    appointmentId: appointment.id,
+    calendarId: appointment.calendarId,
+    userIds: appointment.participants.map((p) => p.userId),
+    historyId: history.id,
+  }
 }

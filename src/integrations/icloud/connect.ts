@@ -4,6 +4,8 @@ import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
 import { createICloudClient, encryptCredential, normalizeAppleId, normalizeAppSpecificPassword } from './credentials.ts'
+import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
+import { kickWebhooks } from '../../webhooks/worker.ts'
 import { calendarColumns, discoverAccount } from './discovery.ts'
 import { AlreadyConnectedError, AppleIdInUseError, InvalidCredentialsError } from './errors.ts'
 
@@ -26,23 +28,28 @@ export async function connectICloud(services: Services, input: ConnectICloudInpu
   const account = await discoverAccount(createICloudClient(services, appleId, password))
   const now = new Date()
   try {
-    const integration = await services.prisma.integration.create({
-      data: {
-        userId: input.userId,
-        subaccountId: input.subaccountId,
-        provider: 'ICLOUD',
-        appleId,
-        ...encryptCredential(services, appleId, password),
-        principalUrl: account.principalUrl,
-        homeUrl: account.homeUrl,
-        status: 'CONNECTED',
-        // The sync engine picks up integrations whose nextSyncAt has passed: sync right away.
-        nextSyncAt: now,
-        calendars: {
-          create: account.calendars.map((calendar) => ({ path: calendar.path, ...calendarColumns(calendar, now) })),
+    const integration = await services.prisma.$transaction(async (tx) => {
+      const created = await tx.integration.create({
+        data: {
+          userId: input.userId,
+          subaccountId: input.subaccountId,
+          provider: 'ICLOUD',
+          appleId,
+          ...encryptCredential(services, appleId, password),
+          principalUrl: account.principalUrl,
+          homeUrl: account.homeUrl,
+          status: 'CONNECTED',
+          // The sync engine picks up integrations whose nextSyncAt has passed: sync right away.
+          nextSyncAt: now,
+          calendars: {
+            create: account.calendars.map((calendar) => ({ path: calendar.path, ...calendarColumns(calendar, now) })),
+          },
         },
-      },
+      })
+      await recordIntegrationStatus(tx, created, null, 'CONNECTED')
+      return created
     })
+    kickWebhooks(services)
     services.logger.info(
       {
         integrationId: integration.id,

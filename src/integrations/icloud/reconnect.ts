@@ -4,6 +4,8 @@
 import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
+import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
+import { kickWebhooks } from '../../webhooks/worker.ts'
 import { kickWriteBack } from '../../writeBack/scheduler.ts'
 import { createICloudClient, encryptCredential, normalizeAppSpecificPassword } from './credentials.ts'
 import { discoverAccount } from './discovery.ts'
@@ -34,6 +36,7 @@ export async function reconnectICloud(
         nextSyncAt: now,
       },
     })
+    await recordIntegrationStatus(tx, updated, integration.status, 'CONNECTED')
     // Writes that waited for this password (postponed after a 401) or gave up (FAILED) go again, now.
     const requeued = await tx.appointmentParticipant.updateMany({
       where: {
@@ -49,6 +52,7 @@ export async function reconnectICloud(
     await notifyBusyTimeChanged(services, [integration.userId], { from: null, to: null }, 'iCloud calendar removed')
   }
   if (requeued > 0) kickWriteBack(services)
+  kickWebhooks(services)
   services.logger.info(
     { integrationId: integration.id, previousStatus: integration.status, writesRequeued: requeued },
     'iCloud reconnected',

@@ -7,6 +7,8 @@ import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
 import { createCalDavClientForIntegration } from './credentials.ts'
 import { calendarColumns, discoverAccount } from './discovery.ts'
 import { InvalidCredentialsError } from './errors.ts'
+import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
+import { kickWebhooks } from '../../webhooks/worker.ts'
 
 export interface CalendarChanges {
   added: string[]
@@ -90,11 +92,16 @@ export async function refreshCalendars(services: Services, integration: Integrat
 
 /** iCloud refused the stored password (revoked): the user has to reconnect. */
 export async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
-  await services.prisma.integration.update({
-    where: { id: integrationId },
-    data: {
-      status: 'NEEDS_REAUTH',
-      lastError: 'iCloud refused the stored app-specific password; reconnect with a new one.',
-    },
+  await services.prisma.$transaction(async (tx) => {
+    const previous = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { status: true } })
+    const updated = await tx.integration.update({
+      where: { id: integrationId },
+      data: {
+        status: 'NEEDS_REAUTH',
+        lastError: 'iCloud refused the stored app-specific password; reconnect with a new one.',
+      },
+    })
+    await recordIntegrationStatus(tx, updated, previous.status, 'NEEDS_REAUTH')
   })
+  kickWebhooks(services)
 }

@@ -16,7 +16,7 @@ import {
   type SyncServer,
 } from '../../support/integrationFixtures.ts'
 import type { TestApp } from '../../support/testApp.ts'
-import { setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
+import { book, rawId, setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
 
 export const serverKinds = [
   { name: 'Radicale', start: startRadicaleServer },
@@ -183,4 +183,33 @@ export async function switchableProxy(targetUrl: string): Promise<Switchable> {
         server.close(() => resolve())
       }),
   }
+}
+
+/** The resource as if edited in Apple Calendar: new times (UTC), title and location; everything else kept. */
+export function editedInICloud(ics: string, start: string, end: string, summary: string, location: string): string {
+  const unfolded = ics.replace(/\r?\n[ \t]/g, '')
+  const [head, rest] = unfolded.split(/BEGIN:VEVENT\r?\n/) as [string, string]
+  const event = rest
+    .replace(/^DTSTART[;:].*$/m, `DTSTART:${start}`)
+    .replace(/^DTEND[;:].*$/m, `DTEND:${end}`)
+    .replace(/^SUMMARY:.*$/m, `SUMMARY:${summary}`)
+    .replace(/^END:VEVENT/m, `LOCATION:${location}\r\nX-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\nEND:VEVENT`)
+  return `${head}BEGIN:VEVENT\r\n${event}`
+}
+export const utc = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '')
+export const fileOf = (href: string) => decodeURIComponent(href.split('/').pop()!)
+
+/** Books `start` on the member's calendar and lets the outbox write it and a sync see it; the resource as written. */
+export async function bookWrittenToICloud(t: TestApp, m: LinkedMember, start: string) {
+  const booked = await book(m.f, start)
+  if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+  await drainOutbox(t)
+  await syncIntegration(t.services, m.integrationId, 'MANUAL')
+  const { remoteHref } = await participantOf(t, rawId(booked.appointment.id), m.userId)
+  const original = (await fetchResource(m.login, m.calendarUrl, remoteHref!))!
+  return { appointment: booked.appointment, remoteHref: remoteHref!, original }
 }

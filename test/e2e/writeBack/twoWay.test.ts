@@ -19,30 +19,15 @@ import {
 import { WriteBackAppointment, WriteBackAvailabilityChanged } from './documents.ts'
 import {
   drainOutbox,
+  editedInICloud,
   fetchResource,
+  fileOf,
   listResources,
   participantOf,
   serverKinds,
   setUpLinkedCalendar,
+  utc,
 } from './support.ts'
-
-/** The resource as if edited in Apple Calendar: new times (UTC), title and location; everything else kept. */
-function editedInICloud(ics: string, start: string, end: string, summary: string, location: string): string {
-  const unfolded = ics.replace(/\r?\n[ \t]/g, '')
-  const [head, rest] = unfolded.split(/BEGIN:VEVENT\r?\n/) as [string, string]
-  const event = rest
-    .replace(/^DTSTART[;:].*$/m, `DTSTART:${start}`)
-    .replace(/^DTEND[;:].*$/m, `DTEND:${end}`)
-    .replace(/^SUMMARY:.*$/m, `SUMMARY:${summary}`)
-    .replace(/^END:VEVENT/m, `LOCATION:${location}\r\nX-APPLE-TRAVEL-ADVISORY-BEHAVIOR:AUTOMATIC\r\nEND:VEVENT`)
-  return `${head}BEGIN:VEVENT\r\n${event}`
-}
-const utc = (iso: string) =>
-  new Date(iso)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '')
-const fileOf = (href: string) => decodeURIComponent(href.split('/').pop()!)
 
 let t: TestApp
 beforeAll(async () => {
