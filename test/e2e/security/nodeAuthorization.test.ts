@@ -9,8 +9,12 @@ import { startTestApp, type TestApp } from '../../support/testApp.ts'
 
 type Viewer = 'owner' | 'otherUser' | 'admin' | 'otherSubaccount'
 
-/** Who sees it: the whole subaccount, or only its user and the subaccount's admins (like `integration`, `blockedSlots`). */
-const visibility: Record<string, 'subaccount' | 'ownerAndAdmins'> = {
+/**
+ * Who sees it: the whole subaccount, only its user and the subaccount's admins (like `integration`, `blockedSlots`),
+ * or only the admins (like `webhookEndpoints`).
+ */
+type Rule = 'subaccount' | 'ownerAndAdmins' | 'admins'
+const visibility: Record<string, Rule> = {
   Subaccount: 'subaccount',
   User: 'subaccount',
   CrmCalendar: 'subaccount',
@@ -21,10 +25,15 @@ const visibility: Record<string, 'subaccount' | 'ownerAndAdmins'> = {
   Calendar: 'ownerAndAdmins',
   SyncRun: 'ownerAndAdmins',
   BlockedSlot: 'ownerAndAdmins',
+  WebhookEndpoint: 'admins',
+  WebhookDelivery: 'admins',
 }
 
-const expected = (rule: 'subaccount' | 'ownerAndAdmins', viewer: Viewer) =>
-  viewer === 'otherSubaccount' ? false : rule === 'subaccount' || viewer !== 'otherUser'
+function expected(rule: Rule, viewer: Viewer): boolean {
+  if (viewer === 'otherSubaccount') return false
+  if (rule === 'admins') return viewer === 'admin'
+  return rule === 'subaccount' || viewer !== 'otherUser'
+}
 
 let t: TestApp
 let viewers: Record<Viewer, TestUser>
@@ -88,6 +97,19 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
   })
   const run = await prisma.syncRun.create({ data: { integrationId: integration.id, trigger: 'MANUAL' } })
   const slot = await prisma.blockedSlot.create({ data: { userId, subaccountId, start, end, source: 'CRM' } })
+  const endpoint = await prisma.webhookEndpoint.create({
+    data: {
+      subaccountId,
+      url: 'https://crm.example/hooks',
+      eventTypes: ['appointment.booked'],
+      secretCiphertext: 'x',
+      secretKeyId: 'k',
+    },
+  })
+  const event = await prisma.webhookEvent.create({
+    data: { id: `evt_${userId}`, subaccountId, type: 'appointment.booked', payload: {} },
+  })
+  const delivery = await prisma.webhookDelivery.create({ data: { eventId: event.id, endpointId: endpoint.id } })
   return {
     Subaccount: subaccountId,
     User: userId,
@@ -99,6 +121,8 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
     Calendar: remote.id,
     SyncRun: run.id,
     BlockedSlot: slot.id,
+    WebhookEndpoint: endpoint.id,
+    WebhookDelivery: delivery.id,
   }
 }
 
