@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import type { Services } from './app/services.ts'
+import { authenticateConnection } from './graphql/websocketAuth.ts'
 import type { YogaApp } from './graphql/yoga.ts'
 
 export interface HttpServer {
@@ -48,6 +49,7 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
     {
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onConnect: authenticateConnection(services),
       onSubscribe: async (ctx, _id, params) => {
         const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
           ...ctx,

@@ -52,7 +52,7 @@ export async function createServices(
     databaseKind: database.kind,
     logger,
     pubsub,
-    tokens: new TokenService(secrets.authSecret),
+    tokens: new TokenService(secrets.authSecret, config.auth),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),

@@ -18,3 +18,11 @@ export async function assertCanActForUser(context: GraphQLContext, userId: strin
     throw new ForbiddenError('Only the user themselves or an admin of their subaccount may do this.')
   }
 }
+
+/** The signed-in user's id; an API key (the subaccount's service principal) is no user and may not do this. */
+export function requireUserId(context: GraphQLContext): string {
+  if (context.viewer.userId === null) {
+    throw new ForbiddenError('An API key acts for the subaccount, not for a user: use the user’s own token.')
+  }
+  return context.viewer.userId
+}

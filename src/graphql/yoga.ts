@@ -4,6 +4,7 @@ import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
 import { schema } from './schema.ts'
+import { endSubscriptionsAtTokenExpiry } from './tokenExpiry.ts'
 
 interface TransportContext {
   request?: Request
@@ -56,6 +57,7 @@ export function createYogaApp(services: Services) {
     },
     plugins: [
       requestSizeLimit(config.maxRequestBytes),
+      endSubscriptionsAtTokenExpiry(),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 20 },
