@@ -8,12 +8,12 @@ import { changeUserTimeZone } from './timeZone.ts'
 
 export type ProvisioningMode = 'jit' | 'off'
 
-interface Member {
+export interface Member {
   role: Role
   user: { email: string; name: string; timeZone: string }
 }
 
-async function findMember(services: Pick<Services, 'prisma'>, identity: TokenIdentity): Promise<Member | null> {
+export async function findMember(services: Pick<Services, 'prisma'>, identity: TokenIdentity): Promise<Member | null> {
   return services.prisma.membership.findUnique({
     where: { userId_subaccountId: { userId: identity.userId, subaccountId: identity.subaccountId } },
     select: { role: true, user: { select: { email: true, name: true, timeZone: true } } },
@@ -38,32 +38,41 @@ export async function resolveMember(
 
 /** Creates what is missing; false when the user was removed by the CRM or is new and the token has no e-mail. */
 async function provision(services: Services, identity: TokenIdentity): Promise<boolean> {
-  const { prisma, logger } = services
   const { userId, subaccountId } = identity
-  const removed = await prisma.membershipRemoval.findUnique({
+  const removed = await services.prisma.membershipRemoval.findUnique({
     where: { userId_subaccountId: { userId, subaccountId } },
   })
   if (removed) return false
-  return prisma.$transaction(async (tx) => {
+  const created = await ensureMember(services, identity)
+  if (created) services.logger.info({ userId, subaccountId }, 'member provisioned from a token')
+  else services.logger.warn({ userId, subaccountId }, 'token of an unknown user without an e-mail claim')
+  return created
+}
+
+/**
+ * Creates the subaccount, user and membership where missing, in one transaction; concurrent callers converge (ON
+ * CONFLICT DO NOTHING). Existing rows are left as they are. False when the user is new and has no e-mail.
+ */
+export async function ensureMember(services: Pick<Services, 'prisma'>, identity: TokenIdentity): Promise<boolean> {
+  const { userId, subaccountId } = identity
+  return services.prisma.$transaction(async (tx) => {
     await tx.subaccount.createMany({ data: [{ id: subaccountId, name: subaccountId }], skipDuplicates: true })
     if (identity.email) {
       const user = { id: userId, email: identity.email, name: identity.name ?? identity.email.split('@')[0]! }
       await tx.user.createMany({ data: [{ ...user, timeZone: identity.timeZone ?? 'UTC' }], skipDuplicates: true })
     } else if (!(await tx.user.findUnique({ where: { id: userId }, select: { id: true } }))) {
-      logger.warn({ userId, subaccountId }, 'token of an unknown user without an e-mail claim: not provisioned')
       return false
     }
     await tx.membership.createMany({
       data: [{ userId, subaccountId, role: identity.role ?? 'USER' }],
       skipDuplicates: true,
     })
-    logger.info({ userId, subaccountId }, 'member provisioned from a token')
     return true
   })
 }
 
-/** Profile fields the token carries and the database has differently (the CRM is the source of truth). */
-async function applyProfileChanges(services: Services, identity: TokenIdentity, member: Member): Promise<void> {
+/** Profile fields the identity carries and the database has differently (the CRM is the source of truth). */
+export async function applyProfileChanges(services: Services, identity: TokenIdentity, member: Member): Promise<void> {
   const { prisma } = services
   const user: { email?: string; name?: string } = {}
   if (identity.email && identity.email !== member.user.email) user.email = identity.email

@@ -26,3 +26,16 @@ export function requireUserId(context: GraphQLContext): string {
   }
   return context.viewer.userId
 }
+
+/** Admin rights over the subaccount: an admin user or the subaccount's API key (service principal). */
+export function assertAdminOrService(context: GraphQLContext): void {
+  if (context.viewer.role !== 'ADMIN')
+    throw new ForbiddenError('Only admins of the subaccount (or its API keys) may do this.')
+}
+
+/** A signed-in admin user; API keys may not manage API keys, so a leaked key cannot mint or hide others. */
+export function assertHumanAdmin(context: GraphQLContext): string {
+  const userId = requireUserId(context)
+  if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount may do this.')
+  return userId
+}

@@ -245,7 +245,9 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
       slotsChanged = true
     }
 
-    if (!sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
+    // Re-expand when the window moved or the user's zone changed (floating and all-day events are in their zone).
+    const zoneChanged = integration.windowTimeZone !== expand.defaultTimeZone
+    if (zoneChanged || !sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
       const moved = await reexpandIntegration(prisma, integrationId, [...calendars.values()], owner, expand, window, {
         transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
         assertLease,
