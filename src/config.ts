@@ -147,6 +147,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   }
 }
 
+/**
+ * Whether this process runs in production, for the few module-level settings made before any Config exists (the
+ * Pothos builder). Everything else takes it from Config.
+ */
+export const isProductionProcess = process.env.NODE_ENV === 'production'
+
 function authConfig(e: z.output<typeof configSchema>): AuthConfig {
   if (e.AUTH_JWKS_URL && !e.AUTH_ISSUER) {
     // Keys of a shared identity provider sign tokens of many issuers and apps: name the one to trust.

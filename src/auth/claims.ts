@@ -1,7 +1,7 @@
 // Claim mapping: which claims of a verified token name the user, the subaccount and the profile (config.auth.claims).
 import type { ClaimNames } from '../config.ts'
 import type { Role } from '../generated/prisma/enums.ts'
-import { isValidTimeZone } from '../scheduling/zonedTime.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 /** Who a token speaks for, in the CRM's own ids. Profile fields are present only when the token carries them. */
 export interface TokenIdentity {
