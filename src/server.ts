@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { GraphQLError } from 'graphql'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
+import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
 import { authenticateConnection } from './graphql/websocketAuth.ts'
 import type { YogaApp } from './graphql/yoga.ts'
@@ -14,15 +15,6 @@ export interface HttpServer {
   close(): Promise<void>
 }
 
-async function databaseIsReady(services: Services): Promise<boolean> {
-  try {
-    await services.prisma.$queryRaw`SELECT 1`
-    return true
-  } catch {
-    return false
-  }
-}
-
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
   const server = createServer((req, res) => {
     if (req.url === '/healthz') {
@@ -30,9 +22,8 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
       return
     }
     if (req.url === '/readyz') {
-      void databaseIsReady(services).then((ready) => {
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ status: ready ? 'ready' : 'database unavailable' }))
+      void checkReadiness(services).then(({ httpStatus, body }) => {
+        res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify(body))
       })
       return
     }

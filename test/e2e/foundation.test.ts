@@ -149,7 +149,7 @@ describe('foundation', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200)
     const ready = await fetch(`${t.url}/readyz`)
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready' })
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'up' })
   })
 
   it('limits aliases and request size', async () => {
