@@ -14,6 +14,21 @@ const configSchema = z.object({
     .optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   ENCRYPTION_KEYS: z.string().optional(),
+  AUTH_JWKS_URL: z.url().optional(),
+  AUTH_ISSUER: z.string().min(1).optional(),
+  AUTH_AUDIENCE: z.string().min(1).optional(),
+  AUTH_CLOCK_SKEW_SECONDS: z.coerce.number().int().min(0).max(300).default(30),
+  AUTH_MAX_TOKEN_LIFETIME_SECONDS: z.coerce.number().int().positive().default(86_400),
+  AUTH_JWKS_CACHE_SECONDS: z.coerce.number().int().min(0).default(600),
+  AUTH_JWKS_COOLDOWN_SECONDS: z.coerce.number().int().min(0).default(30),
+  AUTH_PROVISIONING: z.enum(['jit', 'off']).optional(),
+  AUTH_CLAIM_USER_ID: z.string().min(1).default('sub'),
+  AUTH_CLAIM_SUBACCOUNT_ID: z.string().min(1).default('subaccount_id'),
+  AUTH_CLAIM_EMAIL: z.string().min(1).default('email'),
+  AUTH_CLAIM_NAME: z.string().min(1).default('name'),
+  AUTH_CLAIM_ROLE: z.string().min(1).default('role'),
+  AUTH_CLAIM_TIME_ZONE: z.string().min(1).default('zoneinfo'),
+  AUTH_ADMIN_ROLES: z.string().default('admin'),
   ICLOUD_CALDAV_URL: z.url().default('https://caldav.icloud.com'),
   CALDAV_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
   REDIS_URL: z.string().optional(),
@@ -55,6 +70,7 @@ export interface Config {
   /** Set from the environment, or generated into the data dir on first start (see secrets.ts). */
   authSecret: string | null
   encryptionKeys: string | null
+  auth: AuthConfig
   icloudCaldavUrl: string
   caldavTimeoutMs: number
   redisUrl: string | null
@@ -91,6 +107,36 @@ export interface Config {
   }
 }
 
+/** How bearer tokens are verified and mapped to users (src/auth). */
+export interface AuthConfig {
+  /** The CRM identity provider's JSON Web Key Set (RS256, ES256, EdDSA tokens). */
+  jwksUrl: string | null
+  /** Required `iss`; tokens this server signs itself carry it too (default icloud-scheduling-api). */
+  issuer: string | null
+  audience: string | null
+  clockSkewSeconds: number
+  /** `exp` is required; `exp - iat` (or `exp - now` without `iat`) may not exceed this. */
+  maxTokenLifetimeSeconds: number
+  jwksCacheSeconds: number
+  /** Least time between two JWKS fetches caused by an unknown `kid`. */
+  jwksCooldownSeconds: number
+  /** `jit` creates unknown users and subaccounts from a valid token; `off` refuses them. Default: jit in development. */
+  provisioning: 'jit' | 'off'
+  claims: ClaimNames
+  /** Role claim values (case-insensitive) that make the user an admin of the subaccount. */
+  adminRoles: string[]
+}
+
+/** Token claim that carries each field; a dotted name reads a nested claim when no claim has the exact name. */
+export interface ClaimNames {
+  userId: string
+  subaccountId: string
+  email: string
+  name: string
+  role: string
+  timeZone: string
+}
+
 export class ConfigError extends Error {}
 
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
@@ -108,6 +154,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     databaseUrl: e.DATABASE_URL ?? null,
     authSecret: e.AUTH_SECRET ?? null,
     encryptionKeys: e.ENCRYPTION_KEYS ?? null,
+    auth: authConfig(e),
     icloudCaldavUrl: e.ICLOUD_CALDAV_URL,
     caldavTimeoutMs: e.CALDAV_TIMEOUT_MS,
     redisUrl: e.REDIS_URL ?? null,
@@ -143,3 +190,32 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  * Pothos builder). Everything else takes it from Config.
  */
 export const isProductionProcess = process.env.NODE_ENV === 'production'
+
+function authConfig(e: z.output<typeof configSchema>): AuthConfig {
+  if (e.AUTH_JWKS_URL && !e.AUTH_ISSUER) {
+    // Keys of a shared identity provider sign tokens of many issuers and apps: name the one to trust.
+    throw new ConfigError('Invalid configuration:\n  AUTH_ISSUER: required when AUTH_JWKS_URL is set')
+  }
+  return {
+    jwksUrl: e.AUTH_JWKS_URL ?? null,
+    issuer: e.AUTH_ISSUER ?? null,
+    audience: e.AUTH_AUDIENCE ?? null,
+    clockSkewSeconds: e.AUTH_CLOCK_SKEW_SECONDS,
+    maxTokenLifetimeSeconds: e.AUTH_MAX_TOKEN_LIFETIME_SECONDS,
+    jwksCacheSeconds: e.AUTH_JWKS_CACHE_SECONDS,
+    jwksCooldownSeconds: e.AUTH_JWKS_COOLDOWN_SECONDS,
+    // Tests opt in, so that a token naming a subaccount its user is not in stays refused by default there.
+    provisioning: e.AUTH_PROVISIONING ?? (e.NODE_ENV === 'development' ? 'jit' : 'off'),
+    claims: {
+      userId: e.AUTH_CLAIM_USER_ID,
+      subaccountId: e.AUTH_CLAIM_SUBACCOUNT_ID,
+      email: e.AUTH_CLAIM_EMAIL,
+      name: e.AUTH_CLAIM_NAME,
+      role: e.AUTH_CLAIM_ROLE,
+      timeZone: e.AUTH_CLAIM_TIME_ZONE,
+    },
+    adminRoles: e.AUTH_ADMIN_ROLES.split(',')
+      .map((role) => role.trim().toLowerCase())
+      .filter(Boolean),
+  }
+}

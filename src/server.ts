@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net'
 import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
 import { attachGraphQLWebSocket } from './graphql/websocket.ts'
+import { authenticateConnection } from './graphql/websocketAuth.ts'
 import type { YogaApp } from './graphql/yoga.ts'
 import { createHttpDrain } from './httpDrain.ts'
 
@@ -31,7 +32,10 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
   })
 
   const drain = createHttpDrain(server)
-  const wsHandle = attachGraphQLWebSocket(server, yoga, services.config.maxRequestBytes)
+  const wsHandle = attachGraphQLWebSocket(server, yoga, {
+    maxPayloadBytes: services.config.maxRequestBytes,
+    onConnect: authenticateConnection(services),
+  })
 
   return {
     server,

@@ -57,7 +57,7 @@ export async function createServices(
     logger,
     pubsub,
     pubsubState,
-    tokens: new TokenService(secrets.authSecret),
+    tokens: new TokenService(secrets.authSecret, config.auth),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),

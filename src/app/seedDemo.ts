@@ -5,10 +5,11 @@ import type { CrmCalendarType, Role } from '../generated/prisma/enums.ts'
 const DEMO_SUBACCOUNT_ID = 'demo-subaccount'
 const weekdays = [1, 2, 3, 4, 5]
 
-const demoUsers: { email: string; name: string; role: Role; timeZone: string }[] = [
-  { email: 'admin@demo.example', name: 'Ada Admin', role: 'ADMIN', timeZone: 'Europe/Berlin' },
-  { email: 'bob@demo.example', name: 'Bob Builder', role: 'USER', timeZone: 'Europe/Berlin' },
-  { email: 'carol@demo.example', name: 'Carol Chen', role: 'USER', timeZone: 'America/New_York' },
+// Stable ids, as a CRM would send them in its tokens.
+const demoUsers: { id: string; email: string; name: string; role: Role; timeZone: string }[] = [
+  { id: 'demo-ada', email: 'admin@demo.example', name: 'Ada Admin', role: 'ADMIN', timeZone: 'Europe/Berlin' },
+  { id: 'demo-bob', email: 'bob@demo.example', name: 'Bob Builder', role: 'USER', timeZone: 'Europe/Berlin' },
+  { id: 'demo-carol', email: 'carol@demo.example', name: 'Carol Chen', role: 'USER', timeZone: 'America/New_York' },
 ]
 
 const demoCalendars: { name: string; type: CrmCalendarType; members: number[]; seatsPerSlot?: number }[] = [
@@ -24,13 +25,14 @@ export async function seedDemo(prisma: PrismaClient) {
     update: {},
     create: { id: DEMO_SUBACCOUNT_ID, name: 'Demo Clinic', timeZone: 'Europe/Berlin' },
   })
-  const users: (Awaited<ReturnType<typeof prisma.user.upsert>> & { role: Role })[] = []
+  const users: (Awaited<ReturnType<typeof prisma.user.create>> & { role: Role })[] = []
   for (const demoUser of demoUsers) {
-    const user = await prisma.user.upsert({
-      where: { email: demoUser.email },
-      update: {},
-      create: { email: demoUser.email, name: demoUser.name, timeZone: demoUser.timeZone },
-    })
+    // A demo user seeded before users had stable ids is found by e-mail.
+    const user =
+      (await prisma.user.findFirst({ where: { email: demoUser.email }, orderBy: { createdAt: 'asc' } })) ??
+      (await prisma.user.create({
+        data: { id: demoUser.id, email: demoUser.email, name: demoUser.name, timeZone: demoUser.timeZone },
+      }))
     await prisma.membership.upsert({
       where: { userId_subaccountId: { userId: user.id, subaccountId: subaccount.id } },
       update: { role: demoUser.role },

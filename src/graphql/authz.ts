@@ -28,3 +28,24 @@ export function assertAdmin(context: GraphQLContext): void {
 export function assertWebhookAdmin(context: GraphQLContext): void {
   if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount manage webhooks.')
 }
+
+/** The signed-in user's id; an API key (the subaccount's service principal) is no user and may not do this. */
+export function requireUserId(context: GraphQLContext): string {
+  if (context.viewer.userId === null) {
+    throw new ForbiddenError('An API key acts for the subaccount, not for a user: use the user’s own token.')
+  }
+  return context.viewer.userId
+}
+
+/** Admin rights over the subaccount: an admin user or the subaccount's API key (service principal). */
+export function assertAdminOrService(context: GraphQLContext): void {
+  if (context.viewer.role !== 'ADMIN')
+    throw new ForbiddenError('Only admins of the subaccount (or its API keys) may do this.')
+}
+
+/** A signed-in admin user; API keys may not manage API keys, so a leaked key cannot mint or hide others. */
+export function assertHumanAdmin(context: GraphQLContext): string {
+  const userId = requireUserId(context)
+  if (context.viewer.role !== 'ADMIN') throw new ForbiddenError('Only admins of the subaccount may do this.')
+  return userId
+}

@@ -3,7 +3,8 @@
 // never closes the socket (which would end the client's other subscriptions).
 import type { Server } from 'node:http'
 import { GraphQLError } from 'graphql'
-import { useServer } from 'graphql-ws/use/ws'
+import type { ServerOptions } from 'graphql-ws'
+import { useServer, type Extra } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import type { YogaApp } from './yoga.ts'
 
@@ -48,10 +49,21 @@ function parseAndValidate(enveloped: Enveloped, query: string) {
   return { document }
 }
 
-export function attachGraphQLWebSocket(server: Server, yoga: YogaApp, maxPayloadBytes: number): GraphQLWebSocket {
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: maxPayloadBytes })
+export interface GraphQLWebSocketOptions {
+  maxPayloadBytes: number
+  /** Authenticates `connection_init` (see websocketAuth.ts). */
+  onConnect: NonNullable<ServerOptions<Record<string, unknown> | undefined, Extra>['onConnect']>
+}
+
+export function attachGraphQLWebSocket(
+  server: Server,
+  yoga: YogaApp,
+  options: GraphQLWebSocketOptions,
+): GraphQLWebSocket {
+  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes })
   const handle = useServer(
     {
+      onConnect: options.onConnect,
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {

@@ -6,6 +6,7 @@ import { authenticate, type GraphQLContext } from './context.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
+import { endSubscriptionsAtTokenExpiry } from './tokenExpiry.ts'
 
 interface TransportContext {
   request?: Request
@@ -44,6 +45,7 @@ export function createYogaApp(services: Services) {
     plugins: [
       operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
+      endSubscriptionsAtTokenExpiry(),
     ],
   })
 }

@@ -220,7 +220,9 @@ async function syncAllCalendars(services: Services, run: Run, assertLease: () =>
   const expand = expandContext(window, integration)
   const calendars = calendarsToSync(integration)
   if (await dropSlotsOfUnchosenCalendars(prisma, integration, calendars, run.range)) run.slotsChanged = true
-  if (!sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
+  // Re-expand when the window moved or the user's zone changed (floating and all-day events are in their zone).
+  const zoneChanged = integration.windowTimeZone !== expand.defaultTimeZone
+  if (zoneChanged || !sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) {
     const owner = { userId: integration.userId, subaccountId: integration.subaccountId }
     const moved = await reexpandIntegration(prisma, integration.id, calendars, owner, expand, window, {
       transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,

@@ -77,7 +77,7 @@ export async function reexpandIntegration(
   }
   await prisma.integration.update({
     where: { id: integrationId },
-    data: { windowStart: window.start, windowEnd: window.end },
+    data: { windowStart: window.start, windowEnd: window.end, windowTimeZone: expand.defaultTimeZone },
   })
   return { objects, slotsWritten, slotsChanged, range }
 }

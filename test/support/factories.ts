@@ -25,11 +25,11 @@ export async function createUser(
   data: { role?: Role; name?: string; email?: string; timeZone?: string } = {},
 ): Promise<TestUser> {
   const email = data.email ?? `user-${unique()}@example.com`
-  const user = await services.prisma.user.upsert({
-    where: { email },
-    update: {},
-    create: { email, name: data.name ?? `User ${unique()}`, timeZone: data.timeZone ?? 'Europe/Berlin' },
-  })
+  const user =
+    (await services.prisma.user.findFirst({ where: { email } })) ??
+    (await services.prisma.user.create({
+      data: { email, name: data.name ?? `User ${unique()}`, timeZone: data.timeZone ?? 'Europe/Berlin' },
+    }))
   await services.prisma.membership.create({ data: { userId: user.id, subaccountId, role: data.role ?? 'USER' } })
   const token = await services.tokens.sign({ userId: user.id, subaccountId })
   return { id: user.id, email, subaccountId, token }

@@ -3,6 +3,7 @@ import { APP_SPECIFIC_PASSWORD_HINT } from '../../caldav/index.ts'
 import { connectICloud } from '../../integrations/icloud/connect.ts'
 import { normalizeAppSpecificPassword } from '../../integrations/icloud/credentials.ts'
 import { AlreadyConnectedError, AppleIdInUseError } from '../../integrations/icloud/errors.ts'
+import { requireUserId } from '../authz.ts'
 import { builder } from '../builder.ts'
 import { mutationResult } from '../errors.ts'
 import { credentialErrors } from '../types/ICloudErrors.ts'
@@ -50,7 +51,7 @@ builder.mutationField('connectICloud', (t) =>
     args: { input: t.arg({ type: ConnectICloudInput, required: true }) },
     resolve: (_root, { input }, context) =>
       connectICloud(context.services, {
-        userId: context.viewer.userId,
+        userId: requireUserId(context),
         subaccountId: context.viewer.subaccountId,
         appleId: input.appleId,
         appSpecificPassword: input.appSpecificPassword,

@@ -93,7 +93,8 @@ builder.objectField(ViewerRef, 'integrations', (t) =>
     resolve: (query, viewer, _args, context) =>
       context.services.prisma.integration.findMany({
         ...query,
-        where: { userId: viewer.userId, subaccountId: viewer.subaccountId },
+        // An API key has no integrations of its own.
+        where: { userId: viewer.userId ?? { in: [] }, subaccountId: viewer.subaccountId },
         orderBy: { createdAt: 'asc' },
       }),
   }),

@@ -5,6 +5,7 @@ export const SubaccountRef = builder.prismaNode('Subaccount', {
   description: 'A CRM location: its users, calendars and integrations.',
   authScopes: (subaccount) => ({ subaccount: subaccount.id }),
   fields: (t) => ({
+    crmId: t.exposeString('id', { description: 'The CRM’s own id of the subaccount (the token’s subaccount claim).' }),
     name: t.exposeString('name'),
     timeZone: t.expose('timeZone', { type: 'TimeZone' }),
     users: t.relatedConnection('memberships', {

@@ -10,6 +10,7 @@ export const UserRef = builder.prismaNode('User', {
       where: { userId: user.id, subaccountId: context.viewer.subaccountId },
     })) > 0,
   fields: (t) => ({
+    crmId: t.exposeString('id', { description: 'The CRM’s own id of the user (the token’s user id claim).' }),
     name: t.exposeString('name'),
     email: t.expose('email', { type: 'EmailAddress' }),
     timeZone: t.expose('timeZone', { type: 'TimeZone' }),

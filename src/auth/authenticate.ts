@@ -1,0 +1,57 @@
+// Who is calling: a CRM user (a JWT, provisioned just in time when allowed) or a subaccount's service principal (an
+// API key). Null means "no valid credentials"; the transports turn that into UNAUTHENTICATED / close 4401.
+import type { Services } from '../app/services.ts'
+import { resolveMember } from '../accounts/provisioning.ts'
+import type { Role } from '../generated/prisma/enums.ts'
+import { findActiveApiKey, isApiKeyShaped } from './apiKeys.ts'
+
+export type Principal =
+  | {
+      kind: 'USER'
+      userId: string
+      subaccountId: string
+      role: Role
+      apiKeyId: null
+      /** The token's `exp`: subscriptions end then. */
+      expiresAt: Date
+    }
+  | {
+      /** An API key: acts for the whole subaccount, with an admin's rights over its data, but is no user. */
+      kind: 'API_KEY'
+      userId: null
+      subaccountId: string
+      role: 'ADMIN'
+      apiKeyId: string
+      expiresAt: null
+    }
+
+export function bearerToken(authorization: string | null | undefined): string | null {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')
+  return match?.[1] ?? null
+}
+
+export async function authenticate(
+  services: Services,
+  authorization: string | null | undefined,
+): Promise<Principal | null> {
+  const token = bearerToken(authorization)
+  if (!token) return null
+  if (isApiKeyShaped(token)) {
+    const key = await findActiveApiKey(services, token)
+    if (!key) return null
+    return {
+      kind: 'API_KEY',
+      userId: null,
+      subaccountId: key.subaccountId,
+      role: 'ADMIN',
+      apiKeyId: key.id,
+      expiresAt: null,
+    }
+  }
+  const verified = await services.tokens.verify(token)
+  if (!verified) return null
+  const member = await resolveMember(services, verified.identity, services.config.auth.provisioning)
+  if (!member) return null
+  const { userId, subaccountId } = verified.identity
+  return { kind: 'USER', userId, subaccountId, role: member.role, apiKeyId: null, expiresAt: verified.expiresAt }
+}
