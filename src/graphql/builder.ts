@@ -14,7 +14,7 @@ import type { GraphQLContext } from './context.ts'
 export interface SchemaTypes {
   Context: GraphQLContext
   PrismaTypes: PrismaTypes
-  AuthScopes: { admin: boolean; subaccount: string; user: string }
+  AuthScopes: { admin: boolean; humanAdmin: boolean; subaccount: string; user: string }
   DefaultFieldNullability: false
   Scalars: {
     DateTime: { Input: Date; Output: Date | string }
@@ -31,6 +31,8 @@ export const builder = new SchemaBuilder<SchemaTypes>({
     authorizeOnSubscribe: true,
     authScopes: (context) => ({
       admin: context.viewer.role === 'ADMIN',
+      // An admin user, not an API key (which acts as the subaccount's service principal without a user).
+      humanAdmin: context.viewer.role === 'ADMIN' && context.viewer.userId !== null,
       subaccount: (subaccountId) => context.viewer.subaccountId === subaccountId,
       user: (userId) => context.viewer.userId === userId,
     }),

@@ -7,7 +7,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     'A server-to-server credential of one subaccount: `Authorization: Bearer sk_…` acts as the subaccount service ' +
     'principal (admin rights over its data, no user of its own). The key is shown once, at creation; only its ' +
     'SHA-256 is stored.',
-  authScopes: (key) => ({ subaccount: key.subaccountId }),
+  // As the apiKeys field: admin users of the subaccount only (a leaked key cannot list the others).
+  authScopes: (key) => ({ $all: { subaccount: key.subaccountId, humanAdmin: true } }),
   fields: (t) => ({
     name: t.exposeString('name', { description: 'What the key is for, e.g. "CRM backend (production)".' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),

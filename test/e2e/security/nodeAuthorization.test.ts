@@ -26,6 +26,7 @@ const visibility: Record<string, Rule> = {
   SyncRun: 'ownerAndAdmins',
   BlockedSlot: 'ownerAndAdmins',
   WebhookEndpoint: 'admins',
+  ApiKey: 'admins',
   WebhookDelivery: 'admins',
 }
 
@@ -106,6 +107,9 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
       secretKeyId: 'k',
     },
   })
+  const apiKey = await prisma.apiKey.create({
+    data: { subaccountId, name: 'CRM backend', prefix: 'sk_test', secretHash: `hash-${userId}` },
+  })
   const event = await prisma.webhookEvent.create({
     data: { id: `evt_${userId}`, subaccountId, type: 'appointment.booked', payload: {} },
   })
@@ -123,6 +127,7 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
     BlockedSlot: slot.id,
     WebhookEndpoint: endpoint.id,
     WebhookDelivery: delivery.id,
+    ApiKey: apiKey.id,
   }
 }
 
