@@ -1,4 +1,4 @@
-// One HTTP port: GraphQL over HTTP and SSE (Yoga), graphql-ws on the same path, and health probes.
+// One HTTP port: GraphQL over HTTP and SSE (Yoga), graphql-ws on the same path, health probes and the pages.
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { GraphQLError } from 'graphql'
@@ -6,6 +6,7 @@ import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import type { Services } from './app/services.ts'
 import type { YogaApp } from './graphql/yoga.ts'
+import { createStaticPages } from './web/staticPages.ts'
 
 export interface HttpServer {
   server: Server
@@ -23,7 +24,9 @@ async function databaseIsReady(services: Services): Promise<boolean> {
 }
 
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
+  const pages = createStaticPages({ crmOrigins: services.config.corsOrigins })
   const server = createServer((req, res) => {
+    if (pages(req, res)) return
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
       return
