@@ -2,7 +2,18 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'src/generated', 'test/graphql', 'data', 'bench/results', 'coverage'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'src/generated',
+      'test/graphql',
+      'web/generated',
+      'data',
+      'bench/results',
+      'coverage',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
