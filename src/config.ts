@@ -30,6 +30,15 @@ const configSchema = z.object({
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(100_000),
   // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
   AVAILABILITY_CACHE_INTERVALS: z.coerce.number().int().min(0).default(2_000_000),
+  PUBLIC_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(120),
+  PUBLIC_RATE_LIMIT_PER_CALENDAR: z.coerce.number().int().min(1).default(600),
+  PUBLIC_BOOKINGS_PER_IP: z.coerce.number().int().min(1).default(20),
+  PUBLIC_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
+  // "true" = one proxy (the usual load balancer); a number = that many proxies in front of the server.
+  TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.coerce.number().int().min(0).max(10)])
+    .default(0)
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value)),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -61,6 +70,14 @@ export interface Config {
   maxRequestBytes: number
   /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
   availabilityCacheIntervals: number
+  publicBooking: {
+    requestsPerIpPerMinute: number
+    requestsPerCalendarPerMinute: number
+    bookingsPerIpPerHour: number
+    subscriptionsPerIp: number
+    /** How many proxies in front of the server may set X-Forwarded-For (0: use the socket address). */
+    trustedProxies: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -97,5 +114,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
+    publicBooking: {
+      requestsPerIpPerMinute: e.PUBLIC_RATE_LIMIT_PER_IP,
+      requestsPerCalendarPerMinute: e.PUBLIC_RATE_LIMIT_PER_CALENDAR,
+      bookingsPerIpPerHour: e.PUBLIC_BOOKINGS_PER_IP,
+      subscriptionsPerIp: e.PUBLIC_SUBSCRIPTIONS_PER_IP,
+      trustedProxies: e.TRUST_PROXY,
+    },
   }
 }

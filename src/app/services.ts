@@ -6,6 +6,8 @@ import type { AppPubSub } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
+import type { ManageTokenService } from '../publicBooking/manageTokens.ts'
+import type { PublicLimits } from '../publicBooking/rateLimits.ts'
 
 export interface Services {
   config: Config
@@ -19,4 +21,8 @@ export interface Services {
   instanceId: string
   /** Members' busy time for availability, re-read only when their blocked slots changed. */
   busyTimeCache: BusyTimeCache
+  /** Signs and verifies invitees' manage tokens (public booking). */
+  manageTokens: ManageTokenService
+  /** Rate limits and the subscription cap of the public path. */
+  publicLimits: PublicLimits
 }

@@ -27,11 +27,15 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (context) => ({
-      admin: context.viewer.role === 'ADMIN',
-      subaccount: (subaccountId) => context.viewer.subaccountId === subaccountId,
-      user: (userId) => context.viewer.userId === userId,
-    }),
+    // The public path has no viewer: it holds no scope.
+    authScopes: (context) =>
+      context.publicClient
+        ? { admin: false, subaccount: () => false, user: () => false }
+        : {
+            admin: context.viewer.role === 'ADMIN',
+            subaccount: (subaccountId) => context.viewer.subaccountId === subaccountId,
+            user: (userId) => context.viewer.userId === userId,
+          },
   },
   prisma: {
     client: (context) => context.services.prisma,

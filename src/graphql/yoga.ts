@@ -11,7 +11,7 @@ interface TransportContext {
 }
 
 /** Rejects oversized request bodies before they are read. */
-function requestSizeLimit(maxBytes: number): Plugin {
+export function requestSizeLimit(maxBytes: number): Plugin {
   return {
     onRequest(payload) {
       const { request, fetchAPI } = payload
@@ -25,6 +25,28 @@ function requestSizeLimit(maxBytes: number): Plugin {
         )
       }
     },
+  }
+}
+
+/** Depth, alias, directive, token and cost limits: the same on the staff and the public path. */
+export function armor(config: Services['config']) {
+  return EnvelopArmorPlugin({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 20 },
+    maxDirectives: { n: 20 },
+    maxTokens: { n: 3000 },
+    costLimit: { maxCost: 6000 },
+    blockFieldSuggestion: { enabled: config.env === 'production' },
+  })
+}
+
+/** Yoga's own log lines into the app's logger. */
+export function yogaLogging(logger: Services['logger']) {
+  return {
+    debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
+    info: (...args: unknown[]) => logger.info(args.map(String).join(' ')),
+    warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
+    error: (...args: unknown[]) => logger.error({ err: args.find((arg) => arg instanceof Error) }, 'graphql error'),
   }
 }
 
@@ -42,29 +64,14 @@ export function createYogaApp(services: Services) {
     landingPage: false,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },
     maskedErrors: true,
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, 'graphql error'),
-    },
+    logging: yogaLogging(logger),
     context: async ({ request, connectionParams }) => {
       const authorization =
         request?.headers.get('authorization') ??
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [
-      requestSizeLimit(config.maxRequestBytes),
-      EnvelopArmorPlugin({
-        maxDepth: { n: 12 },
-        maxAliases: { n: 20 },
-        maxDirectives: { n: 20 },
-        maxTokens: { n: 3000 },
-        costLimit: { maxCost: 6000 },
-        blockFieldSuggestion: { enabled: config.env === 'production' },
-      }),
-    ],
+    plugins: [requestSizeLimit(config.maxRequestBytes), armor(config)],
   })
 }
 

@@ -6,6 +6,9 @@ export const SubaccountRef = builder.prismaNode('Subaccount', {
   authScopes: (subaccount) => ({ subaccount: subaccount.id }),
   fields: (t) => ({
     name: t.exposeString('name'),
+    slug: t.exposeString('slug', {
+      description: 'Part of public booking addresses (/book/<slug>/<calendarSlug>); change with updateSubaccount.',
+    }),
     timeZone: t.expose('timeZone', { type: 'TimeZone' }),
     users: t.relatedConnection('memberships', {
       description: 'Members of the subaccount, in name order.',
