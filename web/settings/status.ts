@@ -58,6 +58,7 @@ export function syncLine(run: SettingsSyncRunFragment | null | undefined, syncin
   if (syncing || run?.outcome === 'RUNNING') return 'Syncing with iCloud…'
   if (!run) return 'Not synced yet.'
   const at = formatDateTime(run.finishedAt ?? run.startedAt)
-  const changed = run.calendarsChanged === 1 ? '1 calendar changed' : `${run.calendarsChanged} calendars changed`
-  return `Last sync ${at}: ${outcomes[run.outcome]} · ${run.calendarsChecked} checked, ${changed}.`
+  const checked = run.calendarsChecked === 1 ? '1 calendar checked' : `${run.calendarsChecked} calendars checked`
+  const changed = run.calendarsChanged === 0 ? 'none changed' : `${run.calendarsChanged} changed`
+  return `Last sync ${at}: ${outcomes[run.outcome]} (${checked}, ${changed}).`
 }

@@ -25,7 +25,14 @@ export function ensurePagesBuilt(): Promise<void> {
     )
     if (builtAt >= (await newestSource(webDir))) return
     const { build } = await import('vite')
-    await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' })
+    // Vite sets NODE_ENV=production for the build; the process it runs in keeps its own.
+    const nodeEnv = process.env.NODE_ENV
+    try {
+      await build({ configFile: path.join(webDir, 'vite.config.ts'), logLevel: 'warn' })
+    } finally {
+      if (nodeEnv === undefined) delete process.env.NODE_ENV
+      else process.env.NODE_ENV = nodeEnv
+    }
   })()
   return built
 }
