@@ -196,4 +196,55 @@ describe('booking widget', () => {
     expect((await appointmentsOf('katherine@example.com'))[0]?.start).toEqual(new Date(at(monday, 9, 30)))
     await page.close()
   })
+
+  it('embeds with embed.js (auto height), follows a changed time zone, and reschedules through the manage page', async () => {
+    const cal = await setUpPublishedLinkedCalendar(t, server)
+    const monday = upcomingMonday()
+    const page = await browser.newPage()
+    await page.goto(`${t.url}/healthz`)
+    const calendarRef = cal.widgetPath.replace('/book/', '')
+    await page.setContent(
+      `<h1>Our CRM site</h1><script src="${t.url}/embed.js" data-calendar="${calendarRef}"></script><p>Footer</p>`,
+    )
+    const iframe = page.locator('iframe[title="Book an appointment"]')
+    await iframe.waitFor()
+    const widget = page.frameLocator('iframe[title="Book an appointment"]')
+    await widget.locator('button.day').first().waitFor()
+    // The widget posts its height; the iframe follows it (no inner scroll bar).
+    await page.waitForFunction(() => {
+      const frame = document.querySelector('iframe')!
+      return frame.style.height !== '640px' && frame.style.height !== ''
+    })
+    const heights = await iframe.evaluate((frame: HTMLIFrameElement) => ({
+      outer: frame.getBoundingClientRect().height,
+      inner: frame.contentDocument?.documentElement.scrollHeight ?? -1,
+    }))
+    expect(Math.abs(heights.outer - heights.inner)).toBeLessThan(4)
+
+    // The visitor's zone (Europe/Berlin in this browser) can be changed: 09:00 Berlin is 03:00 in New York.
+    const book = await browser.newPage(360)
+    await book.goto(`${t.url}${cal.widgetPath}`)
+    await expect(book.getByLabel('Time zone').inputValue()).resolves.toBe('Europe/Berlin')
+    await openDay(book, monday)
+    await expect(timeButton(book, at(monday, 9)).textContent()).resolves.toContain('09:00')
+    await book.getByLabel('Time zone').selectOption('America/New_York')
+    await expect(timeButton(book, at(monday, 9)).textContent()).resolves.toContain('03:00')
+    await book.getByLabel('Time zone').selectOption('Europe/Berlin')
+    await timeButton(book, at(monday, 15)).click()
+    await book.getByLabel('Name').fill('Alan Turing')
+    await book.getByLabel('E-mail').fill('alan@example.com')
+    await book.getByRole('button', { name: 'Confirm booking' }).click()
+    await book.getByTestId('manage-link').click()
+    await book.getByRole('button', { name: 'Reschedule' }).click()
+    await book.getByRole('heading', { name: 'Choose a new time' }).waitFor()
+    await openDay(book, monday)
+    await timeButton(book, at(monday, 16)).click()
+    await book.getByText('Your booking was moved.').waitFor()
+    // The address bar carries the new manage token.
+    expect(book.url()).toMatch(/\/book\/manage\/[^/]+$/)
+    const [moved] = await appointmentsOf('alan@example.com')
+    expect(moved).toMatchObject({ status: 'BOOKED', start: new Date(at(monday, 16)) })
+    await book.close()
+    await page.close()
+  })
 })
