@@ -30,6 +30,8 @@ const config: CodegenConfig = {
         fragmentMasking: false,
         persistedDocuments: {
           hashAlgorithm: (document: string) => createHash('sha256').update(document).digest('hex'),
+          // The bundle carries hashes only; the server has the text (persisted-documents.json).
+          mode: 'replaceDocumentWithHash',
         },
       },
       config: typedDocuments,
