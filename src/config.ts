@@ -26,6 +26,8 @@ const configSchema = z.object({
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
+  SYNC_HISTORY_KEEP_RUNS: z.coerce.number().int().min(1).default(100),
+  SYNC_HISTORY_FAILED_DAYS: z.coerce.number().int().min(0).default(30),
   BOOKING_RECHECK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
   MAX_REQUEST_BYTES: z.coerce.number().int().positive().default(100_000),
   // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
@@ -65,6 +67,9 @@ export interface Config {
     leaseSeconds: number
     windowPastDays: number
     windowFutureDays: number
+    /** SyncRun retention: the newest runs kept per integration, and how long failed runs are kept beyond them. */
+    historyKeepRuns: number
+    historyFailedDays: number
   }
   bookingRecheckTimeoutMs: number
   maxRequestBytes: number
@@ -110,6 +115,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       leaseSeconds: e.SYNC_LEASE_SECONDS,
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
+      historyKeepRuns: e.SYNC_HISTORY_KEEP_RUNS,
+      historyFailedDays: e.SYNC_HISTORY_FAILED_DAYS,
     },
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
@@ -123,3 +130,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     },
   }
 }
+
+/**
+ * Whether this process runs in production, for the few module-level settings made before any Config exists (the
+ * Pothos builder). Everything else takes it from Config.
+ */
+export const isProductionProcess = process.env.NODE_ENV === 'production'

@@ -8,6 +8,8 @@ async function main() {
   const app = await createApp(config, { startBackgroundJobs: config.role !== 'api' })
   const { url } = await app.listen()
   const { logger } = app.services
+  // A promise nobody awaited (a library's, or ours) must not end a process that otherwise works: log it and go on.
+  process.on('unhandledRejection', (reason: unknown) => logger.error({ err: reason }, 'unhandled promise rejection'))
   if (config.env === 'development' && (await app.services.prisma.subaccount.count()) === 0) {
     // First start of a development server: demo data and tokens, so GraphiQL works right away.
     const demo = await seedDemo(app.services.prisma)

@@ -8,6 +8,7 @@ import { GraphQLError } from 'graphql'
 import type { SubscribePayload } from 'graphql-ws'
 import { useServer } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
+import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
 import type { PublicYogaApp } from './graphql/publicYoga.ts'
 import type { YogaApp } from './graphql/yoga.ts'
@@ -23,15 +24,6 @@ export interface HttpServer {
   server: Server
   listen(port: number, host: string): Promise<AddressInfo>
   close(): Promise<void>
-}
-
-async function databaseIsReady(services: Services): Promise<boolean> {
-  try {
-    await services.prisma.$queryRaw`SELECT 1`
-    return true
-  } catch {
-    return false
-  }
 }
 
 /** How one GraphQL endpoint takes WebSocket operations (graphql-ws). */
@@ -95,9 +87,8 @@ export function createHttpServer(services: Services, yoga: YogaApp, publicApi: P
       return
     }
     if (req.url === '/readyz') {
-      void databaseIsReady(services).then((ready) => {
-        res.writeHead(ready ? 200 : 503, { 'content-type': 'application/json' })
-        res.end(JSON.stringify({ status: ready ? 'ready' : 'database unavailable' }))
+      void checkReadiness(services).then(({ httpStatus, body }) => {
+        res.writeHead(httpStatus, { 'content-type': 'application/json' }).end(JSON.stringify(body))
       })
       return
     }

@@ -50,13 +50,14 @@ export async function createServices(
     schema: options.databaseSchema,
     pgliteTemplate: options.pgliteTemplate,
   })
-  const { pubsub, close: closePubSub } = createAppPubSub(config.redisUrl)
+  const { pubsub, state: pubsubState, close: closePubSub } = createAppPubSub(config.redisUrl, logger)
   const services: Services = {
     config,
     prisma: database.prisma,
     databaseKind: database.kind,
     logger,
     pubsub,
+    pubsubState,
     tokens: new TokenService(secrets.authSecret),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,

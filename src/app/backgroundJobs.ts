@@ -1,4 +1,5 @@
-// Cron-driven workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox.
+// Workers started with the server (ROLE=all or worker): the sync engine, the write-back outbox, history pruning.
+import { createRunRetentionJob } from '../sync/runRetentionJob.ts'
 import { createSyncScheduler } from '../sync/scheduler.ts'
 import { createWriteBackWorker } from '../writeBack/scheduler.ts'
 import type { Services } from './services.ts'
@@ -11,4 +12,8 @@ export interface BackgroundJob {
 
 export type BackgroundJobFactory = (services: Services) => BackgroundJob
 
-export const backgroundJobFactories: BackgroundJobFactory[] = [createSyncScheduler, createWriteBackWorker]
+export const backgroundJobFactories: BackgroundJobFactory[] = [
+  createSyncScheduler,
+  createWriteBackWorker,
+  createRunRetentionJob,
+]

@@ -2,7 +2,7 @@
 import type { Config } from '../config.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
-import type { AppPubSub } from '../realtime/pubsub.ts'
+import type { AppPubSub, PubSubState } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
@@ -15,6 +15,8 @@ export interface Services {
   databaseKind: 'pglite' | 'postgres'
   logger: Logger
   pubsub: AppPubSub
+  /** Whether cross-instance pub/sub works right now (for /readyz). */
+  pubsubState(): PubSubState
   tokens: TokenService
   cipher: CredentialCipher
   /** A name unique to this process: the owner written into sync and outbox leases. */

@@ -1,7 +1,9 @@
 // Typed pub/sub for subscriptions. In-process by default; with REDIS_URL, events cross every instance through Redis.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
 import { createPubSub } from 'graphql-yoga'
-import { Redis } from 'ioredis'
+import type { Redis } from 'ioredis'
+import type { Logger } from '../logger.ts'
+import { createResilientRedis, type RedisState } from './resilientRedis.ts'
 
 /** Payloads carry ids and ISO strings only: subscribers re-read what they show from the database. */
 export interface SyncStatusEvent {
@@ -33,17 +35,23 @@ export type PubSubTopics = {
   availabilityChanged: [calendarId: string, payload: AvailabilityChangedEvent]
 }
 
-export function createAppPubSub(redisUrl: string | null) {
-  if (!redisUrl) return { pubsub: createPubSub<PubSubTopics>(), close: async () => {} }
-  const publishClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
-  const subscribeClient = new Redis(redisUrl, { lazyConnect: false, maxRetriesPerRequest: 3 })
-  const eventTarget = createRedisEventTarget({ publishClient, subscribeClient })
+/** 'memory': no Redis configured (one process); otherwise whether Redis is reachable right now. */
+export type PubSubState = 'memory' | RedisState
+
+export function createAppPubSub(redisUrl: string | null, logger: Logger) {
+  if (!redisUrl) {
+    return { pubsub: createPubSub<PubSubTopics>(), state: (): PubSubState => 'memory', close: async () => {} }
+  }
+  const redis = createResilientRedis(redisUrl, logger)
+  // The event target calls only publish, subscribe, unsubscribe and on('message'), which the facades provide.
+  const eventTarget = createRedisEventTarget({
+    publishClient: redis.publishClient as unknown as Redis,
+    subscribeClient: redis.subscribeClient as unknown as Redis,
+  })
   return {
     pubsub: createPubSub<PubSubTopics>({ eventTarget }),
-    close: async () => {
-      publishClient.disconnect()
-      subscribeClient.disconnect()
-    },
+    state: (): PubSubState => redis.state(),
+    close: async () => redis.close(),
   }
 }
 

@@ -1,11 +1,11 @@
 // The write-back worker, one per process (ROLE=all or worker): drains the outbox every few seconds, and right away
 // when this process has just queued a write (kickWriteBack), so iCloud usually has the event within a second.
-import cron, { type ScheduledTask } from 'node-cron'
 import type { BackgroundJob } from '../app/backgroundJobs.ts'
 import type { Services } from '../app/services.ts'
+import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
 import { processWriteBackQueue } from './outbox.ts'
 
-const INTERVAL_PATTERN = '*/10 * * * * *'
+const INTERVAL_SECONDS = 10
 const running = new WeakMap<Services, () => void>()
 
 /** Asks this process's outbox worker (if it runs here) to drain the queue now; otherwise the next tick will. */
@@ -14,7 +14,7 @@ export function kickWriteBack(services: Services): void {
 }
 
 export function createWriteBackWorker(services: Services): BackgroundJob {
-  let task: ScheduledTask | null = null
+  let task: RepeatingTick | null = null
   let draining: Promise<void> | null = null
   let again = false
   let stopped = false
@@ -43,16 +43,13 @@ export function createWriteBackWorker(services: Services): BackgroundJob {
       if (task || services.config.role === 'api') return
       stopped = false
       running.set(services, drain)
-      task = cron.schedule(INTERVAL_PATTERN, drain, { name: 'write-back' })
+      task = everyInterval(INTERVAL_SECONDS, drain, 'write-back')
       drain()
     },
     async stop() {
       stopped = true
       running.delete(services)
-      if (task) {
-        await task.stop()
-        await task.destroy()
-      }
+      await task?.stop()
       task = null
       await draining
     },

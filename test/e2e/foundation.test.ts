@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { graphqlModulesSource } from '../../src/graphql/moduleMap.ts'
 import { printSchemaSDL } from '../../src/graphql/schema.ts'
 import { graphql } from '../graphql/index.ts'
 import { createTeam } from '../support/factories.ts'
@@ -148,7 +149,7 @@ describe('foundation', () => {
     expect((await fetch(`${t.url}/healthz`)).status).toBe(200)
     const ready = await fetch(`${t.url}/readyz`)
     expect(ready.status).toBe(200)
-    expect(await ready.json()).toEqual({ status: 'ready' })
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'up' })
   })
 
   it('limits aliases and request size', async () => {
@@ -197,5 +198,10 @@ describe('foundation', () => {
   it('keeps schema/schema.graphql identical to the printed schema (run npm run schema:print)', async () => {
     const committed = await readFile(new URL('../../schema/schema.graphql', import.meta.url), 'utf8')
     expect(committed).toBe(printSchemaSDL())
+  })
+
+  it('keeps src/graphql/modules.ts listing every type, mutation and subscription file (run npm run schema:print)', async () => {
+    const committed = await readFile(new URL('../../src/graphql/modules.ts', import.meta.url), 'utf8')
+    expect(committed).toBe(await graphqlModulesSource())
   })
 })
