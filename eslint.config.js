@@ -2,7 +2,20 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'src/generated', 'test/graphql', 'data', 'bench/results', 'coverage'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'web/dist',
+      'web/generated',
+      'test-results',
+      'src/generated',
+      'test/graphql',
+      'data',
+      'bench/results',
+      'coverage',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -13,6 +13,7 @@ try {
     console.log(`${user.role.padEnd(5)} ${user.email}\n      Authorization: Bearer ${token}\n`)
   }
   console.log('Calendars:', demo.calendars.map((calendar) => `${calendar.name} (${calendar.type})`).join(', '))
+  console.log(`Booking widget (no token): http://localhost:${config.port}${demo.publicPath}`)
 } finally {
   await closePubSub()
   await database.close()

@@ -57,6 +57,15 @@ const configSchema = z.object({
     .max(24 * 14)
     .default(24),
   WEBHOOK_DISABLE_AFTER_DAYS: z.coerce.number().min(0).max(365).default(5),
+  PUBLIC_RATE_LIMIT_PER_IP: z.coerce.number().int().min(1).default(120),
+  PUBLIC_RATE_LIMIT_PER_CALENDAR: z.coerce.number().int().min(1).default(600),
+  PUBLIC_BOOKINGS_PER_IP: z.coerce.number().int().min(1).default(20),
+  PUBLIC_SUBSCRIPTIONS_PER_IP: z.coerce.number().int().min(1).default(10),
+  // "true" = one proxy (the usual load balancer); a number = that many proxies in front of the server.
+  TRUST_PROXY: z
+    .union([z.enum(['true', 'false']), z.coerce.number().int().min(0).max(10)])
+    .default(0)
+    .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value)),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -104,6 +113,14 @@ export interface Config {
     retryHours: number
     /** An endpoint whose deliveries all failed for this long is disabled. */
     disableAfterDays: number
+  }
+  publicBooking: {
+    requestsPerIpPerMinute: number
+    requestsPerCalendarPerMinute: number
+    bookingsPerIpPerHour: number
+    subscriptionsPerIp: number
+    /** How many proxies in front of the server may set X-Forwarded-For (0: use the socket address). */
+    trustedProxies: number
   }
 }
 
@@ -181,6 +198,13 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       timeoutMs: e.WEBHOOK_TIMEOUT_MS,
       retryHours: e.WEBHOOK_RETRY_HOURS,
       disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    publicBooking: {
+      requestsPerIpPerMinute: e.PUBLIC_RATE_LIMIT_PER_IP,
+      requestsPerCalendarPerMinute: e.PUBLIC_RATE_LIMIT_PER_CALENDAR,
+      bookingsPerIpPerHour: e.PUBLIC_BOOKINGS_PER_IP,
+      subscriptionsPerIp: e.PUBLIC_SUBSCRIPTIONS_PER_IP,
+      trustedProxies: e.TRUST_PROXY,
     },
   }
 }

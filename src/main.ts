@@ -17,6 +17,7 @@ async function main() {
       const token = await app.services.tokens.sign({ userId: user.id, subaccountId: demo.subaccount.id })
       console.log(`demo ${user.role.toLowerCase()} ${user.email}: Authorization: Bearer ${token}`)
     }
+    console.log(`demo booking widget (no token): ${url}${demo.publicPath}`)
   }
   logger.info(
     {

@@ -1,12 +1,16 @@
-// One HTTP port: GraphQL over HTTP and SSE (Yoga), graphql-ws on the same path, and health probes.
-import { createServer, type Server } from 'node:http'
+// One HTTP port: the pages (widget, settings), GraphQL over HTTP and SSE on the staff path (Yoga) and the public path,
+// graphql-ws on each of the two paths, and health probes.
+import { createServer, type IncomingMessage, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import type { Duplex } from 'node:stream'
 import { checkReadiness } from './app/readiness.ts'
 import type { Services } from './app/services.ts'
-import { attachGraphQLWebSocket } from './graphql/websocket.ts'
+import type { PublicYogaApp } from './graphql/publicYoga.ts'
+import { createGraphQLWebSocket, type GraphQLWebSocketOptions } from './graphql/websocket.ts'
 import { authenticateConnection } from './graphql/websocketAuth.ts'
 import type { YogaApp } from './graphql/yoga.ts'
 import { createHttpDrain } from './httpDrain.ts'
+import { createStaticPages } from './web/staticPages.ts'
 
 export interface HttpServer {
   server: Server
@@ -15,9 +19,17 @@ export interface HttpServer {
   close(deadline?: number): Promise<void>
 }
 
-export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
+/** The public path and how it admits WebSocket operations (see graphql/publicWebSocket.ts). */
+export interface PublicApi {
+  yoga: PublicYogaApp
+  prepare: NonNullable<GraphQLWebSocketOptions['prepare']>
+}
+
+export function createHttpServer(services: Services, yoga: YogaApp, publicApi: PublicApi): HttpServer {
+  const pages = createStaticPages({ crmOrigins: services.config.corsOrigins })
   const server = createServer((req, res) => {
     drain.track(req, res)
+    if (pages(req, res)) return
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
       return
@@ -28,13 +40,32 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
       })
       return
     }
+    if (pathOf(req.url) === publicApi.yoga.graphqlEndpoint) {
+      void publicApi.yoga.requestListener(req, res)
+      return
+    }
     void yoga.requestListener(req, res)
   })
 
   const drain = createHttpDrain(server)
-  const wsHandle = attachGraphQLWebSocket(server, yoga, {
-    maxPayloadBytes: services.config.maxRequestBytes,
-    onConnect: authenticateConnection(services),
+  const maxPayloadBytes = services.config.maxRequestBytes
+  const sockets = new Map([
+    [
+      yoga.graphqlEndpoint,
+      createGraphQLWebSocket(yoga, { maxPayloadBytes, onConnect: authenticateConnection(services) }),
+    ],
+    [
+      publicApi.yoga.graphqlEndpoint,
+      createGraphQLWebSocket(publicApi.yoga, { maxPayloadBytes, prepare: publicApi.prepare }),
+    ],
+  ])
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const endpoint = sockets.get(pathOf(req.url))
+    if (!endpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    endpoint.handleUpgrade(req, socket, head)
   })
 
   return {
@@ -47,9 +78,14 @@ export function createHttpServer(services: Services, yoga: YogaApp): HttpServer 
     close: (deadline = Date.now()) =>
       drain.drain(deadline, {
         close: async () => {
-          await wsHandle.dispose()
+          await Promise.all([...sockets.values()].map((endpoint) => endpoint.dispose()))
         },
-        terminate: () => wsHandle.terminate(),
+        terminate: () => sockets.forEach((endpoint) => endpoint.terminate()),
       }),
   }
+}
+
+function pathOf(url: string | undefined): string {
+  const query = (url ?? '/').indexOf('?')
+  return query === -1 ? (url ?? '/') : (url ?? '/').slice(0, query)
 }

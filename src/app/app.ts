@@ -6,6 +6,9 @@ import { TokenService } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../db/database.ts'
 import { createYogaApp } from '../graphql/yoga.ts'
+import { loadPersistedDocuments } from '../graphql/persistedDocuments.ts'
+import { createPublicYogaApp } from '../graphql/publicYoga.ts'
+import { publicWebSocketAdmission } from '../graphql/publicWebSocket.ts'
 import { createLogger } from '../logger.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
@@ -17,6 +20,8 @@ import { crmEventHooks } from '../writeBack/crmEvents.ts'
 import type { Services } from './services.ts'
 import { shutDown } from './shutdown.ts'
 import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
+import { ManageTokenService } from '../publicBooking/manageTokens.ts'
+import { PublicLimits } from '../publicBooking/rateLimits.ts'
 
 export interface App {
   services: Services
@@ -63,13 +68,23 @@ export async function createServices(
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
     crmEvents: crmEventHooks,
     integrationEvents: integrationStatusHooks,
+    manageTokens: new ManageTokenService(secrets.authSecret),
+    publicLimits: new PublicLimits({ redisUrl: config.redisUrl, ...config.publicBooking }, logger),
   }
-  return { services, database, closePubSub }
+  const closeAll = async () => {
+    services.publicLimits.close()
+    await closePubSub()
+  }
+  return { services, database, closePubSub: closeAll }
 }
 
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const { services, database, closePubSub } = await createServices(config, options)
-  const http = createHttpServer(services, createYogaApp(services))
+  const documents = loadPersistedDocuments()
+  const http = createHttpServer(services, createYogaApp(services), {
+    yoga: createPublicYogaApp(services, documents),
+    prepare: publicWebSocketAdmission(services, documents),
+  })
   const jobs: BackgroundJob[] =
     options.startBackgroundJobs === false ? [] : backgroundJobFactories.map((factory) => factory(services))
 

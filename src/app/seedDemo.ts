@@ -1,8 +1,12 @@
 // Demo data for trying the product by hand. Idempotent: running it twice reuses what exists.
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { CrmCalendarType, Role } from '../generated/prisma/enums.ts'
+import { publicBookingPath } from '../publicBooking/publicCalendar.ts'
 
 const DEMO_SUBACCOUNT_ID = 'demo-subaccount'
+/** The demo's public booking page: /book/demo-clinic/consultation. */
+export const DEMO_SUBACCOUNT_SLUG = 'demo-clinic'
+const PUBLISHED_CALENDAR = { name: 'Consultation', slug: 'consultation' }
 const weekdays = [1, 2, 3, 4, 5]
 
 // Stable ids, as a CRM would send them in its tokens.
@@ -23,7 +27,7 @@ export async function seedDemo(prisma: PrismaClient) {
   const subaccount = await prisma.subaccount.upsert({
     where: { id: DEMO_SUBACCOUNT_ID },
     update: {},
-    create: { id: DEMO_SUBACCOUNT_ID, name: 'Demo Clinic', timeZone: 'Europe/Berlin' },
+    create: { id: DEMO_SUBACCOUNT_ID, name: 'Demo Clinic', slug: DEMO_SUBACCOUNT_SLUG, timeZone: 'Europe/Berlin' },
   })
   const users: (Awaited<ReturnType<typeof prisma.user.create>> & { role: Role })[] = []
   for (const demoUser of demoUsers) {
@@ -69,5 +73,20 @@ export async function seedDemo(prisma: PrismaClient) {
       }))
     calendars.push(calendar)
   }
-  return { subaccount, users, calendars }
+  const published = await publishDemoCalendar(prisma, subaccount.id)
+  return { subaccount, users, calendars, publicPath: publicBookingPath(subaccount.slug, published.slug!) }
+}
+
+/** The widget works out of the box: one calendar is bookable without a token. */
+async function publishDemoCalendar(prisma: PrismaClient, subaccountId: string) {
+  const calendar = await prisma.crmCalendar.findFirstOrThrow({ where: { subaccountId, name: PUBLISHED_CALENDAR.name } })
+  if (calendar.published) return calendar
+  return prisma.crmCalendar.update({
+    where: { id: calendar.id },
+    data: {
+      published: true,
+      slug: calendar.slug ?? PUBLISHED_CALENDAR.slug,
+      description: calendar.description ?? 'A 30-minute first consultation with Bob.',
+    },
+  })
 }

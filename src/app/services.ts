@@ -7,6 +7,8 @@ import type { TokenService } from '../auth/tokens.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
 import type { CrmEventHooks, IntegrationStatusHooks } from '../sync/ports.ts'
+import type { ManageTokenService } from '../publicBooking/manageTokens.ts'
+import type { PublicLimits } from '../publicBooking/rateLimits.ts'
 
 export interface Services {
   config: Config
@@ -26,4 +28,8 @@ export interface Services {
   crmEvents: CrmEventHooks
   /** Integration status changes reported as webhooks, plugged into the sync engine. */
   integrationEvents: IntegrationStatusHooks
+  /** Signs and verifies invitees' manage tokens (public booking). */
+  manageTokens: ManageTokenService
+  /** Rate limits and the subscription cap of the public path. */
+  publicLimits: PublicLimits
 }

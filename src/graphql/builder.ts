@@ -29,13 +29,17 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
-    authScopes: (context) => ({
-      admin: context.viewer.role === 'ADMIN',
-      // An admin user, not an API key (which acts as the subaccount's service principal without a user).
-      humanAdmin: context.viewer.role === 'ADMIN' && context.viewer.userId !== null,
-      subaccount: (subaccountId) => context.viewer.subaccountId === subaccountId,
-      user: (userId) => context.viewer.userId === userId,
-    }),
+    // The public path has no viewer: it holds no scope.
+    authScopes: (context) =>
+      context.publicClient
+        ? { admin: false, humanAdmin: false, subaccount: () => false, user: () => false }
+        : {
+            admin: context.viewer.role === 'ADMIN',
+            // An admin user, not an API key (which acts as the subaccount's service principal without a user).
+            humanAdmin: context.viewer.role === 'ADMIN' && context.viewer.userId !== null,
+            subaccount: (subaccountId) => context.viewer.subaccountId === subaccountId,
+            user: (userId) => context.viewer.userId === userId,
+          },
   },
   prisma: {
     client: (context) => context.services.prisma,

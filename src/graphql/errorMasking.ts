@@ -4,6 +4,7 @@ import { PothosValidationError } from '@pothos/core'
 import { GraphQLError } from 'graphql'
 import { maskError as maskUnexpectedError, type MaskError } from 'graphql-yoga'
 import { DomainError, InvalidInputError } from '../errors.ts'
+import { TooManyRequestsError } from '../publicBooking/errors.ts'
 
 function domainErrorOf(error: unknown): DomainError | null {
   if (error instanceof DomainError) return error
@@ -22,8 +23,13 @@ export function graphQLErrorFor(domainError: DomainError, error?: unknown): Grap
     extensions: {
       code: domainError.code,
       ...(domainError instanceof InvalidInputError ? { fieldErrors: domainError.issues } : {}),
+      ...(domainError instanceof TooManyRequestsError ? tooManyRequests(domainError.retryAfterSeconds) : {}),
     },
   })
+}
+
+function tooManyRequests(retryAfterSeconds: number) {
+  return { retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } }
 }
 
 /** Pothos's own refusals (a malformed global ID; scope-auth's "not authorized", which carries `code`). */

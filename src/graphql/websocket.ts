@@ -1,11 +1,13 @@
 // graphql-ws on the Yoga endpoint of an HTTP server: WebSocket operations go through the same envelop plugins,
 // context and auth as HTTP ones. A bad operation is answered with GraphQL errors carrying the codes HTTP gives; it
 // never closes the socket (which would end the client's other subscriptions).
-import type { Server } from 'node:http'
+import type { IncomingMessage } from 'node:http'
+import type { Duplex } from 'node:stream'
 import { GraphQLError } from 'graphql'
-import type { ServerOptions } from 'graphql-ws'
+import type { ServerOptions, SubscribePayload } from 'graphql-ws'
 import { useServer, type Extra } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
+import type { PublicYogaApp } from './publicYoga.ts'
 import type { YogaApp } from './yoga.ts'
 
 export interface GraphQLWebSocket {
@@ -29,7 +31,7 @@ function asClientError(error: unknown, fallbackCode: string): GraphQLError {
   })
 }
 
-type Enveloped = ReturnType<YogaApp['getEnveloped']>
+type Enveloped = ReturnType<(YogaApp | PublicYogaApp)['getEnveloped']>
 
 /** Parses and validates like Yoga does for HTTP; errors are returned, never thrown. */
 function parseAndValidate(enveloped: Enveloped, query: string) {
@@ -51,30 +53,36 @@ function parseAndValidate(enveloped: Enveloped, query: string) {
 
 export interface GraphQLWebSocketOptions {
   maxPayloadBytes: number
-  /** Authenticates `connection_init` (see websocketAuth.ts). */
-  onConnect: NonNullable<ServerOptions<Record<string, unknown> | undefined, Extra>['onConnect']>
+  /** Authenticates `connection_init` (see websocketAuth.ts); the public path has none. */
+  onConnect?: ServerOptions<Record<string, unknown> | undefined, Extra>['onConnect']
+  /** The document to run, or errors to refuse the operation with (default: the text in `params.query`). */
+  prepare?: (params: SubscribePayload, request: IncomingMessage) => Promise<string | readonly GraphQLError[]>
 }
 
-export function attachGraphQLWebSocket(
-  server: Server,
-  yoga: YogaApp,
-  options: GraphQLWebSocketOptions,
-): GraphQLWebSocket {
-  const wsServer = new WebSocketServer({ server, path: yoga.graphqlEndpoint, maxPayload: options.maxPayloadBytes })
+/** graphql-ws for one Yoga app; the HTTP server hands it the upgrades of that app's path (see ../server.ts). */
+export function createGraphQLWebSocket(yoga: YogaApp | PublicYogaApp, options: GraphQLWebSocketOptions) {
+  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes })
   const handle = useServer(
     {
       onConnect: options.onConnect,
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
       onSubscribe: async (ctx, _id, params) => {
-        const enveloped = yoga.getEnveloped({ ...ctx, req: ctx.extra.request, socket: ctx.extra.socket, params })
+        const query = options.prepare ? await options.prepare(params, ctx.extra.request) : params.query
+        if (typeof query !== 'string') return query.map((error) => asClientError(error, 'INVALID_INPUT'))
+        const enveloped = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket: ctx.extra.socket,
+          params: { ...params, query },
+        })
         let contextValue: unknown
         try {
           contextValue = await enveloped.contextFactory()
         } catch (error) {
           return [asClientError(error, 'INTERNAL_SERVER_ERROR')]
         }
-        const { document, errors } = parseAndValidate(enveloped, params.query)
+        const { document, errors } = parseAndValidate(enveloped, query)
         if (errors) return errors
         return {
           schema: enveloped.schema,
@@ -89,7 +97,10 @@ export function attachGraphQLWebSocket(
     wsServer,
   )
   return {
+    /** Takes over an HTTP upgrade request for this endpoint. */
+    handleUpgrade: (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      wsServer.handleUpgrade(req, socket, head, (ws) => wsServer.emit('connection', ws, req)),
     dispose: async () => handle.dispose(),
     terminate: () => wsServer.clients.forEach((socket) => socket.terminate()),
-  }
+  } satisfies GraphQLWebSocket & { handleUpgrade: unknown }
 }

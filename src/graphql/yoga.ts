@@ -1,4 +1,5 @@
-// The Yoga app: schema, context, armor and error masking. Transport (HTTP + WebSocket) is in ../server.ts.
+// The Yoga apps' shared parts (body limit, error masking, logging, operation limits) and the staff app: schema,
+// context from the bearer token. Transport (HTTP + WebSocket) is in ../server.ts; the public path in ./publicYoga.ts.
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection'
 import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
@@ -13,9 +14,35 @@ interface TransportContext {
   connectionParams?: Record<string, unknown>
 }
 
-export function createYogaApp(services: Services) {
+/** What the staff and the public path have in common. */
+export function sharedYogaOptions(services: Services) {
   const { config, logger } = services
+  return {
+    // Checked against Content-Length and counted on the stream, so chunked bodies (HTTP and SSE) are limited too:
+    // 413 REQUEST_ENTITY_TOO_LARGE. WebSocket messages are limited by the socket (./websocket.ts).
+    maxRequestBodySize: config.maxRequestBytes,
+    maskedErrors: { maskError },
+    logging: {
+      debug: (...args: unknown[]) => logger.debug(args.map(String).join(' ')),
+      info: (...args: unknown[]) => logger.info(args.map(String).join(' ')),
+      warn: (...args: unknown[]) => logger.warn(args.map(String).join(' ')),
+      error: (...args: unknown[]) => logger.error({ err: args.find((arg) => arg instanceof Error) }, 'graphql error'),
+    },
+  }
+}
+
+/** Depth, alias, directive, token and cost limits, and introspection: the same on the staff and the public path. */
+export function limitPlugins(config: Services['config']) {
+  return [
+    operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
+    ...(config.introspection ? [] : [useDisableIntrospection()]),
+  ]
+}
+
+export function createYogaApp(services: Services) {
+  const { config } = services
   return createYoga<TransportContext, GraphQLContext>({
+    ...sharedYogaOptions(services),
     schema,
     graphqlEndpoint: '/graphql',
     graphiql: config.graphiql
@@ -25,28 +52,14 @@ export function createYogaApp(services: Services) {
         }
       : false,
     landingPage: false,
-    // Checked against Content-Length and counted on the stream, so chunked bodies (HTTP and SSE) are limited too:
-    // 413 REQUEST_ENTITY_TOO_LARGE. WebSocket messages are limited by the socket (./websocket.ts).
-    maxRequestBodySize: config.maxRequestBytes,
     cors: config.corsOrigins === '*' ? { origin: '*' } : { origin: config.corsOrigins, credentials: true },
-    maskedErrors: { maskError },
-    logging: {
-      debug: (...args) => logger.debug(args.map(String).join(' ')),
-      info: (...args) => logger.info(args.map(String).join(' ')),
-      warn: (...args) => logger.warn(args.map(String).join(' ')),
-      error: (...args) => logger.error({ err: args.find((arg) => arg instanceof Error) }, 'graphql error'),
-    },
     context: async ({ request, connectionParams }) => {
       const authorization =
         request?.headers.get('authorization') ??
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [
-      operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
-      endSubscriptionsAtTokenExpiry(),
-    ],
+    plugins: [...limitPlugins(config), endSubscriptionsAtTokenExpiry()],
   })
 }
 

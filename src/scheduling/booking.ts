@@ -485,7 +485,8 @@ async function participantUserIds(services: Pick<Services, 'prisma'>, appointmen
   return rows.map((r) => r.userId)
 }
 
-function isUniqueViolation(error: unknown): boolean {
+/** Prisma P2002: a unique index refused the write. */
+export function isUniqueViolation(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'P2002'
 }
 

@@ -2,7 +2,7 @@
 // operation and the whole response so a red test explains itself.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print, type ExecutionResult } from 'graphql'
-import { createClient, type Client } from 'graphql-ws'
+import { createClient, type Client, type SubscribePayload } from 'graphql-ws'
 import WebSocket from 'ws'
 
 type Document<R, V> = TypedDocumentNode<R, V> | string
@@ -72,7 +72,10 @@ export class SubscriptionTestClient {
   }
 
   subscribe<R, V>(document: Document<R, V>, variables?: V): LiveSubscription<R> {
-    return new LiveSubscription<R>(this.client, source(document), variables as Record<string, unknown>)
+    return new LiveSubscription<R>(this.client, {
+      query: source(document),
+      variables: variables as Record<string, unknown> | undefined,
+    })
   }
 
   async close(): Promise<void> {
@@ -87,21 +90,18 @@ export class LiveSubscription<R> {
   error: unknown = null
   completed = false
 
-  constructor(client: Client, query: string, variables: Record<string, unknown> | undefined) {
-    this.dispose = client.subscribe<R>(
-      { query, variables },
-      {
-        next: (value) => this.push(value as ExecutionResult<R>),
-        error: (error) => {
-          this.error = error
-          this.wake()
-        },
-        complete: () => {
-          this.completed = true
-          this.wake()
-        },
+  constructor(client: Client, payload: SubscribePayload) {
+    this.dispose = client.subscribe<R>(payload, {
+      next: (value) => this.push(value as ExecutionResult<R>),
+      error: (error) => {
+        this.error = error
+        this.wake()
       },
-    )
+      complete: () => {
+        this.completed = true
+        this.wake()
+      },
+    })
   }
 
   private push(value: ExecutionResult<R>) {

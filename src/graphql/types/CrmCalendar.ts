@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { publicBookingPath } from '../../publicBooking/publicCalendar.ts'
 import { builder } from '../builder.ts'
 import './Appointment.ts'
 import { CrmCalendarTypeEnum } from './enums.ts'
@@ -21,6 +22,21 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
     bookingWindowDays: t.exposeInt('bookingWindowDays', { description: 'How many days ahead slots are offered.' }),
     maxBookingsPerDayPerMember: t.exposeInt('maxBookingsPerDayPerMember', { nullable: true }),
     seatsPerSlot: t.exposeInt('seatsPerSlot', { nullable: true, description: 'Class booking capacity.' }),
+    description: t.exposeString('description', { nullable: true, description: 'Shown to invitees.' }),
+    published: t.exposeBoolean('published', {
+      description: 'Bookable without a token on the public path (see publishCrmCalendar).',
+    }),
+    slug: t.exposeString('slug', {
+      nullable: true,
+      description: 'Part of the public address, unique in the subaccount.',
+    }),
+    publicUrl: t.string({
+      nullable: true,
+      description: 'Path of the booking widget, `/book/<subaccountSlug>/<calendarSlug>`, while published.',
+      select: { slug: true, published: true, subaccount: { select: { slug: true } } },
+      resolve: (calendar) =>
+        calendar.published && calendar.slug ? publicBookingPath(calendar.subaccount.slug, calendar.slug) : null,
+    }),
     members: t.relation('members', { query: { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] } }),
     appointments: t.relation('appointments', {
       description: 'Appointments starting in [from, to) (at most 366 days), by start.',

@@ -7,6 +7,9 @@ export const SubaccountRef = builder.prismaNode('Subaccount', {
   fields: (t) => ({
     crmId: t.exposeString('id', { description: 'The CRM’s own id of the subaccount (the token’s subaccount claim).' }),
     name: t.exposeString('name'),
+    slug: t.exposeString('slug', {
+      description: 'Part of public booking addresses (/book/<slug>/<calendarSlug>); change with updateSubaccount.',
+    }),
     timeZone: t.expose('timeZone', { type: 'TimeZone' }),
     users: t.relatedConnection('memberships', {
       description: 'Members of the subaccount, in name order.',
