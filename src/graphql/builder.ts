@@ -10,6 +10,7 @@ import type PrismaTypes from '../generated/pothos-types.ts'
 import { getDatamodel } from '../generated/pothos-types.ts'
 import { isProductionProcess } from '../config.ts'
 import type { GraphQLContext } from './context.ts'
+import { decodeCheckedGlobalID, inputTextPluginName } from './inputTextPlugin.ts'
 
 export interface SchemaTypes {
   Context: GraphQLContext
@@ -25,7 +26,8 @@ export interface SchemaTypes {
 
 export const builder = new SchemaBuilder<SchemaTypes>({
   // Order as the Pothos docs advise: scope-auth first, errors before prisma.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  // Text inputs (./inputTextPlugin.ts) are checked before any other argument mapping.
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, inputTextPluginName, PrismaPlugin, RelayPlugin, ValidationPlugin],
   defaultFieldNullability: false,
   scopeAuth: {
     authorizeOnSubscribe: true,
@@ -47,6 +49,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    decodeGlobalID: decodeCheckedGlobalID,
   },
   validation: {
     // Schema validation fails with the same domain error as the domain's own checks: one ValidationError shape.
