@@ -27,13 +27,14 @@ function refuseWith(code: string): RefusalOptions {
   }
 }
 
-export function operationLimitsPlugin(options: { blockFieldSuggestion: boolean }) {
+export function operationLimitsPlugin() {
   return EnvelopArmorPlugin({
     maxDepth: { n: operationLimits.maxDepth, ...refuseWith('QUERY_TOO_DEEP') },
     maxAliases: { n: operationLimits.maxAliases, ...refuseWith('TOO_MANY_ALIASES') },
     maxDirectives: { n: operationLimits.maxDirectives, ...refuseWith('TOO_MANY_DIRECTIVES') },
     maxTokens: { n: operationLimits.maxTokens },
     costLimit: { maxCost: operationLimits.maxCost, ...refuseWith('QUERY_TOO_COSTLY') },
-    blockFieldSuggestion: { enabled: options.blockFieldSuggestion },
+    // Suggestions are hidden in production by ./suggestions.ts, which covers every form of them.
+    blockFieldSuggestion: { enabled: false },
   })
 }

@@ -6,6 +6,7 @@ import { authenticate, type GraphQLContext } from './context.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
+import { hideSuggestionsPlugin } from './suggestions.ts'
 
 interface TransportContext {
   request?: Request
@@ -42,7 +43,8 @@ export function createYogaApp(services: Services) {
       return { services, viewer: await authenticate(services, authorization) }
     },
     plugins: [
-      operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
+      operationLimitsPlugin(),
+      ...(config.env === 'production' ? hideSuggestionsPlugin() : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
   })
