@@ -1,5 +1,6 @@
 // The Pothos builder and its plugins. Domain types live in ./types, ./mutations and ./subscriptions.
 import SchemaBuilder from '@pothos/core'
+import ComplexityPlugin from '@pothos/plugin-complexity'
 import ErrorsPlugin from '@pothos/plugin-errors'
 import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
@@ -10,6 +11,7 @@ import type PrismaTypes from '../generated/pothos-types.ts'
 import { getDatamodel } from '../generated/pothos-types.ts'
 import { isProductionProcess } from '../config.ts'
 import type { GraphQLContext } from './context.ts'
+import { defaultFieldCost } from './cost.ts'
 import { decodeCheckedGlobalID, inputTextPluginName } from './inputTextPlugin.ts'
 
 export interface SchemaTypes {
@@ -27,8 +29,18 @@ export interface SchemaTypes {
 export const builder = new SchemaBuilder<SchemaTypes>({
   // Order as the Pothos docs advise: scope-auth first, errors before prisma.
   // Text inputs (./inputTextPlugin.ts) are checked before any other argument mapping.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, inputTextPluginName, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    inputTextPluginName,
+    PrismaPlugin,
+    RelayPlugin,
+    ValidationPlugin,
+    ComplexityPlugin,
+  ],
   defaultFieldNullability: false,
+  // Each field's cost (./cost.ts); the limit is checked at validation by costLimitPlugin, not here.
+  complexity: { fieldComplexity: defaultFieldCost },
   scopeAuth: {
     authorizeOnSubscribe: true,
     authScopes: (context) => ({

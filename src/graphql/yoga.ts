@@ -3,6 +3,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
+import { costLimitPlugin } from './cost.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
@@ -44,6 +45,7 @@ export function createYogaApp(services: Services) {
     },
     plugins: [
       operationLimitsPlugin(),
+      costLimitPlugin(),
       ...(config.env === 'production' ? hideSuggestionsPlugin() : []),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],
