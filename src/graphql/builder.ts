@@ -1,5 +1,6 @@
 // The Pothos builder and its plugins. Domain types live in ./types, ./mutations and ./subscriptions.
 import SchemaBuilder from '@pothos/core'
+import ComplexityPlugin from '@pothos/plugin-complexity'
 import ErrorsPlugin from '@pothos/plugin-errors'
 import PrismaPlugin from '@pothos/plugin-prisma'
 import RelayPlugin from '@pothos/plugin-relay'
@@ -10,6 +11,8 @@ import type PrismaTypes from '../generated/pothos-types.ts'
 import { getDatamodel } from '../generated/pothos-types.ts'
 import { isProductionProcess } from '../config.ts'
 import type { GraphQLContext } from './context.ts'
+import { defaultFieldCost } from './cost.ts'
+import { decodeCheckedGlobalID, inputTextPluginName } from './inputTextPlugin.ts'
 
 export interface SchemaTypes {
   Context: GraphQLContext
@@ -25,8 +28,19 @@ export interface SchemaTypes {
 
 export const builder = new SchemaBuilder<SchemaTypes>({
   // Order as the Pothos docs advise: scope-auth first, errors before prisma.
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ValidationPlugin],
+  // Text inputs (./inputTextPlugin.ts) are checked before any other argument mapping.
+  plugins: [
+    ScopeAuthPlugin,
+    ErrorsPlugin,
+    inputTextPluginName,
+    PrismaPlugin,
+    RelayPlugin,
+    ValidationPlugin,
+    ComplexityPlugin,
+  ],
   defaultFieldNullability: false,
+  // Each field's cost (./cost.ts); the limit is checked at validation by costLimitPlugin, not here.
+  complexity: { fieldComplexity: defaultFieldCost },
   scopeAuth: {
     authorizeOnSubscribe: true,
     // The public path has no viewer: it holds no scope.
@@ -53,6 +67,7 @@ export const builder = new SchemaBuilder<SchemaTypes>({
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
+    decodeGlobalID: decodeCheckedGlobalID,
   },
   validation: {
     // Schema validation fails with the same domain error as the domain's own checks: one ValidationError shape.

@@ -1,5 +1,6 @@
 // Limits on what one operation may ask for (graphql-armor), the same on every transport. Each refusal is a
-// validation error with its own stable code (README "Limits and errors"); a token bomb fails parsing.
+// validation error with its own stable code (README "Limits and errors"); a token bomb fails parsing. Cost is
+// ./cost.ts.
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { GraphQLError } from 'graphql'
 
@@ -13,7 +14,6 @@ export const operationLimits = {
   maxAliases: 20,
   maxDirectives: 20,
   maxTokens: 3000,
-  maxCost: 6000,
 }
 
 /**
@@ -27,13 +27,15 @@ function refuseWith(code: string): RefusalOptions {
   }
 }
 
-export function operationLimitsPlugin(options: { blockFieldSuggestion: boolean }) {
+export function operationLimitsPlugin() {
   return EnvelopArmorPlugin({
     maxDepth: { n: operationLimits.maxDepth, ...refuseWith('QUERY_TOO_DEEP') },
     maxAliases: { n: operationLimits.maxAliases, ...refuseWith('TOO_MANY_ALIASES') },
     maxDirectives: { n: operationLimits.maxDirectives, ...refuseWith('TOO_MANY_DIRECTIVES') },
     maxTokens: { n: operationLimits.maxTokens },
-    costLimit: { maxCost: operationLimits.maxCost, ...refuseWith('QUERY_TOO_COSTLY') },
-    blockFieldSuggestion: { enabled: options.blockFieldSuggestion },
+    // Cost is ./cost.ts: armor's cost limit cannot count list sizes.
+    costLimit: { enabled: false },
+    // Suggestions are hidden in production by ./suggestions.ts, which covers every form of them.
+    blockFieldSuggestion: { enabled: false },
   })
 }

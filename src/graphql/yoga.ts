@@ -4,9 +4,11 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { createYoga } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
+import { costLimitPlugin } from './cost.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { schema } from './schema.ts'
+import { hideSuggestionsPlugin } from './suggestions.ts'
 import { endSubscriptionsAtTokenExpiry } from './tokenExpiry.ts'
 
 interface TransportContext {
@@ -34,7 +36,9 @@ export function sharedYogaOptions(services: Services) {
 /** Depth, alias, directive, token and cost limits, and introspection: the same on the staff and the public path. */
 export function limitPlugins(config: Services['config']) {
   return [
-    operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
+    operationLimitsPlugin(),
+    costLimitPlugin(),
+    ...(config.env === 'production' ? hideSuggestionsPlugin() : []),
     ...(config.introspection ? [] : [useDisableIntrospection()]),
   ]
 }

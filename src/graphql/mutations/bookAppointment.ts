@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { bookAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
+import { textLimits } from '../inputText.ts'
 import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
@@ -15,9 +16,9 @@ import {
 const BookingContactInput = builder.inputType('BookingContactInput', {
   description: 'Who books. An existing contact with this email (in the subaccount) is reused.',
   fields: (t) => ({
-    name: t.string({ required: true, validate: z.string().trim().min(1).max(200) }),
+    name: t.string({ required: true, maxLength: textLimits.name, validate: z.string().trim().min(1) }),
     email: t.field({ type: 'EmailAddress', required: true }),
-    phone: t.string({ required: false, validate: z.string().max(50) }),
+    phone: t.string({ required: false, maxLength: textLimits.phone }),
   }),
 })
 
@@ -30,10 +31,11 @@ const BookAppointmentInput = builder.inputType('BookAppointmentInput', {
       required: false,
       description:
         'Unique per calendar: retrying with the same key returns the same appointment instead of booking twice.',
-      validate: z.string().min(1).max(200),
+      maxLength: textLimits.key,
+      validate: z.string().min(1),
     }),
-    title: t.string({ required: false, validate: z.string().max(500) }),
-    notes: t.string({ required: false, validate: z.string().max(5000) }),
+    title: t.string({ required: false, maxLength: textLimits.title }),
+    notes: t.string({ required: false, maxLength: textLimits.notes }),
   }),
 })
 

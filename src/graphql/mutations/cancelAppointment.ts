@@ -1,4 +1,3 @@
-import { z } from 'zod'
 import { cancelAppointment } from '../../scheduling/booking.ts'
 import { builder } from '../builder.ts'
 import { prismaQuery } from '../prismaQuery.ts'
@@ -15,7 +14,7 @@ builder.mutationField('cancelAppointment', (t) =>
         type: builder.inputType('CancelAppointmentInput', {
           fields: (f) => ({
             appointmentId: f.globalID({ required: true, for: AppointmentRef }),
-            reason: f.string({ required: false, validate: z.string().max(1000) }),
+            reason: f.string({ required: false }),
           }),
         }),
         required: true,

@@ -5,6 +5,7 @@ import { normalizeAppSpecificPassword } from '../../integrations/icloud/credenti
 import { AlreadyConnectedError, AppleIdInUseError } from '../../integrations/icloud/errors.ts'
 import { requireUserId } from '../authz.ts'
 import { builder } from '../builder.ts'
+import { emailAddressIssue } from '../inputText.ts'
 import { mutationResult } from '../errors.ts'
 import { credentialErrors } from '../types/ICloudErrors.ts'
 import { IntegrationRef } from '../types/Integration.ts'
@@ -19,8 +20,7 @@ export const appSpecificPasswordSchema = z
 
 const appleIdSchema = z
   .string()
-  .max(254, 'Enter the e-mail address of your Apple ID.')
-  .refine((value) => z.email().safeParse(value.trim()).success, {
+  .refine((value) => emailAddressIssue(value.trim()) === null && z.email().safeParse(value.trim()).success, {
     message: 'Enter the e-mail address of your Apple ID.',
   })
 

@@ -2,6 +2,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay'
 import { z } from 'zod'
 import { createCrmBlockedSlot, deleteCrmBlockedSlot, findCrmBlockedSlot } from '../../scheduling/crmBlockedSlots.ts'
 import { builder } from '../builder.ts'
+import { textLimits } from '../inputText.ts'
 import { assertCanActForUser } from '../authz.ts'
 import { mutationResult } from '../errors.ts'
 import { BlockedSlotRef } from '../types/BlockedSlot.ts'
@@ -13,7 +14,7 @@ const CreateBlockedSlotInput = builder.inputType('CreateBlockedSlotInput', {
     userId: t.globalID({ required: true, for: UserRef, description: 'Whose time to block (yourself unless admin).' }),
     start: t.field({ type: 'DateTime', required: true }),
     end: t.field({ type: 'DateTime', required: true }),
-    title: t.string({ required: false, validate: z.string().max(500) }),
+    title: t.string({ required: false, maxLength: textLimits.title }),
     availability: t.field({ type: BusyStatusEnum, required: false, defaultValue: 'BUSY' }),
   }),
   validate: z

@@ -4,10 +4,11 @@ import { assertAdmin } from '../authz.ts'
 import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarTypeEnum } from '../types/enums.ts'
+import { textLimits } from '../inputText.ts'
 
 const CreateCrmCalendarInput = builder.inputType('CreateCrmCalendarInput', {
   fields: (t) => ({
-    name: t.string({ required: true }),
+    name: t.string({ required: true, maxLength: textLimits.name }),
     type: t.field({ type: CrmCalendarTypeEnum, required: true }),
     timeZone: t.field({
       type: 'TimeZone',

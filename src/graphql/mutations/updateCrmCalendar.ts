@@ -1,5 +1,6 @@
 import { updateCrmCalendar } from '../../scheduling/calendarAdmin.ts'
 import { builder } from '../builder.ts'
+import { textLimits } from '../inputText.ts'
 import { assertAdmin } from '../authz.ts'
 import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
@@ -9,7 +10,7 @@ const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
   description: 'Omitted fields stay as they are; null clears a nullable setting.',
   fields: (t) => ({
     id: t.globalID({ required: true, for: CrmCalendarRef }),
-    name: t.string({ required: false }),
+    name: t.string({ required: false, maxLength: textLimits.name }),
     timeZone: t.field({ type: 'TimeZone', required: false }),
     slotDurationMinutes: t.int({ required: false }),
     slotIntervalMinutes: t.int({ required: false }),

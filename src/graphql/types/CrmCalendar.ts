@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { publicBookingPath } from '../../publicBooking/publicCalendar.ts'
 import { builder } from '../builder.ts'
+import { appointmentsCost, listOf, listSizes } from '../cost.ts'
 import './Appointment.ts'
 import { CrmCalendarTypeEnum } from './enums.ts'
 
@@ -37,9 +38,13 @@ export const CrmCalendarRef = builder.prismaNode('CrmCalendar', {
       resolve: (calendar) =>
         calendar.published && calendar.slug ? publicBookingPath(calendar.subaccount.slug, calendar.slug) : null,
     }),
-    members: t.relation('members', { query: { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] } }),
+    members: t.relation('members', {
+      complexity: listOf(listSizes.calendarMembers),
+      query: { orderBy: [{ priority: 'desc' }, { createdAt: 'asc' }] },
+    }),
     appointments: t.relation('appointments', {
       description: 'Appointments starting in [from, to) (at most 366 days), by start.',
+      complexity: appointmentsCost,
       args: {
         from: t.arg({ type: 'DateTime', required: true }),
         to: t.arg({ type: 'DateTime', required: true }),
@@ -75,8 +80,14 @@ export const CrmCalendarMemberRef = builder.prismaNode('CrmCalendarMember', {
     user: t.relation('user'),
     priority: t.exposeInt('priority', { description: 'Higher is preferred by round robin.' }),
     timeZone: t.expose('timeZone', { type: 'TimeZone', description: 'Working hours are wall-clock times here.' }),
-    workingHours: t.relation('workingHours', { query: { orderBy: [{ weekday: 'asc' }, { startMinute: 'asc' }] } }),
-    dateOverrides: t.relation('dateOverrides', { query: { orderBy: [{ date: 'asc' }, { startMinute: 'asc' }] } }),
+    workingHours: t.relation('workingHours', {
+      complexity: listOf(listSizes.workingHoursRules),
+      query: { orderBy: [{ weekday: 'asc' }, { startMinute: 'asc' }] },
+    }),
+    dateOverrides: t.relation('dateOverrides', {
+      complexity: listOf(listSizes.dateOverrides),
+      query: { orderBy: [{ date: 'asc' }, { startMinute: 'asc' }] },
+    }),
   }),
 })
 

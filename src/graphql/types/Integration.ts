@@ -2,6 +2,7 @@ import type { Integration } from '../../generated/prisma/client.ts'
 import { countUnreadableEvents, integrationStatusText } from '../../sync/unreadableEvents.ts'
 import { builder } from '../builder.ts'
 import type { GraphQLContext } from '../context.ts'
+import { listOf, listSizes } from '../cost.ts'
 import { NotFoundError } from '../../errors.ts'
 import { CalendarProviderEnum, IntegrationStatusEnum } from './enums.ts'
 import { SubaccountRef } from './Subaccount.ts'
@@ -59,6 +60,7 @@ export const IntegrationRef = builder.prismaNode('Integration', {
     user: t.relation('user', { description: 'Whose iCloud account this is.' }),
     calendars: t.relation('calendars', {
       description: 'Every collection found in the iCloud calendar home, selectable or not (with the reason).',
+      complexity: listOf(listSizes.integrationCalendars),
       query: { orderBy: [{ displayName: 'asc' }, { path: 'asc' }] },
     }),
     linkedCalendar: t.relation('linkedCalendar', {

@@ -23,8 +23,8 @@ export const hostileDocuments: { name: string; query: string; code: string }[] =
   {
     name: 'cost bomb',
     query:
-      '{ viewer { subaccount { users(first: 1000) { edges { node { integrations { calendars { integration { ' +
-      'calendars { displayName integration { appleId } } } } } } } } } } }',
+      '{ viewer { subaccount { crmCalendars(first: 200) { edges { node { members { calendar { members { calendar { ' +
+      'members { user { name } workingHours { weekday } dateOverrides { date } } } } } } } } } } } }',
     code: 'QUERY_TOO_COSTLY',
   },
   { name: 'unknown field', query: '{ viewer { nope } }', code: 'GRAPHQL_VALIDATION_FAILED' },
