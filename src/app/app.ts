@@ -7,6 +7,7 @@ import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../db/database.ts'
 import { createYogaApp } from '../graphql/yoga.ts'
 import { createLogger } from '../logger.ts'
+import { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
@@ -46,7 +47,7 @@ export async function createServices(
     pgliteTemplate: options.pgliteTemplate,
   })
   const { pubsub, close: closePubSub } = createAppPubSub(config.redisUrl)
-  const services: Services = {
+  const base = {
     config,
     prisma: database.prisma,
     databaseKind: database.kind,
@@ -57,6 +58,8 @@ export async function createServices(
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
   }
+  const liveAvailability = new LiveAvailabilityHub(base)
+  const services: Services = Object.assign(base, { liveAvailability })
   return { services, database, closePubSub }
 }
 

@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
 import type { AppPubSub } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
+import type { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
 
@@ -19,4 +20,6 @@ export interface Services {
   instanceId: string
   /** Members' busy time for availability, re-read only when their blocked slots changed. */
   busyTimeCache: BusyTimeCache
+  /** Live availability feeds shared by the subscribers of one calendar and range. */
+  liveAvailability: LiveAvailabilityHub
 }
