@@ -24,6 +24,15 @@ async function databaseIsReady(services: Services): Promise<boolean> {
 
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
   const server = createServer((req, res) => {
+    const finished = services.metrics.startHttpRequest(req.method ?? 'GET', req.url ?? '/')
+    res.once('finish', () => finished(res.statusCode))
+    if (req.url === '/metrics') {
+      void services.metrics.render().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        () => res.writeHead(503).end(),
+      )
+      return
+    }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
       return

@@ -7,6 +7,7 @@ import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../db/database.ts'
 import { createYogaApp } from '../graphql/yoga.ts'
 import { createLogger } from '../logger.ts'
+import { AppMetrics } from '../observability/metrics.ts'
 import { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
@@ -59,7 +60,8 @@ export async function createServices(
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
   }
   const liveAvailability = new LiveAvailabilityHub(base)
-  const services: Services = Object.assign(base, { liveAvailability })
+  const metrics = new AppMetrics({ prisma: base.prisma, liveAvailability })
+  const services: Services = Object.assign(base, { liveAvailability, metrics })
   return { services, database, closePubSub }
 }
 
@@ -83,6 +85,7 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
       await Promise.all(jobs.map((job) => job.stop()))
       await http.close()
       await closePubSub()
+      services.metrics.close()
       await database.close()
     },
   }

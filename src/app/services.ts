@@ -4,6 +4,7 @@ import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
 import type { AppPubSub } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
+import type { AppMetrics } from '../observability/metrics.ts'
 import type { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
@@ -22,4 +23,6 @@ export interface Services {
   busyTimeCache: BusyTimeCache
   /** Live availability feeds shared by the subscribers of one calendar and range. */
   liveAvailability: LiveAvailabilityHub
+  /** Prometheus metrics of this process (/metrics). */
+  metrics: AppMetrics
 }

@@ -1,5 +1,6 @@
 import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars'
 import { GraphQLError, Kind } from 'graphql'
+import { isValidTimeZone } from '../scheduling/zonedTime.ts'
 import { builder } from './builder.ts'
 
 builder.addScalarType('DateTime', DateTimeResolver, {
@@ -7,15 +8,6 @@ builder.addScalarType('DateTime', DateTimeResolver, {
 })
 
 builder.addScalarType('EmailAddress', EmailAddressResolver, {})
-
-export function isValidTimeZone(name: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: name })
-    return name.length > 0
-  } catch {
-    return false
-  }
-}
 
 function parseTimeZone(value: unknown): string {
   if (typeof value !== 'string' || !isValidTimeZone(value)) {

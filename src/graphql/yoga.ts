@@ -3,6 +3,7 @@ import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor'
 import { createYoga, type Plugin } from 'graphql-yoga'
 import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
+import { metricsPlugin } from './metricsPlugin.ts'
 import { schema } from './schema.ts'
 
 interface TransportContext {
@@ -56,6 +57,7 @@ export function createYogaApp(services: Services) {
     },
     plugins: [
       requestSizeLimit(config.maxRequestBytes),
+      metricsPlugin(services.metrics),
       EnvelopArmorPlugin({
         maxDepth: { n: 12 },
         maxAliases: { n: 20 },

@@ -48,7 +48,13 @@ export function formatWithLuxon(ms: number, timeZone: string): string {
   return iso.endsWith('Z') ? `${iso.slice(0, -1)}+00:00` : iso
 }
 
+const knownZones = new Set<string>()
+
 /** Whether the runtime's tz database knows this zone name (IANA names, plus aliases such as `UTC`). */
 export function isValidTimeZone(name: unknown): boolean {
-  return typeof name === 'string' && name.length > 0 && IANAZone.isValidZone(name)
+  if (typeof name !== 'string' || name.length === 0) return false
+  if (knownZones.has(name)) return true // checking builds an Intl formatter: ~0.3 ms, once per subscriber otherwise
+  const valid = IANAZone.isValidZone(name)
+  if (valid && knownZones.size < 1000) knownZones.add(name)
+  return valid
 }

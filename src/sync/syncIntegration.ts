@@ -27,6 +27,7 @@ import { claimIntegration, LeaseLostError, renewLease } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
 import { computeWindow, sameWindow } from './window.ts'
 import { reexpandIntegration } from './windowMaintenance.ts'
+import { syncFinishedChannel, type SyncFinishedEvent } from './syncEvents.ts'
 
 const ERROR_AFTER_FAILURES = 5
 const MAX_BACKOFF_MS = 60 * 60 * 1000
@@ -157,6 +158,7 @@ function publishStatus(
     outcome,
     at: new Date().toISOString(),
   })
+  if (phase === 'FINISHED') syncFinishedChannel.publish({ integrationId, outcome } satisfies SyncFinishedEvent)
 }
 
 async function runSync(services: Services, integrationId: string, syncRunId: string): Promise<SyncRunResult> {
