@@ -12,6 +12,10 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case PostgreSQL identifier')
+    .optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   ENCRYPTION_KEYS: z.string().optional(),
   ICLOUD_CALDAV_URL: z.url().default('https://caldav.icloud.com'),
@@ -40,6 +44,8 @@ export interface Config {
   port: number
   dataDir: string
   databaseUrl: string | null
+  /** PostgreSQL schema to use instead of the connection's default (several deployments or tests on one database). */
+  databaseSchema: string | null
   /** Set from the environment, or generated into the data dir on first start (see secrets.ts). */
   authSecret: string | null
   encryptionKeys: string | null
@@ -78,6 +84,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
+    databaseSchema: e.DATABASE_SCHEMA ?? null,
     authSecret: e.AUTH_SECRET ?? null,
     encryptionKeys: e.ENCRYPTION_KEYS ?? null,
     icloudCaldavUrl: e.ICLOUD_CALDAV_URL,

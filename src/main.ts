@@ -5,7 +5,10 @@ import { ConfigError, loadConfig } from './config.ts'
 
 async function main() {
   const config = loadConfig()
-  const app = await createApp(config, { startBackgroundJobs: config.role !== 'api' })
+  const app = await createApp(config, {
+    startBackgroundJobs: config.role !== 'api',
+    databaseSchema: config.databaseSchema ?? undefined,
+  })
   const { url } = await app.listen()
   const { logger } = app.services
   if (config.env === 'development' && (await app.services.prisma.subaccount.count()) === 0) {
