@@ -106,3 +106,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
   }
 }
+
+/**
+ * Whether this process runs in production, for the few module-level settings made before any Config exists (the
+ * Pothos builder). Everything else takes it from Config.
+ */
+export const isProductionProcess = process.env.NODE_ENV === 'production'

@@ -48,7 +48,8 @@ function open(url: string, spec: SubscriberSpec): Promise<Subscriber> {
           if (subscriber.arrivals.length === 1) resolve(subscriber)
         },
         error: (error) => {
-          subscriber.error = error
+          const { code, reason, message } = error as { code?: number; reason?: string; message?: string }
+          subscriber.error = message ?? `closed ${code} ${reason}`
           resolve(subscriber)
         },
         complete: () => resolve(subscriber),
@@ -83,7 +84,7 @@ serveRequests({
   /** Delay from `t0` to the next push of every subscriber of `calendarIds`; pushes elsewhere are counted. */
   collect: async ({ calendarIds, t0, timeoutMs }: { calendarIds: string[]; t0: number; timeoutMs: number }) => {
     const wanted = new Set(calendarIds)
-    const affected = subscribers.filter((s) => wanted.has(s.calendarId))
+    const affected = subscribers.filter((s) => wanted.has(s.calendarId) && s.error === null)
     const complete = await waitUntil(() => affected.every((s) => s.arrivals.length > s.marked), timeoutMs)
     await new Promise((resolve) => setTimeout(resolve, 200)) // let stray pushes to the others arrive, if any
     const delays = affected.filter((s) => s.arrivals.length > s.marked).map((s) => s.arrivals[s.marked]! - t0)

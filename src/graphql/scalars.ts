@@ -1,6 +1,6 @@
 import { DateTimeResolver, EmailAddressResolver } from 'graphql-scalars'
 import { GraphQLError, Kind } from 'graphql'
-import { isValidTimeZone } from '../scheduling/zonedTime.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 import { builder } from './builder.ts'
 
 builder.addScalarType('DateTime', DateTimeResolver, {

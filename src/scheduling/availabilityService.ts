@@ -4,8 +4,9 @@ import type { Services } from '../app/services.ts'
 import { InvalidSchedulingInputError, SchedulingNotFoundError } from './errors.ts'
 import { loadAvailabilityInput, staleAfterMs, type Db, type StaleMember } from './loadAvailabilityInput.ts'
 import { computeSlots, type Slot } from './slots.ts'
-import { DAY_MS } from './zoneOffsets.ts'
-import { formatInZone, isValidTimeZone } from './zonedTime.ts'
+import { DAY_MS } from '../time/zoneOffsets.ts'
+import { formatInZone } from './zonedTime.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 export const MAX_AVAILABILITY_RANGE_DAYS = 62
 

@@ -26,7 +26,7 @@ import {
 } from './loadAvailabilityInput.ts'
 import { pickRoundRobinMember } from './roundRobin.ts'
 import { computeSlots, type Slot } from './slots.ts'
-import { DAY_MS, MINUTE_MS } from './zoneOffsets.ts'
+import { DAY_MS, MINUTE_MS } from '../time/zoneOffsets.ts'
 
 export const ICAL_UID_DOMAIN = 'icloud-scheduling-api'
 /** Round robin balances over bookings made in this many days. */

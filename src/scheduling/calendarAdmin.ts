@@ -6,8 +6,8 @@ import { notifyCalendarChanged } from '../realtime/notify.ts'
 import { InvalidSchedulingInputError, SchedulingNotFoundError } from './errors.ts'
 import type { CrmCalendarType } from './slots.ts'
 import type { MinuteSpan, WorkingHoursRule } from './workingHours.ts'
-import { dayKeyToNaive } from './zoneOffsets.ts'
-import { isValidTimeZone } from './zonedTime.ts'
+import { dayKeyToNaive } from '../time/zoneOffsets.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 type AdminServices = Pick<Services, 'prisma' | 'pubsub'>
 

@@ -6,7 +6,7 @@ import type { Interval } from './intervals.ts'
 import { normalize } from './intervals.ts'
 import type { CalendarSettings, ComputeSlotsInput, CrmCalendarType, MemberAvailabilityInput } from './slots.ts'
 import { workingIntervals, type DateOverride, type MinuteSpan, type WorkingHoursRule } from './workingHours.ts'
-import { DAY_MS, MINUTE_MS } from './zoneOffsets.ts'
+import { DAY_MS, MINUTE_MS } from '../time/zoneOffsets.ts'
 import { localDayKey } from './zonedTime.ts'
 
 /** The client or an interactive transaction: booking re-loads the same input inside its transaction. */

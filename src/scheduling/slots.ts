@@ -7,7 +7,7 @@ import {
   offsetSegments,
   segmentIndexAt,
   type OffsetSegment,
-} from './zoneOffsets.ts'
+} from '../time/zoneOffsets.ts'
 
 export { pickRoundRobinMember } from './roundRobin.ts'
 

@@ -6,7 +6,7 @@ import {
   naiveToDayKey,
   firstInstantAtOrAfterWallTime,
   offsetSegments,
-} from './zoneOffsets.ts'
+} from '../time/zoneOffsets.ts'
 
 export interface WorkingHoursRule {
   weekday: number // ISO 8601: Monday = 1 … Sunday = 7

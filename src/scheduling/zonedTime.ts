@@ -1,5 +1,5 @@
-import { DateTime, IANAZone } from 'luxon'
-import { MINUTE_MS, offsetAtInstant, zoneOrThrow } from './zoneOffsets.ts'
+import { DateTime } from 'luxon'
+import { MINUTE_MS, offsetAtInstant, zoneOrThrow } from '../time/zoneOffsets.ts'
 
 // Every availability answer formats each slot's start and end: through luxon that is ~10 µs a call (a third of a
 // 30-day answer's time); with the cached offset segments it is plain arithmetic. luxon stays for what the fast path
@@ -46,15 +46,4 @@ export function formatWithLuxon(ms: number, timeZone: string): string {
   if (iso === null) throw new RangeError(`Cannot format ${ms} in ${timeZone}`)
   // luxon writes 'Z' for the literal zone name "UTC" only; one shape is easier on clients.
   return iso.endsWith('Z') ? `${iso.slice(0, -1)}+00:00` : iso
-}
-
-const knownZones = new Set<string>()
-
-/** Whether the runtime's tz database knows this zone name (IANA names, plus aliases such as `UTC`). */
-export function isValidTimeZone(name: unknown): boolean {
-  if (typeof name !== 'string' || name.length === 0) return false
-  if (knownZones.has(name)) return true // checking builds an Intl formatter: ~0.3 ms, once per subscriber otherwise
-  const valid = IANAZone.isValidZone(name)
-  if (valid && knownZones.size < 1000) knownZones.add(name)
-  return valid
 }

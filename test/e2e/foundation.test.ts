@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { graphqlModulesSource } from '../../src/graphql/moduleMap.ts'
 import { printSchemaSDL } from '../../src/graphql/schema.ts'
 import { graphql } from '../graphql/index.ts'
 import { createTeam } from '../support/factories.ts'
@@ -197,5 +198,10 @@ describe('foundation', () => {
   it('keeps schema/schema.graphql identical to the printed schema (run npm run schema:print)', async () => {
     const committed = await readFile(new URL('../../schema/schema.graphql', import.meta.url), 'utf8')
     expect(committed).toBe(printSchemaSDL())
+  })
+
+  it('keeps src/graphql/modules.ts listing every type, mutation and subscription file (run npm run schema:print)', async () => {
+    const committed = await readFile(new URL('../../src/graphql/modules.ts', import.meta.url), 'utf8')
+    expect(committed).toBe(await graphqlModulesSource())
   })
 })

@@ -1,9 +1,10 @@
 import ICAL from 'ical.js'
+import { isValidTimeZone } from '../../time/zoneOffsets.ts'
 import { ICalParseError } from './errors.ts'
 import { contentLine, joinContentLines, lineValue, refold, splitContentLines, type ContentLine } from './lines.ts'
 import { parseCalendars } from './parse.ts'
 import { timeToMs, tzidParam, utcToZonedTime } from './time.ts'
-import { ianaVtimezoneText, isUtcZoneName, zoneForName } from './timezones.ts'
+import { IcuZone, isUtcZoneName, vtimezoneFromTransitions, zoneForName } from './timezones.ts'
 import { endMsFor, eventUid, readEvent, textValue, zoneResolverFor } from './vevent.ts'
 
 export const PRODID = '-//icloud-scheduling-api//EN'
@@ -69,14 +70,12 @@ function validate(input: AppointmentEventInput): void {
   if (!Number.isInteger(input.sequence) || input.sequence < 0) throw new RangeError('sequence must be an integer ≥ 0')
 }
 
-function writeZone(timeZone: string): WriteZone {
+/** The zone an appointment is written in, with a VTIMEZONE generated from the same transitions we read with. */
+function writeZone(timeZone: string, start: Date): WriteZone {
   if (isUtcZoneName(timeZone)) return { tzid: null, zone: ICAL.Timezone.utcTimezone, vtimezone: null }
-  const text = ianaVtimezoneText(timeZone)
-  const zone = text ? zoneForName(timeZone) : null
-  if (!text || !zone) throw new RangeError(`Unknown IANA time zone "${timeZone}"`)
-  const vtimezone = new ICAL.Component(ICAL.parse(text) as unknown[])
-  vtimezone.updatePropertyWithValue('tzid', timeZone)
-  return { tzid: timeZone, zone, vtimezone }
+  const zone = isValidTimeZone(timeZone) ? zoneForName(timeZone) : null
+  if (!(zone instanceof IcuZone)) throw new RangeError(`Unknown IANA time zone "${timeZone}"`)
+  return { tzid: timeZone, zone, vtimezone: vtimezoneFromTransitions(zone.ianaName, start) }
 }
 
 function dateTimeProperty(name: string, date: Date, wz: WriteZone): ICAL.Property {
@@ -174,7 +173,7 @@ function applyInput(event: ICAL.Component, input: AppointmentEventInput, wz: Wri
 /** A new VCALENDAR resource for an appointment the product owns. */
 export function buildAppointmentEvent(input: AppointmentEventInput): string {
   validate(input)
-  const wz = writeZone(input.timeZone)
+  const wz = writeZone(input.timeZone, input.start)
   const calendar = new ICAL.Component('vcalendar')
   calendar.updatePropertyWithValue('version', '2.0')
   calendar.updatePropertyWithValue('prodid', PRODID)
@@ -218,7 +217,7 @@ function calendarBlocks(lines: ContentLine[]): { children: (Block & { name: stri
  */
 export function updateAppointmentEvent(existingIcs: string, input: AppointmentEventInput): string {
   validate(input)
-  const wz = writeZone(input.timeZone)
+  const wz = writeZone(input.timeZone, input.start)
   const calendars = parseCalendars(existingIcs)
   let target: { calendar: number; vevent: number; component: ICAL.Component } | undefined
   calendars.forEach((calendar, ci) => {

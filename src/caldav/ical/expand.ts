@@ -181,6 +181,26 @@ function iterationStart(recur: ICAL.Recur, dtstart: ICAL.Time, startMs: number, 
   }
 }
 
+/**
+ * RFC 5545 §3.3.10: a YEARLY rule without day parts recurs on DTSTART's month and day, and an instance on a date
+ * that does not exist (29 February in a common year, 31 April) is skipped and not counted. ical.js moves such dates
+ * into the next month (1 March), so the implied parts are written out and its results checked against them: a
+ * result whose day is not one the rule names was moved. Returns that check, or null when the rule needs none.
+ */
+function spellOutYearlyDay(recur: ICAL.Recur, dtstart: ICAL.Time): ((t: ICAL.Time) => boolean) | null {
+  if (recur.freq !== 'YEARLY') return null
+  const parts = recur.parts
+  if (parts.BYDAY || parts.BYYEARDAY || parts.BYWEEKNO) return null
+  if (!parts.BYMONTHDAY) {
+    if (dtstart.day <= 28) return null
+    parts.BYMONTHDAY = [dtstart.day]
+    parts.BYMONTH ??= [dtstart.month]
+  }
+  const days = parts.BYMONTHDAY
+  if (days.some((day) => day <= 0) || days.every((day) => day <= 28)) return null
+  return (t) => days.includes(t.day)
+}
+
 function expandSeries(
   masterComp: ICAL.Component | undefined,
   overrideComps: ICAL.Component[],
@@ -315,14 +335,19 @@ function expandSeries(
     if (!(value instanceof ICAL.Recur)) continue
     const recur = value.clone()
     normaliseUntil(recur, master.allDay, seriesZone)
+    const isRealDate = spellOutYearlyDay(recur, dtstartForRule)
+    // Skipped dates must not use up COUNT, so it is counted here when results are checked.
     const from = iterationStart(recur, dtstartForRule, master.startMs, fastForwardTarget)
+    const count = isRealDate ? recur.count : null
+    if (count) recur.count = null
     let iterator: ICAL.RecurIterator
     try {
       iterator = recur.iterator(from)
     } catch {
       continue // a rule ical.js rejects (e.g. BYYEARDAY in a MONTHLY rule): DTSTART alone stands
     }
-    for (let i = 0; i < MAX_ITERATIONS; i++) {
+    let counted = 0
+    for (let i = 0; i < MAX_ITERATIONS && (!count || counted < count); i++) {
       let next: ICAL.Time | null
       try {
         next = iterator.next()
@@ -330,6 +355,8 @@ function expandSeries(
         break
       }
       if (!next) break
+      if (isRealDate && !isRealDate(next)) continue
+      counted++
       // The iterator hands out its own mutable cursor: read it before the next call.
       const local = wallLocalMs(next)
       const ms = localToUtcMs(local, seriesZone)

@@ -1,5 +1,5 @@
 import ICAL from 'ical.js'
-import { zoneForName, type Zone } from './timezones.ts'
+import { IcuZone, zoneForName, type Zone } from './timezones.ts'
 
 /** A DATE or DATE-TIME value as written, before any zone is applied. */
 export interface WallTime {
@@ -110,6 +110,7 @@ function offsetTable(zone: Zone, year: number): OffsetTable | null {
 /** The zone's UTC offset (ms) in effect at a UTC instant. */
 export function offsetAtUtc(zone: Zone, utcMs: number): number {
   if (zone === ICAL.Timezone.utcTimezone || zone === ICAL.Timezone.localTimezone) return 0
+  if (zone instanceof IcuZone) return zone.offsetAtUtc(utcMs)
   const table = offsetTable(zone, new Date(utcMs).getUTCFullYear() + 1)
   if (!table) return 0
   let lo = 0

@@ -1,6 +1,6 @@
 import ICAL from 'ical.js'
-import { tzlib_get_ical_block, tzlib_get_timezones } from 'timezones-ical-library'
 import { findIana } from 'windows-iana'
+import { DAY_MS, isValidTimeZone, offsetAtInstant, offsetSegments, wallTimeToInstant } from '../../time/zoneOffsets.ts'
 
 export type Zone = ICAL.Timezone
 
@@ -9,7 +9,6 @@ export type Zone = ICAL.Timezone
 const MAX_CACHED = 2000
 const namedZones = new Map<string, Zone | null>()
 const embeddedZones = new Map<string, Zone>()
-let knownIana: Set<string> | undefined
 
 const UTC_NAMES = new Set(
   ['utc', 'gmt', 'z', 'zulu', 'uct', 'universal', 'greenwich', 'gmt0', 'gmt+0', 'gmt-0'].flatMap((n) => [
@@ -35,13 +34,30 @@ function zoneFromVtimezoneText(text: string, tzid: string): Zone {
   return new ICAL.Timezone({ component, tzid })
 }
 
-/** VTIMEZONE text (CRLF, no trailing newline) for an IANA zone from the bundled tz database, or null if unknown. */
-export function ianaVtimezoneText(name: string): string | null {
-  knownIana ??= new Set(tzlib_get_timezones() as string[])
-  // tzlib logs to the console for unknown names: only ask it about names it lists.
-  if (!knownIana.has(name)) return null
-  const block = tzlib_get_ical_block(name)
-  return Array.isArray(block) && block[0] ? block[0] : null
+/**
+ * A named zone answered by the runtime's tz database (ICU): the one availability, working hours and formatting use
+ * (src/time/zoneOffsets.ts), so a floating 10:00 means the same instant everywhere. A bundled tz data set would apply
+ * today's rules to past years and lag behind ICU's updates.
+ */
+export class IcuZone extends ICAL.Timezone {
+  readonly ianaName: string
+
+  constructor(ianaName: string, tzid: string) {
+    super({ tzid })
+    this.ianaName = ianaName
+  }
+
+  /** Offset (seconds) of a wall time in this zone, read per RFC 5545 §3.3.5 like every other conversion here. */
+  override utcOffset(tt: ICAL.Time): number {
+    const naive = Date.UTC(tt.year, tt.month - 1, tt.day, tt.hour, tt.minute, tt.second)
+    const segments = offsetSegments(this.ianaName, naive - 2 * DAY_MS, naive + 2 * DAY_MS)
+    return (naive - wallTimeToInstant(segments, naive)) / 1000
+  }
+
+  /** Offset (ms) in force at a UTC instant. */
+  offsetAtUtc(utcMs: number): number {
+    return offsetAtInstant(this.ianaName, utcMs)
+  }
 }
 
 function nameCandidates(tzid: string): string[] {
@@ -80,8 +96,7 @@ function lookupName(tzid: string): Zone | null {
   const name = tzid.trim()
   if (isUtcZoneName(name)) return ICAL.Timezone.utcTimezone
   for (const candidate of nameCandidates(name)) {
-    const text = ianaVtimezoneText(candidate)
-    if (text) return zoneFromVtimezoneText(text, tzid)
+    if (isValidTimeZone(candidate)) return new IcuZone(candidate, tzid)
   }
   return fixedOffsetZone(name)
 }
@@ -117,4 +132,55 @@ export function zoneFromVtimezone(vtimezone: ICAL.Component): Zone | null {
   // A fresh parentless component, so the cache does not keep the whole resource alive.
   const component = new ICAL.Component(['vtimezone', [['tzid', {}, 'text', tzid]], structuredClone(rules)])
   return remember(embeddedZones, key, new ICAL.Timezone({ component, tzid }))
+}
+
+const YEARS_COVERED_AFTER = 10
+
+/**
+ * A VTIMEZONE for an IANA zone (RFC 5545 §3.6.5) spelling out the runtime's transitions from the start of `from`'s
+ * year to 10 years later, so readers agree with us for this event and for reschedules within a decade. Observances
+ * with the same offsets share one subcomponent with every onset as an RDATE, DTSTART's too: ical.js ignores DTSTART
+ * as an onset when RDATEs are present.
+ */
+export function vtimezoneFromTransitions(ianaName: string, from: Date): ICAL.Component {
+  const year = from.getUTCFullYear()
+  const segments = offsetSegments(ianaName, Date.UTC(year, 0, 1), Date.UTC(year + YEARS_COVERED_AFTER, 0, 1))
+  const standardOffset = Math.min(...segments.map((segment) => segment.offsetMs))
+  const vtimezone = new ICAL.Component('vtimezone')
+  vtimezone.addPropertyWithValue('tzid', ianaName)
+  const observances = new Map<string, ICAL.Component>()
+  for (const segment of segments) {
+    const offsetFrom = offsetAtInstant(ianaName, segment.start - 1)
+    const onset = wallTime(segment.start + offsetFrom)
+    const kind = segment.offsetMs > standardOffset ? 'daylight' : 'standard'
+    const key = `${kind} ${offsetFrom} ${segment.offsetMs}`
+    const existing = observances.get(key)
+    if (existing) {
+      existing.addPropertyWithValue('rdate', onset)
+      continue
+    }
+    const observance = new ICAL.Component(kind)
+    observance.addPropertyWithValue('dtstart', onset)
+    observance.addPropertyWithValue('tzoffsetfrom', ICAL.UtcOffset.fromSeconds(offsetFrom / 1000))
+    observance.addPropertyWithValue('tzoffsetto', ICAL.UtcOffset.fromSeconds(segment.offsetMs / 1000))
+    observance.addPropertyWithValue('rdate', onset)
+    observances.set(key, observance)
+    vtimezone.addSubcomponent(observance)
+  }
+  return vtimezone
+}
+
+function wallTime(naive: number): ICAL.Time {
+  const d = new Date(naive)
+  return new ICAL.Time(
+    {
+      year: d.getUTCFullYear(),
+      month: d.getUTCMonth() + 1,
+      day: d.getUTCDate(),
+      hour: d.getUTCHours(),
+      minute: d.getUTCMinutes(),
+      second: d.getUTCSeconds(),
+    },
+    ICAL.Timezone.localTimezone,
+  )
 }

@@ -187,6 +187,34 @@ describe('long-running series', () => {
   })
 })
 
+describe('invalid dates in yearly rules (RFC 5545 §3.3.10: skipped, not moved)', () => {
+  it('has no instance of a 29 February yearly series in 2025–2027', () => {
+    const leap = minimal('DTSTART:20240229T100000Z\r\nDTEND:20240229T110000Z\r\nRRULE:FREQ=YEARLY')
+    expect(starts(expand(leap, '2024-01-01T00:00:00Z', '2033-01-01T00:00:00Z').occurrences)).toEqual([
+      '2024-02-29T10:00:00.000Z',
+      '2028-02-29T10:00:00.000Z',
+      '2032-02-29T10:00:00.000Z',
+    ])
+  })
+
+  it('does not count skipped dates toward COUNT, and keeps an explicit BYMONTH', () => {
+    const counted = minimal('DTSTART;VALUE=DATE:20240229\r\nRRULE:FREQ=YEARLY;BYMONTH=2;COUNT=3')
+    expect(
+      expand(counted, '2024-01-01T00:00:00Z', '2040-01-01T00:00:00Z', { defaultTimeZone: 'UTC' }).occurrences.map((o) =>
+        o.start.toISOString().slice(0, 10),
+      ),
+    ).toEqual(['2024-02-29', '2028-02-29', '2032-02-29'])
+  })
+
+  it('skips 31 in months without it for a yearly rule over several months', () => {
+    const endOfMonth = minimal('DTSTART:20250131T090000Z\r\nDTEND:20250131T100000Z\r\nRRULE:FREQ=YEARLY;BYMONTH=1,2,3')
+    expect(starts(expand(endOfMonth, '2025-01-01T00:00:00Z', '2025-12-31T00:00:00Z').occurrences)).toEqual([
+      '2025-01-31T09:00:00.000Z',
+      '2025-03-31T09:00:00.000Z',
+    ])
+  })
+})
+
 describe('Google invitation: MONTHLY BYDAY=2TU with overrides', () => {
   const ics = fixture('google-monthly-invitation.ics')
 

@@ -1,14 +1,15 @@
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { formatInZone, formatWithLuxon, isValidTimeZone, localDayKey } from '../../../src/scheduling/zonedTime.ts'
+import { formatInZone, formatWithLuxon, localDayKey } from '../../../src/scheduling/zonedTime.ts'
 import {
   DAY_MS,
   dayKeyToNaive,
   instantsAtWallTime,
+  isValidTimeZone,
   offsetAt,
   offsetSegments,
   wallTimeToInstant,
-} from '../../../src/scheduling/zoneOffsets.ts'
+} from '../../../src/time/zoneOffsets.ts'
 
 const ZONES = [
   'Europe/Berlin',
@@ -209,5 +210,18 @@ describe('dayKeyToNaive', () => {
     expect(() => dayKeyToNaive('2026-02-30')).toThrow(RangeError)
     expect(() => dayKeyToNaive('2026-2-3')).toThrow(RangeError)
     expect(() => dayKeyToNaive('2026-02-03T00:00')).toThrow(RangeError)
+  })
+})
+
+describe('offsetSegments finds the shortest stretches between transitions', () => {
+  it.each([
+    ['America/Boa_Vista', Date.UTC(2000, 9, 1), Date.UTC(2000, 9, 8, 4)],
+    ['Asia/Gaza', Date.UTC(2040, 9, 1), Date.UTC(2040, 9, 20)],
+  ])('%s: the week-long stretch is its own segment', (zone, from, stretchStart) => {
+    const runtime = DateTime.fromMillis(stretchStart + 3_600_000, { zone })
+    const segment = offsetSegments(zone, from, from + 60 * DAY_MS).find((s) => s.start === stretchStart)
+    expect(segment).toBeDefined()
+    expect(segment!.end - segment!.start).toBeLessThan(7 * DAY_MS)
+    expect(segment!.offsetMs).toBe(runtime.offset * 60_000)
   })
 })

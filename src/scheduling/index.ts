@@ -1,5 +1,0 @@
-export * from './intervals.ts'
-export * from './workingHours.ts'
-export * from './slots.ts'
-export * from './zonedTime.ts'
-export type { RoundRobinCandidate } from './roundRobin.ts'
