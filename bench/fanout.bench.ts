@@ -8,7 +8,7 @@
 //
 //   npx tsx bench/fanout.bench.ts        (or npm run bench fanout)
 import { execSync } from 'node:child_process'
-import { mkdtemp, rm, symlink, writeFile } from 'node:fs/promises'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -146,13 +146,12 @@ async function scenarioHundredCalendars(server: Server, calendars: Seeded[]) {
   }
 }
 
-/** The baseline commit's sources beside this tree's node_modules, with its own generated Prisma client. */
+/** The baseline commit's sources with its own dependencies (npm ci from its lock file) and Prisma client. */
 async function checkoutBaseline(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'fanout-baseline-'))
-  execSync(`git archive ${BASELINE_REV} src prisma prisma.config.ts package.json | tar -x -C ${root}`, {
-    cwd: repository,
-  })
-  await symlink(path.join(repository, 'node_modules'), path.join(root, 'node_modules'))
+  const files = 'src prisma prisma.config.ts package.json package-lock.json'
+  execSync(`git archive ${BASELINE_REV} ${files} | tar -x -C ${root}`, { cwd: repository })
+  execSync('npm ci --no-audit --no-fund --ignore-scripts', { cwd: root, stdio: 'ignore' })
   execSync('npx prisma generate', {
     cwd: root,
     stdio: 'ignore',

@@ -28,6 +28,7 @@ const configSchema = z.object({
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
+  WRITE_BACK_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   BOOKING_RECHECK_TIMEOUT_MS: z.coerce.number().int().min(0).default(2_000),
@@ -63,6 +64,8 @@ export interface Config {
     windowPastDays: number
     windowFutureDays: number
   }
+  /** How long a claimed outbox entry stays leased to one process (a killed worker's writes resume after it). */
+  writeBackLeaseSeconds: number
   bookingRecheckTimeoutMs: number
   maxRequestBytes: number
   /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
@@ -101,6 +104,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
     },
+    writeBackLeaseSeconds: e.WRITE_BACK_LEASE_SECONDS,
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,

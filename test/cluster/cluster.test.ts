@@ -9,13 +9,21 @@ import { createServices } from '../../src/app/app.ts'
 import type { Services } from '../../src/app/services.ts'
 import { loadConfig } from '../../src/config.ts'
 import { generateEncryptionKey } from '../../src/security/secrets.ts'
-import { startCluster, type ClusterProcess } from '../../scripts/cluster/processes.ts'
+import { startCluster, startClusterProcess, type ClusterProcess } from '../../scripts/cluster/processes.ts'
 import { graphql } from '../graphql/index.ts'
-import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../support/caldav/icloud/index.ts'
+import type { ICloudTestAccount, ICloudTestServer } from '../support/caldav/icloud/index.ts'
 import { createSubaccount, createUser, type TestUser } from '../support/factories.ts'
 import { GraphQLTestClient } from '../support/graphqlClient.ts'
-import { createIntegrationFixture, eventIcs, stamp } from '../support/integrationFixtures.ts'
-import { dropSchema } from '../support/testApp.ts'
+import {
+  createIntegrationFixture,
+  eventIcs,
+  stamp,
+  startICloudSyncServer,
+  type SyncServer,
+} from '../support/integrationFixtures.ts'
+import { dropSchema, type TestApp } from '../support/testApp.ts'
+import { at, book, rawId, upcomingMonday } from '../e2e/scheduling/support.ts'
+import { listResources, setUpLinkedCalendar } from '../e2e/writeBack/support.ts'
 
 const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
@@ -36,6 +44,7 @@ interface Member {
   integrationId: string
 }
 
+let syncServer: SyncServer
 let icloud: ICloudTestServer
 let services: Services
 let closeServices: () => Promise<void>
@@ -50,6 +59,7 @@ const env = {
   ENCRYPTION_KEYS: generateEncryptionKey('cluster'),
   SYNC_INTERVAL_SECONDS: '2',
   SYNC_LEASE_SECONDS: '10',
+  WRITE_BACK_LEASE_SECONDS: '10',
   LOG_LEVEL: 'info',
 }
 
@@ -83,7 +93,8 @@ async function seedMember(index: number): Promise<Member> {
 }
 
 beforeAll(async () => {
-  icloud = await startICloudServer()
+  syncServer = await startICloudSyncServer()
+  icloud = syncServer.icloud!
   const config = loadConfig({ ...env, DATA_DIR: '/tmp', LOG_LEVEL: 'silent', ICLOUD_CALDAV_URL: icloud.entryUrl })
   const opened = await createServices(config, { databaseSchema: schema }) // applies the migrations
   services = opened.services
@@ -98,7 +109,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()))
   await closeServices?.()
-  await icloud?.stop()
+  await syncServer?.stop()
   await dropSchema(databaseUrl, schema)
 }, 120_000)
 
@@ -179,5 +190,38 @@ describe('2 API + 2 worker processes', () => {
     })
     expect(slots.map((s) => s.object?.uid).sort()).toEqual(['first-21', 'killed-21'])
     await assertNoOverlappingRuns()
+  })
+
+  it('finishes a write-back whose worker was killed with SIGKILL mid-write, writing the event once', async () => {
+    // A replacement for the worker killed above, as an orchestrator would start: two workers again.
+    const clusterEnv = { ...env, ICLOUD_CALDAV_URL: icloud.entryUrl }
+    processes.push(await startClusterProcess({ name: 'worker-3', role: 'worker', env: clusterEnv }))
+    const api = processes.find((p) => p.role === 'api')!
+    // The write-back helpers need services (this process) and a client (an API process).
+    const t = { services, client: (token: string | null) => new GraphQLTestClient(`${api.url}/graphql`, token) }
+    const [member] = await setUpLinkedCalendar(t as unknown as TestApp, syncServer)
+    icloud.quirks.delayMs = 3000 // the worker's PUT is caught in flight
+    const booked = await book(member!.f, at(upcomingMonday(), 10))
+    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+    const appointmentId = rawId(booked.appointment.id)
+    const where = { appointmentId_userId: { appointmentId, userId: member!.userId } }
+    const leased = await poll('a worker writing the appointment', async () => {
+      const participant = await services.prisma.appointmentParticipant.findUnique({ where })
+      return participant?.leaseOwner && participant.writeBackState === 'PENDING' ? participant : null
+    })
+    const victim = processes.find(
+      (p) => p.role === 'worker' && p.child.exitCode === null && leased.leaseOwner!.includes(`:${p.child.pid}:`),
+    )
+    expect(victim, `lease owner ${leased.leaseOwner} is a live worker`).toBeDefined()
+    await victim!.killHard()
+    icloud.quirks.delayMs = 0
+
+    const written = await poll('another worker writing it', async () => {
+      const participant = await services.prisma.appointmentParticipant.findUnique({ where })
+      return participant?.writeBackState === 'SYNCED' ? participant : null
+    })
+    expect(written.leaseOwner === null || written.leaseOwner !== leased.leaseOwner).toBe(true)
+    const resources = await listResources(member!.login, member!.calendarUrl)
+    expect(resources).toHaveLength(1)
   })
 })
