@@ -24,6 +24,7 @@ import { createCalendar, startRadicale } from '../test/support/caldav/index.ts'
 import { dropSchema } from '../test/support/testApp.ts'
 import { loadAvailabilityInput, staleAfterMs } from '../src/scheduling/loadAvailabilityInput.ts'
 import { BusyTimeCache } from '../src/scheduling/busyTimeCache.ts'
+import { stats, type Stats } from './support/report.ts'
 
 const MEMBERS = 5
 const CALENDARS_PER_MEMBER = 2
@@ -243,31 +244,6 @@ async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
 }
 
 // --- measuring ---
-
-interface Stats {
-  runs: number
-  p50: number
-  p90: number
-  p95: number
-  p99: number
-  mean: number
-  max: number
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
-  const round = (x: number) => Math.round(x * 100) / 100
-  return {
-    runs: samples.length,
-    p50: round(pick(0.5)),
-    p90: round(pick(0.9)),
-    p95: round(pick(0.95)),
-    p99: round(pick(0.99)),
-    mean: round(samples.reduce((s, x) => s + x, 0) / samples.length),
-    max: round(sorted[sorted.length - 1]!),
-  }
-}
 
 async function measure(
   runs: number,

@@ -17,6 +17,15 @@ export interface HttpServer {
 export function createHttpServer(services: Services, yoga: YogaApp): HttpServer {
   const server = createServer((req, res) => {
     drain.track(req, res)
+    const finished = services.metrics.startHttpRequest(req.method ?? 'GET', req.url ?? '/')
+    res.once('finish', () => finished(res.statusCode))
+    if (req.url === '/metrics') {
+      void services.metrics.render().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        () => res.writeHead(503).end(),
+      )
+      return
+    }
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')
       return

@@ -7,6 +7,8 @@ import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../db/database.ts'
 import { createYogaApp } from '../graphql/yoga.ts'
 import { createLogger } from '../logger.ts'
+import { AppMetrics } from '../observability/metrics.ts'
+import { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
@@ -49,7 +51,7 @@ export async function createServices(
     pgliteTemplate: options.pgliteTemplate,
   })
   const { pubsub, state: pubsubState, close: closePubSub } = createAppPubSub(config.redisUrl, logger)
-  const services: Services = {
+  const base = {
     config,
     prisma: database.prisma,
     databaseKind: database.kind,
@@ -62,6 +64,9 @@ export async function createServices(
     busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
     crmEvents: crmEventHooks,
   }
+  const liveAvailability = new LiveAvailabilityHub(base)
+  const metrics = new AppMetrics({ prisma: base.prisma, liveAvailability })
+  const services: Services = Object.assign(base, { liveAvailability, metrics })
   return { services, database, closePubSub }
 }
 

@@ -28,6 +28,7 @@ export async function shutDown(parts: ShutdownParts, deadline: number): Promise<
     services.logger.warn({ integrations, writes }, 'shutdown deadline reached: released leases of unfinished work')
   }
   await parts.closePubSub()
+  services.metrics.close()
   await parts.database.close()
 }
 

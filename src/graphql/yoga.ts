@@ -5,6 +5,7 @@ import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
+import { metricsPlugin } from './metricsPlugin.ts'
 import { schema } from './schema.ts'
 
 interface TransportContext {
@@ -42,6 +43,7 @@ export function createYogaApp(services: Services) {
       return { services, viewer: await authenticate(services, authorization) }
     },
     plugins: [
+      metricsPlugin(services.metrics),
       operationLimitsPlugin({ blockFieldSuggestion: config.env === 'production' }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
     ],

@@ -2,15 +2,13 @@
 // leases, so several processes drain the outbox without writing the same event twice at once.
 import type { Services } from '../app/services.ts'
 
-type ClaimServices = Pick<Services, 'prisma' | 'instanceId'>
-
-const LEASE_SECONDS = 120
+type ClaimServices = Pick<Services, 'prisma' | 'instanceId' | 'config'>
 
 export async function claimDueWrites(services: ClaimServices, limit: number): Promise<string[]> {
   if (limit <= 0) return []
   const rows = await services.prisma.$queryRaw<{ id: string }[]>`
     UPDATE "AppointmentParticipant" SET "leaseOwner" = ${services.instanceId},
-      "leaseUntil" = now() + (${LEASE_SECONDS}::int * interval '1 second')
+      "leaseUntil" = now() + (${services.config.writeBackLeaseSeconds}::int * interval '1 second')
     WHERE "id" IN (
       SELECT "id" FROM "AppointmentParticipant"
       WHERE "writeBackState"::text = 'PENDING' AND ("nextAttemptAt" IS NULL OR "nextAttemptAt" <= now())
