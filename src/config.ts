@@ -39,6 +39,7 @@ const configSchema = z.object({
   SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
   // 16 bytes an interval: the default holds ~32 MB of members' busy time (see scheduling/busyTimeCache.ts).
   AVAILABILITY_CACHE_INTERVALS: z.coerce.number().int().min(0).default(2_000_000),
+  AVAILABILITY_CACHE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -81,6 +82,8 @@ export interface Config {
   shutdownDrainMs: number
   /** Busy intervals cached per process for availability (memory budget; 0 keeps nothing between requests). */
   availabilityCacheIntervals: number
+  /** How far ahead a member's busy time is read and cached on a miss (requests beyond it read that far). */
+  availabilityCacheHorizonDays: number
 }
 
 export class ConfigError extends Error {}
@@ -123,6 +126,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
+    availabilityCacheHorizonDays: e.AVAILABILITY_CACHE_HORIZON_DAYS,
   }
 }
 

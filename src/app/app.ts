@@ -18,6 +18,7 @@ import { crmEventHooks } from '../writeBack/crmEvents.ts'
 import type { Services } from './services.ts'
 import { shutDown } from './shutdown.ts'
 import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
+import { DAY_MS } from '../time/zoneOffsets.ts'
 
 export interface App {
   services: Services
@@ -61,7 +62,7 @@ export async function createServices(
     tokens: new TokenService(secrets.authSecret),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
+    busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals, config.availabilityCacheHorizonDays * DAY_MS),
     crmEvents: crmEventHooks,
   }
   const liveAvailability = new LiveAvailabilityHub(base)
