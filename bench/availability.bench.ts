@@ -6,268 +6,45 @@
 //
 //   npx tsx bench/availability.bench.ts        (or npm run bench availability)
 //   BENCH_DATABASE_URL=postgres://… to pick the PostgreSQL server (default postgres://postgres@127.0.0.1:5432/test)
-import { randomBytes } from 'node:crypto'
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
-import os, { tmpdir } from 'node:os'
+import { mkdir, readdir, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { DateTime } from 'luxon'
-import { createApp, type App } from '../src/app/app.ts'
 import { expandCalendarResource } from '../src/caldav/ical/index.ts'
-import { loadConfig } from '../src/config.ts'
 import { getAvailability } from '../src/scheduling/availabilityService.ts'
 import { normalize, type Interval } from '../src/scheduling/intervals.ts'
-import { computeSlots, type CalendarSettings } from '../src/scheduling/slots.ts'
+import { computeSlots } from '../src/scheduling/slots.ts'
 import { workingIntervals } from '../src/scheduling/workingHours.ts'
-import { generateEncryptionKey } from '../src/security/secrets.ts'
 import { createCalendar, startRadicale } from '../test/support/caldav/index.ts'
-import { dropSchema } from '../test/support/testApp.ts'
 import { loadAvailabilityInput, staleAfterMs } from '../src/scheduling/loadAvailabilityInput.ts'
 import { BusyTimeCache } from '../src/scheduling/busyTimeCache.ts'
+import { stats, type Stats } from './support/report.ts'
+import { buildWorkload, DAY, seedDatabase, SETTINGS, WORKING_HOURS, ZONE } from './support/availabilityWorkload.ts'
 
 const MEMBERS = 5
 const CALENDARS_PER_MEMBER = 2
 const EVENTS_PER_CALENDAR = 2000
 const RECURRING_SHARE = 0.1
-const ZONE = 'Europe/Berlin'
 // ~200 samples make a p99 meaningful (the 2nd-worst sample) while keeping the whole run to a few minutes.
 const SERVICE_RUNS = Number(process.env.BENCH_RUNS ?? 200)
 const HTTP_RUNS = SERVICE_RUNS
 const LOADER_RUNS = SERVICE_RUNS
 const PEER_RUNS = Number(process.env.BENCH_PEER_RUNS ?? 10)
-const DAY = 86_400_000
+// The cache-miss baseline: what a miss read before the horizon (the whole sync window, 395 days).
+const WHOLE_WINDOW_MS = 400 * DAY
 
 const directory = path.dirname(fileURLToPath(import.meta.url))
 const databaseUrl = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-// Deterministic data: the same events on every database and on the CalDAV server.
-function rng(seed: number) {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
-interface Resource {
-  uid: string
-  ics: string
-}
-
-const now = Date.now()
-const windowStart = now - 30 * DAY
-const windowEnd = now + 365 * DAY
-
-function icsTime(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: ZONE }).toFormat("yyyyMMdd'T'HHmmss")
-}
-
-function buildCalendar(seed: number): Resource[] {
-  const random = rng(seed)
-  const out: Resource[] = []
-  const recurring = Math.round(EVENTS_PER_CALENDAR * RECURRING_SHARE)
-  for (let i = 0; i < EVENTS_PER_CALENDAR; i++) {
-    const uid = `bench-${seed}-${i}@example.com`
-    const day = DateTime.fromMillis(windowStart + Math.floor(random() * (windowEnd - windowStart)), {
-      zone: ZONE,
-    }).startOf('day')
-    const start = day.set({ hour: 7 + Math.floor(random() * 12), minute: [0, 15, 30, 45][Math.floor(random() * 4)]! })
-    const end = start.plus({ minutes: 15 * (1 + Math.floor(random() * 8)) })
-    const rule =
-      i < recurring
-        ? random() < 0.7
-          ? `RRULE:FREQ=WEEKLY;COUNT=${4 + Math.floor(random() * 40)}\r\n`
-          : `RRULE:FREQ=DAILY;COUNT=${3 + Math.floor(random() * 20)}\r\n`
-        : ''
-    const transp = random() < 0.05 ? 'TRANSP:TRANSPARENT\r\n' : ''
-    const ics =
-      'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//bench//EN\r\nBEGIN:VEVENT\r\n' +
-      `UID:${uid}\r\nDTSTAMP:20260101T000000Z\r\n` +
-      `DTSTART;TZID=${ZONE}:${icsTime(start.toMillis())}\r\nDTEND;TZID=${ZONE}:${icsTime(end.toMillis())}\r\n` +
-      `${rule}${transp}SUMMARY:Event ${i}\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n`
-    out.push({ uid, ics })
-  }
-  return out
-}
-
-const calendars: Resource[][][] = Array.from({ length: MEMBERS }, (_, m) =>
-  Array.from({ length: CALENDARS_PER_MEMBER }, (_, c) => buildCalendar(1000 + m * 10 + c)),
-)
-
-const WORKING_HOURS = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
-const SETTINGS: CalendarSettings = {
-  type: 'ROUND_ROBIN',
-  timeZone: ZONE,
-  slotDurationMinutes: 30,
-  slotIntervalMinutes: 30,
-  bufferBeforeMinutes: 0,
-  bufferAfterMinutes: 0,
-  minNoticeMinutes: 0,
-  bookingWindowDays: 60,
-  maxBookingsPerDayPerMember: null,
-  seatsPerSlot: null,
-}
-const rangeStart = DateTime.fromMillis(now, { zone: ZONE }).startOf('day').plus({ days: 1 }).toMillis()
-const range = { from: new Date(rangeStart), to: new Date(rangeStart + 30 * DAY) }
-
-// --- database seeding ---
-
-interface Seeded {
-  app: App
-  url: string
-  token: string
-  calendarId: string
-  blockedSlots: number
-  close(): Promise<void>
-}
-
-async function seed(kind: 'pglite' | 'postgres'): Promise<Seeded> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'bench-availability-'))
-  const schema = kind === 'postgres' ? `bench_${randomBytes(5).toString('hex')}` : undefined
-  const config = loadConfig({
-    NODE_ENV: 'production',
-    HOST: '127.0.0.1',
-    PORT: '0',
-    DATA_DIR: dataDir,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: generateEncryptionKey('bench'),
-    LOG_LEVEL: 'silent',
-    ...(kind === 'postgres' ? { DATABASE_URL: databaseUrl } : {}),
-  })
-  const app = await createApp(config, { databaseSchema: schema, startBackgroundJobs: false })
-  const { url } = await app.listen()
-  const { prisma, tokens } = app.services
-
-  const subaccount = await prisma.subaccount.create({ data: { name: 'Bench', timeZone: ZONE } })
-  const calendar = await prisma.crmCalendar.create({
-    data: {
-      subaccountId: subaccount.id,
-      name: 'Round robin',
-      type: 'ROUND_ROBIN',
-      timeZone: ZONE,
-      slotDurationMinutes: 30,
-    },
-  })
-  let blockedSlots = 0
-  let adminId = ''
-  for (let m = 0; m < MEMBERS; m++) {
-    const user = await prisma.user.create({
-      data: { email: `bench-${m}-${randomBytes(3).toString('hex')}@example.com`, name: `Member ${m}`, timeZone: ZONE },
-    })
-    await prisma.membership.create({ data: { userId: user.id, subaccountId: subaccount.id, role: 'ADMIN' } })
-    if (m === 0) adminId = user.id
-    await prisma.crmCalendarMember.create({
-      data: { calendarId: calendar.id, userId: user.id, timeZone: ZONE, workingHours: { create: WORKING_HOURS } },
-    })
-    const integration = await prisma.integration.create({
-      data: {
-        userId: user.id,
-        subaccountId: subaccount.id,
-        appleId: `${user.id}@icloud.example`,
-        credentialCiphertext: 'x',
-        credentialKeyId: 'bench',
-        principalUrl: 'https://caldav.example/p/',
-        homeUrl: 'https://caldav.example/h/',
-        lastSyncedAt: new Date(Date.now() + DAY), // never stale during the run
-        windowStart: new Date(windowStart),
-        windowEnd: new Date(windowEnd),
-      },
-    })
-    for (let c = 0; c < CALENDARS_PER_MEMBER; c++) {
-      const remote = await prisma.calendar.create({
-        data: {
-          integrationId: integration.id,
-          path: `/h/cal${c}/`,
-          url: `https://caldav.example/h/cal${c}/`,
-          displayName: `Calendar ${c}`,
-          kind: 'EVENT_CALENDAR',
-          components: ['VEVENT'],
-          writable: true,
-        },
-      })
-      await prisma.conflictCalendar.create({ data: { integrationId: integration.id, calendarId: remote.id } })
-      const resources = calendars[m]![c]!
-      const objects = resources.map((r) => ({
-        id: `obj_${randomBytes(8).toString('hex')}`,
-        calendarId: remote.id,
-        href: `/h/cal${c}/${encodeURIComponent(r.uid)}.ics`,
-        etag: '"1"',
-        uid: r.uid,
-        data: r.ics,
-      }))
-      for (let i = 0; i < objects.length; i += 500)
-        await prisma.calendarObject.createMany({ data: objects.slice(i, i + 500) })
-      // Expanded occurrences, as the sync engine writes them (one row per occurrence in the window).
-      const slots = resources.flatMap((r, i) =>
-        expandCalendarResource(r.ics, {
-          windowStart: new Date(windowStart),
-          windowEnd: new Date(windowEnd),
-          defaultTimeZone: ZONE,
-          ownerEmails: [],
-        }).occurrences.map((o) => ({
-          userId: user.id,
-          subaccountId: subaccount.id,
-          calendarId: remote.id,
-          objectId: objects[i]!.id,
-          recurrenceId: o.recurrenceId,
-          start: o.busyStart,
-          end: o.end,
-          allDay: o.allDay,
-          availability: o.transparency,
-          source: 'ICLOUD' as const,
-          title: o.title,
-        })),
-      )
-      for (let i = 0; i < slots.length; i += 1000)
-        await prisma.blockedSlot.createMany({ data: slots.slice(i, i + 1000) })
-      blockedSlots += slots.length
-    }
-  }
-  if (kind === 'postgres') await prisma.$executeRawUnsafe('ANALYZE')
-  const token = await tokens.sign({ userId: adminId, subaccountId: subaccount.id })
-  return {
-    app,
-    url,
-    token,
-    calendarId: calendar.id,
-    blockedSlots,
-    close: async () => {
-      await app.close()
-      if (schema) await dropSchema(databaseUrl, schema)
-      await rm(dataDir, { recursive: true, force: true })
-    },
-  }
-}
+const workload = buildWorkload({
+  members: MEMBERS,
+  calendarsPerMember: CALENDARS_PER_MEMBER,
+  eventsPerCalendar: EVENTS_PER_CALENDAR,
+  recurringShare: RECURRING_SHARE,
+})
+const { calendars, range } = workload
+const seed = (kind: 'pglite' | 'postgres') => seedDatabase(workload, kind, databaseUrl)
 
 // --- measuring ---
-
-interface Stats {
-  runs: number
-  p50: number
-  p90: number
-  p95: number
-  p99: number
-  mean: number
-  max: number
-}
-
-function stats(samples: number[]): Stats {
-  const sorted = [...samples].sort((a, b) => a - b)
-  const pick = (q: number) => sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!
-  const round = (x: number) => Math.round(x * 100) / 100
-  return {
-    runs: samples.length,
-    p50: round(pick(0.5)),
-    p90: round(pick(0.9)),
-    p95: round(pick(0.95)),
-    p99: round(pick(0.99)),
-    mean: round(samples.reduce((s, x) => s + x, 0) / samples.length),
-    max: round(sorted[sorted.length - 1]!),
-  }
-}
 
 async function measure(
   runs: number,
@@ -329,14 +106,22 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
       () => getAvailability(db.app.services, db.calendarId, range, ZONE),
       () => prisma.$executeRaw`UPDATE "BlockedSlot" SET "title" = "title" WHERE "id" = ${oneSlot.id}`,
     )
-    const nothingCached = await measure(Math.ceil(SERVICE_RUNS / 3), 5, () =>
-      getAvailability(
-        { ...db.app.services, busyTimeCache: new BusyTimeCache(db.app.services.config.availabilityCacheIntervals) },
-        db.calendarId,
-        range,
-        ZONE,
-      ),
-    )
+    // Nothing cached, as configured (a horizon of busy time is read), and the baseline of the same run: a miss that
+    // reads the whole sync window, as before the horizon.
+    const missWith = (horizonMs: number) =>
+      measure(Math.ceil(SERVICE_RUNS / 3), 5, () =>
+        getAvailability(
+          {
+            ...db.app.services,
+            busyTimeCache: new BusyTimeCache(db.app.services.config.availabilityCacheIntervals, horizonMs),
+          },
+          db.calendarId,
+          range,
+          ZONE,
+        ),
+      )
+    const nothingCached = await missWith(db.app.services.config.availabilityCacheHorizonDays * DAY)
+    const nothingCachedWholeWindow = await missWith(WHOLE_WINDOW_MS)
     const gid = Buffer.from(`CrmCalendar:${db.calendarId}`).toString('base64')
     const http = await measure(HTTP_RUNS, 20, async () => {
       const res = await fetch(`${db.url}/graphql`, {
@@ -355,6 +140,7 @@ async function benchDatabase(kind: 'pglite' | 'postgres') {
       service,
       afterOneChange,
       nothingCached,
+      nothingCachedWholeWindow,
       http,
       loader,
       slotCount,
@@ -538,7 +324,13 @@ const result = {
     rangeDays: 30,
     slots: pglite.slotCount,
   },
-  targets: { p50Ms: 10, p99Ms: 40, measure: 'getAvailability server time' },
+  targets: {
+    p50Ms: 10,
+    p99Ms: 40,
+    measure: 'getAvailability server time',
+    steadyStateMoonshotP50Ms: 2,
+    cacheMissP50Ms: 20,
+  },
   pglite,
   postgres,
   peer,
@@ -550,6 +342,12 @@ const result = {
     peerOneCalendarP50OverPglite: ratio(peer.oneCalendar.p50, pglite.service.p50),
     peerOneCalendarP50OverPostgres: ratio(peer.oneCalendar.p50, postgres.service.p50),
   },
+  cacheMiss: {
+    wholeWindowOverHorizonP50Pglite: ratio(pglite.nothingCachedWholeWindow.p50, pglite.nothingCached.p50),
+    wholeWindowOverHorizonP50Postgres: ratio(postgres.nothingCachedWholeWindow.p50, postgres.nothingCached.p50),
+    meetsTarget: { pglite: pglite.nothingCached.p50 <= 20, postgres: postgres.nothingCached.p50 <= 20 },
+  },
+  steadyStateMoonshot: { pglite: pglite.service.p50 <= 2, postgres: postgres.service.p50 <= 2 },
   meetsTargets: {
     pglite: pglite.service.p50 <= 10 && pglite.service.p99 <= 40,
     postgres: postgres.service.p50 <= 10 && postgres.service.p99 <= 40,
@@ -576,17 +374,21 @@ Machine: ${result.machine.cpu}, ${result.machine.cores} cores, ${result.machine.
 ${row('PGlite: getAvailability (server time)', pglite.service)}
 ${row('PGlite: getAvailability, one member changed since (re-read)', pglite.afterOneChange)}
 ${row('PGlite: getAvailability, nothing cached (first request of a process)', pglite.nothingCached)}
+${row('PGlite: baseline: nothing cached, whole sync window read (before the horizon)', pglite.nothingCachedWholeWindow)}
 ${row('PGlite: HTTP round trip', pglite.http)}
 ${row('PGlite: loader (one SQL statement)', pglite.loader)}
 ${row('PostgreSQL: getAvailability (server time)', postgres.service)}
 ${row('PostgreSQL: getAvailability, one member changed since (re-read)', postgres.afterOneChange)}
 ${row('PostgreSQL: getAvailability, nothing cached (first request of a process)', postgres.nothingCached)}
+${row('PostgreSQL: baseline: nothing cached, whole sync window read (before the horizon)', postgres.nothingCachedWholeWindow)}
 ${row('PostgreSQL: HTTP round trip', postgres.http)}
 ${row('PostgreSQL: loader (one SQL statement)', postgres.loader)}
 ${row('Peer: one warm 2,000-event calendar on Radicale (REPORT + expand)', peer.oneCalendar)}
 ${row('Peer: live CalDAV request (10 calendars, REPORT + expand + slots)', peer.peer)}
 
 Each process caches its members' busy time (scheduling/busyTimeCache.ts); the statement that loads an answer reads the versions a database trigger keeps, and re-reads the blocked slots only of members whose version moved. The first row of each database is the steady state (nothing changed between answers); the "changed" and "nothing cached" rows are the misses.
+
+A cache miss reads each member's busy time from yesterday to AVAILABILITY_CACHE_HORIZON_DAYS ahead (the "nothing cached" rows); the baseline rows read the whole sync window, as a miss did before. Baseline p50 / horizon p50: ${result.cacheMiss.wholeWindowOverHorizonP50Pglite}× (PGlite), ${result.cacheMiss.wholeWindowOverHorizonP50Postgres}× (PostgreSQL). Cache-miss target p50 ≤ 20 ms: PGlite ${result.cacheMiss.meetsTarget.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.cacheMiss.meetsTarget.postgres ? 'met' : 'NOT met'}. Steady-state moonshot p50 ≤ 2 ms: PGlite ${result.steadyStateMoonshot.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.steadyStateMoonshot.postgres ? 'met' : 'NOT met'}.
 
 Targets (getAvailability server time): p50 ≤ 10 ms, p99 ≤ 40 ms — PGlite ${result.meetsTargets.pglite ? 'met' : 'NOT met'}, PostgreSQL ${result.meetsTargets.postgres ? 'met' : 'NOT met'}.
 

@@ -12,6 +12,10 @@ const configSchema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must be a postgres:// URL')
     .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]{0,62}$/, 'DATABASE_SCHEMA must be a lower-case PostgreSQL identifier')
+    .optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   ENCRYPTION_KEYS: z.string().optional(),
   AUTH_JWKS_URL: z.url().optional(),
@@ -40,6 +44,7 @@ const configSchema = z.object({
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
+  WRITE_BACK_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
   SYNC_HISTORY_KEEP_RUNS: z.coerce.number().int().min(1).default(100),
@@ -66,6 +71,7 @@ const configSchema = z.object({
     .union([z.enum(['true', 'false']), z.coerce.number().int().min(0).max(10)])
     .default(0)
     .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value)),
+  AVAILABILITY_CACHE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
 })
 
 export type Env = z.input<typeof configSchema>
@@ -76,6 +82,8 @@ export interface Config {
   port: number
   dataDir: string
   databaseUrl: string | null
+  /** PostgreSQL schema to use instead of the connection's default (several deployments or tests on one database). */
+  databaseSchema: string | null
   /** Set from the environment, or generated into the data dir on first start (see secrets.ts). */
   authSecret: string | null
   encryptionKeys: string | null
@@ -99,6 +107,8 @@ export interface Config {
     historyKeepRuns: number
     historyFailedDays: number
   }
+  /** How long a claimed outbox entry stays leased to one process (a killed worker's writes resume after it). */
+  writeBackLeaseSeconds: number
   bookingRecheckTimeoutMs: number
   maxRequestBytes: number
   /** On SIGTERM, how long requests, syncs and outbox writes in flight may take to finish (force exit 5 s later). */
@@ -122,6 +132,8 @@ export interface Config {
     /** How many proxies in front of the server may set X-Forwarded-For (0: use the socket address). */
     trustedProxies: number
   }
+  /** How far ahead a member's busy time is read and cached on a miss (requests beyond it read that far). */
+  availabilityCacheHorizonDays: number
 }
 
 /** How bearer tokens are verified and mapped to users (src/auth). */
@@ -169,6 +181,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     port: e.PORT,
     dataDir: e.DATA_DIR,
     databaseUrl: e.DATABASE_URL ?? null,
+    databaseSchema: e.DATABASE_SCHEMA ?? null,
     authSecret: e.AUTH_SECRET ?? null,
     encryptionKeys: e.ENCRYPTION_KEYS ?? null,
     auth: authConfig(e),
@@ -189,6 +202,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       historyKeepRuns: e.SYNC_HISTORY_KEEP_RUNS,
       historyFailedDays: e.SYNC_HISTORY_FAILED_DAYS,
     },
+    writeBackLeaseSeconds: e.WRITE_BACK_LEASE_SECONDS,
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
@@ -206,6 +220,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       subscriptionsPerIp: e.PUBLIC_SUBSCRIPTIONS_PER_IP,
       trustedProxies: e.TRUST_PROXY,
     },
+    availabilityCacheHorizonDays: e.AVAILABILITY_CACHE_HORIZON_DAYS,
   }
 }
 

@@ -5,7 +5,10 @@ import { ConfigError, loadConfig } from './config.ts'
 
 async function main() {
   const config = loadConfig()
-  const app = await createApp(config, { startBackgroundJobs: config.role !== 'api' })
+  const app = await createApp(config, {
+    startBackgroundJobs: config.role !== 'api',
+    databaseSchema: config.databaseSchema ?? undefined,
+  })
   const { url } = await app.listen()
   const { logger } = app.services
   // A promise nobody awaited (a library's, or ours) must not end a process that otherwise works: log it and go on.

@@ -29,6 +29,15 @@ export function createHttpServer(services: Services, yoga: YogaApp, publicApi: P
   const pages = createStaticPages({ crmOrigins: services.config.corsOrigins })
   const server = createServer((req, res) => {
     drain.track(req, res)
+    const finished = services.metrics.startHttpRequest(req.method ?? 'GET', req.url ?? '/')
+    res.once('finish', () => finished(res.statusCode))
+    if (req.url === '/metrics') {
+      void services.metrics.render().then(
+        ({ contentType, body }) => res.writeHead(200, { 'content-type': contentType }).end(body),
+        () => res.writeHead(503).end(),
+      )
+      return
+    }
     if (pages(req, res)) return
     if (req.url === '/healthz') {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"ok"}')

@@ -10,6 +10,8 @@ import { loadPersistedDocuments } from '../graphql/persistedDocuments.ts'
 import { createPublicYogaApp } from '../graphql/publicYoga.ts'
 import { publicWebSocketAdmission } from '../graphql/publicWebSocket.ts'
 import { createLogger } from '../logger.ts'
+import { AppMetrics } from '../observability/metrics.ts'
+import { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
@@ -22,6 +24,7 @@ import { shutDown } from './shutdown.ts'
 import { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import { ManageTokenService } from '../publicBooking/manageTokens.ts'
 import { PublicLimits } from '../publicBooking/rateLimits.ts'
+import { DAY_MS } from '../time/zoneOffsets.ts'
 
 export interface App {
   services: Services
@@ -55,7 +58,7 @@ export async function createServices(
     pgliteTemplate: options.pgliteTemplate,
   })
   const { pubsub, state: pubsubState, close: closePubSub } = createAppPubSub(config.redisUrl, logger)
-  const services: Services = {
+  const base = {
     config,
     prisma: database.prisma,
     databaseKind: database.kind,
@@ -65,12 +68,15 @@ export async function createServices(
     tokens: new TokenService(secrets.authSecret, config.auth),
     cipher: new CredentialCipher(secrets.encryptionKeys),
     instanceId: `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`,
-    busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals),
+    busyTimeCache: new BusyTimeCache(config.availabilityCacheIntervals, config.availabilityCacheHorizonDays * DAY_MS),
     crmEvents: crmEventHooks,
     integrationEvents: integrationStatusHooks,
     manageTokens: new ManageTokenService(secrets.authSecret),
     publicLimits: new PublicLimits({ redisUrl: config.redisUrl, ...config.publicBooking }, logger),
   }
+  const liveAvailability = new LiveAvailabilityHub(base)
+  const metrics = new AppMetrics({ prisma: base.prisma, liveAvailability })
+  const services: Services = Object.assign(base, { liveAvailability, metrics })
   const closeAll = async () => {
     services.publicLimits.close()
     await closePubSub()

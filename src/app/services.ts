@@ -4,6 +4,8 @@ import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { Logger } from '../logger.ts'
 import type { AppPubSub, PubSubState } from '../realtime/pubsub.ts'
 import type { TokenService } from '../auth/tokens.ts'
+import type { AppMetrics } from '../observability/metrics.ts'
+import type { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import type { BusyTimeCache } from '../scheduling/busyTimeCache.ts'
 import type { CredentialCipher } from '../security/credentialCipher.ts'
 import type { CrmEventHooks, IntegrationStatusHooks } from '../sync/ports.ts'
@@ -32,4 +34,8 @@ export interface Services {
   manageTokens: ManageTokenService
   /** Rate limits and the subscription cap of the public path. */
   publicLimits: PublicLimits
+  /** Live availability feeds shared by the subscribers of one calendar and range. */
+  liveAvailability: LiveAvailabilityHub
+  /** Prometheus metrics of this process (/metrics). */
+  metrics: AppMetrics
 }

@@ -6,7 +6,7 @@ import { releaseAllLeases } from '../sync/lease.ts'
 import { waitForInFlightSyncs } from '../sync/syncIntegration.ts'
 import { releaseAllClaims } from '../outbox/claim.ts'
 import { webhookOutbox } from '../webhooks/worker.ts'
-import { WRITE_BACK_OUTBOX } from '../writeBack/outbox.ts'
+import { writeBackOutbox } from '../writeBack/outbox.ts'
 import type { BackgroundJob } from './backgroundJobs.ts'
 import type { Services } from './services.ts'
 
@@ -28,7 +28,7 @@ export async function shutDown(parts: ShutdownParts, deadline: number): Promise<
     // of when the leases expire.
     const [integrations, writes, deliveries] = await Promise.all([
       releaseAllLeases(services),
-      releaseAllClaims(services, WRITE_BACK_OUTBOX),
+      releaseAllClaims(services, writeBackOutbox(services)),
       releaseAllClaims(services, webhookOutbox(services)),
     ])
     services.logger.warn(
@@ -37,6 +37,7 @@ export async function shutDown(parts: ShutdownParts, deadline: number): Promise<
     )
   }
   await parts.closePubSub()
+  services.metrics.close()
   await parts.database.close()
 }
 

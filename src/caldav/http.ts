@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel'
 import {
   CalDavAuthError,
   CalDavError,
@@ -35,6 +36,9 @@ export interface HttpResult {
   /** URL that answered, after redirects: relative hrefs in the body resolve against it. */
   url: string
 }
+
+/** Every CalDAV exchange (RequestInfo), for observers such as the metrics; publishing costs nothing unobserved. */
+export const caldavRequestChannel = channel('icloud-scheduling:caldav-request')
 
 const MAX_REDIRECTS = 5
 const RETRY_STATUS = new Set([429, 502, 503, 504])
@@ -195,7 +199,9 @@ export class HttpTransport {
       throw err
     } finally {
       clearTimeout(timer)
-      this.options.onRequest?.({ method, url: redactUrl(url), status, durationMs: performance.now() - started })
+      const info: RequestInfo = { method, url: redactUrl(url), status, durationMs: performance.now() - started }
+      this.options.onRequest?.(info)
+      if (caldavRequestChannel.hasSubscribers) caldavRequestChannel.publish(info)
     }
   }
 

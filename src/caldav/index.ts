@@ -3,7 +3,7 @@ export type { RemoteCalendar, CalendarKind } from './calendars.ts'
 export type { SyncResult, FetchedObject, MultigetResult } from './sync.ts'
 export type { PutPrecondition } from './objects.ts'
 export type { RequestInfo } from './http.ts'
-export { parseRetryAfter } from './http.ts'
+export { caldavRequestChannel, parseRetryAfter } from './http.ts'
 export {
   CalDavError,
   CalDavAuthError,

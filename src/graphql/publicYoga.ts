@@ -9,6 +9,7 @@ import type { Services } from '../app/services.ts'
 import { clientAddress } from '../publicBooking/clientAddress.ts'
 import { TooManyRequestsError } from '../publicBooking/errors.ts'
 import { publicContext, type GraphQLContext } from './context.ts'
+import { metricsPlugin } from './metricsPlugin.ts'
 import { persistedQueryHash, type PersistedDocuments } from './persistedDocuments.ts'
 import { schema } from './schema.ts'
 import { limitPlugins, sharedYogaOptions } from './yoga.ts'
@@ -68,6 +69,7 @@ export function createPublicYogaApp(services: Services, documents: PersistedDocu
     cors: { origin: '*', credentials: false },
     context: ({ req }) => publicContext(services, { ip: requestAddress(services, req) }),
     plugins: [
+      metricsPlugin(services.metrics),
       perAddressRateLimit(services),
       usePersistedOperations({
         getPersistedOperation: (hash) => documents.get(hash) ?? null,

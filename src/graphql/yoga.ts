@@ -7,6 +7,7 @@ import { authenticate, type GraphQLContext } from './context.ts'
 import { costLimitPlugin } from './cost.ts'
 import { maskError } from './errorMasking.ts'
 import { operationLimitsPlugin } from './limits.ts'
+import { metricsPlugin } from './metricsPlugin.ts'
 import { schema } from './schema.ts'
 import { hideSuggestionsPlugin } from './suggestions.ts'
 import { endSubscriptionsAtTokenExpiry } from './tokenExpiry.ts'
@@ -63,7 +64,7 @@ export function createYogaApp(services: Services) {
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [...limitPlugins(config), endSubscriptionsAtTokenExpiry()],
+    plugins: [metricsPlugin(services.metrics), ...limitPlugins(config), endSubscriptionsAtTokenExpiry()],
   })
 }
 

@@ -3,7 +3,7 @@
 import type { Services } from '../app/services.ts'
 import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { loadAvailabilityInput, staleAfterMs, type Db, type StaleMember } from './loadAvailabilityInput.ts'
-import { computeSlots } from './slots.ts'
+import { computeSlots, type Slot } from './slots.ts'
 import { DAY_MS } from '../time/zoneOffsets.ts'
 import { formatInZone } from './zonedTime.ts'
 import { isValidTimeZone } from '../time/zoneOffsets.ts'
@@ -58,14 +58,25 @@ export function validateAvailabilityRange(range: AvailabilityRange, timeZone: st
   if (!isValidTimeZone(timeZone)) throw InvalidInputError.at(['timeZone'], `Unknown time zone ${timeZone}`)
 }
 
-export async function getAvailability(
+/** Availability before rendering: the same for every time zone, so live subscribers of one range share it. */
+export interface ComputedAvailability {
+  calendarId: string
+  subaccountId: string
+  from: Date
+  to: Date
+  slots: Slot[]
+  stale: boolean
+  staleMembers: StaleMember[]
+  generatedAt: Date
+}
+
+/** Computes the slots of [from, to) in UTC; throws NotFoundError outside the viewer's subaccount. */
+export async function computeAvailability(
   services: Pick<Services, 'prisma' | 'config' | 'busyTimeCache'>,
   calendarId: string,
   range: AvailabilityRange,
-  timeZone: string,
   options: GetAvailabilityOptions = {},
-): Promise<Availability> {
-  validateAvailabilityRange(range, timeZone)
+): Promise<ComputedAvailability> {
   const now = options.now ?? Date.now()
   const input = await loadAvailabilityInput(
     options.db ?? services.prisma,
@@ -79,7 +90,20 @@ export async function getAvailability(
     },
   )
   if (input === null) throw new NotFoundError('A CRM calendar with this id')
-  const slots = computeSlots(input.compute).map((s): RenderedSlot => ({
+  return {
+    calendarId: input.calendar.id,
+    subaccountId: input.calendar.subaccountId,
+    from: range.from,
+    to: range.to,
+    slots: computeSlots(input.compute),
+    stale: input.staleMembers.length > 0,
+    staleMembers: input.staleMembers,
+    generatedAt: new Date(now),
+  }
+}
+
+export function renderSlots(slots: readonly Slot[], timeZone: string): RenderedSlot[] {
+  return slots.map((s) => ({
     start: new Date(s.start),
     end: new Date(s.end),
     localStart: formatInZone(s.start, timeZone),
@@ -87,29 +111,33 @@ export async function getAvailability(
     freeMemberIds: s.freeMemberIds,
     seatsLeft: s.seatsLeft,
   }))
-  return {
-    calendarId: input.calendar.id,
-    subaccountId: input.calendar.subaccountId,
-    timeZone,
-    from: range.from,
-    to: range.to,
-    slots,
-    stale: input.staleMembers.length > 0,
-    staleMembers: input.staleMembers,
-    generatedAt: new Date(now),
-  }
+}
+
+export function renderAvailability(computed: ComputedAvailability, timeZone: string): Availability {
+  return { ...computed, timeZone, slots: renderSlots(computed.slots, timeZone) }
+}
+
+export async function getAvailability(
+  services: Pick<Services, 'prisma' | 'config' | 'busyTimeCache'>,
+  calendarId: string,
+  range: AvailabilityRange,
+  timeZone: string,
+  options: GetAvailabilityOptions = {},
+): Promise<Availability> {
+  validateAvailabilityRange(range, timeZone)
+  return renderAvailability(await computeAvailability(services, calendarId, range, options), timeZone)
 }
 
 /** Key of a slot for diffs between two pushes: same times, same free members, same seats = same slot. */
-export function slotKey(slot: RenderedSlot): string {
-  return `${slot.start.getTime()}|${slot.end.getTime()}|${slot.freeMemberIds.join(',')}|${slot.seatsLeft ?? ''}`
+export function slotKey(slot: Slot | RenderedSlot): string {
+  return `${Number(slot.start)}|${Number(slot.end)}|${slot.freeMemberIds.join(',')}|${slot.seatsLeft ?? ''}`
 }
 
 /** Slots in `next` and not in `previous` (added), and the other way round (removed). */
-export function diffSlots(
-  previous: readonly RenderedSlot[],
-  next: readonly RenderedSlot[],
-): { added: RenderedSlot[]; removed: RenderedSlot[] } {
+export function diffSlots<S extends Slot | RenderedSlot>(
+  previous: readonly S[],
+  next: readonly S[],
+): { added: S[]; removed: S[] } {
   const before = new Set(previous.map(slotKey))
   const after = new Set(next.map(slotKey))
   return {

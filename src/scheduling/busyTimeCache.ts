@@ -5,16 +5,27 @@
 // statement that loads everything else, and reads the rows of a member only when their version differs from the
 // cached one. The version is bumped by a trigger in the transaction that changes the rows, so a hit is never stale,
 // whichever process (or a cascade, or psql) made the change: no pub/sub and no expiry are needed for correctness.
+//
+// An entry holds the busy time of a horizon (`cover`), not the whole sync window: the first request of a process reads
+// a few weeks of rows per member instead of a year's. A request outside an entry's horizon reads that member again.
+import { DAY_MS } from '../time/zoneOffsets.ts'
 import { normalize, type Interval } from './intervals.ts'
 
 /** One user's busy time at one version. Immutable: a request keeps using the one it looked up, even if evicted. */
 export class CachedBusyTime {
   constructor(
     readonly version: number,
+    /** Every busy interval overlapping this span is held (whole, even where it reaches past the span). */
+    readonly cover: Interval,
     /** Normalized (sorted, disjoint) intervals as parallel arrays: 16 bytes an interval, no object per interval. */
     private readonly starts: Float64Array,
     private readonly ends: Float64Array,
   ) {}
+
+  /** Whether every busy interval overlapping [from, to) is held. */
+  covers(from: number, to: number): boolean {
+    return this.cover.start <= from && to <= this.cover.end
+  }
 
   get size(): number {
     return this.starts.length
@@ -43,8 +54,19 @@ export class BusyTimeCache {
   private readonly membersByCalendar = new Map<string, string[]>()
   private size = 0
 
-  /** @param maxIntervals memory budget, in intervals (16 bytes each) over all users. */
-  constructor(private readonly maxIntervals: number) {}
+  /**
+   * @param maxIntervals memory budget, in intervals (16 bytes each) over all users.
+   * @param horizonMs how far ahead of now a read caches, whatever the request's range.
+   */
+  constructor(
+    private readonly maxIntervals: number,
+    private readonly horizonMs: number = DEFAULT_HORIZON_MS,
+  ) {}
+
+  /** What to read for a member whose entry misses `needed`: at least the horizon, so later requests hit. */
+  readSpan(needed: Interval, now: number): Interval {
+    return { start: Math.min(needed.start, now - DAY_MS), end: Math.max(needed.end, now + this.horizonMs) }
+  }
 
   /** The users the loader last saw on this calendar: whose cached versions it sends with its query. */
   knownMembers(calendarId: string): readonly string[] {
@@ -73,8 +95,11 @@ export class BusyTimeCache {
     return out
   }
 
-  /** Caches a user's whole busy time (any order) at `version`; evicts the least recently used users over budget. */
-  store(userId: string, version: number, busy: readonly Interval[]): CachedBusyTime {
+  /**
+   * Caches a user's busy time (any order) at `version`: every interval overlapping `cover`. Evicts the least recently
+   * used users over budget.
+   */
+  store(userId: string, version: number, busy: readonly Interval[], cover: Interval = EVERYTHING): CachedBusyTime {
     const sorted = normalize(busy)
     const starts = new Float64Array(sorted.length)
     const ends = new Float64Array(sorted.length)
@@ -82,7 +107,7 @@ export class BusyTimeCache {
       starts[i] = iv.start
       ends[i] = iv.end
     })
-    const entry = new CachedBusyTime(version, starts, ends)
+    const entry = new CachedBusyTime(version, cover, starts, ends)
     const previous = this.entries.get(userId)
     if (previous !== undefined) {
       this.entries.delete(userId)
@@ -106,3 +131,5 @@ export class BusyTimeCache {
 }
 
 const MAX_CALENDAR_HINTS = 10_000
+const DEFAULT_HORIZON_MS = 62 * DAY_MS
+const EVERYTHING: Interval = { start: -Infinity, end: Infinity }

@@ -92,7 +92,7 @@ interface InputRow {
   }[]
   /** Each member's BusyTimeVersion (0 before their first blocked slot). */
   versions: { userId: string; version: number }[]
-  /** ALL busy blocked slots of the members whose version differs from the one sent (the cache is refreshed). */
+  /** The busy blocked slots in the cache's read span of the members not served from the cache (they are cached). */
   blocked: { userId: string; starts: number[]; ends: number[] }[]
   participations: { userId: string; start: number; end: number; own: boolean }[]
   integrations: { id: string; userId: string; status: string; lastSyncedAt: number | null; createdAt: number }[]
@@ -113,15 +113,18 @@ export async function loadAvailabilityInput(
   range: Interval,
   options: LoadOptions,
 ): Promise<AvailabilityInput | null> {
-  const busyFrom = new Date(range.start - BUSY_PAD_BEFORE_MS)
-  const busyTo = new Date(range.end + BUSY_PAD_AFTER_MS)
   const countFrom = new Date(range.start - COUNT_PAD_MS)
   const countTo = new Date(range.end + COUNT_PAD_MS)
   const subaccountId = options.subaccountId ?? null
   const exclude = options.excludeAppointmentId ?? null
   // Pinned before the query: the statement skips exactly these (user, version) pairs, and an entry evicted meanwhile
   // by a concurrent request is still used through this reference.
-  const cached = options.busyCache.lookup(options.busyCache.knownMembers(calendarId))
+  const needed = { start: range.start - BUSY_PAD_BEFORE_MS, end: range.end + BUSY_PAD_AFTER_MS }
+  const cached = covering(options.busyCache.lookup(options.busyCache.knownMembers(calendarId)), needed)
+  // Members read again get the cache's horizon, so the next requests (later days, a subscription push) hit.
+  const span = options.busyCache.readSpan(needed, options.now)
+  const spanFrom = new Date(span.start)
+  const spanTo = new Date(span.end)
   const knownUsers = [...cached.keys()]
   const knownVersions = [...cached.values()].map((entry) => entry.version)
   // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
@@ -166,6 +169,7 @@ export async function loadAvailabilityInput(
                     array_agg(date_part('epoch', "end") * 1000) AS ends
              FROM "BlockedSlot"
              WHERE "userId" IN (SELECT "userId" FROM reread) AND "availability" = 'BUSY'
+               AND "start" < ${spanTo} AND "end" > ${spanFrom}
              GROUP BY "userId") b) AS blocked,
       (SELECT coalesce(json_agg(json_build_object(
           'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
@@ -189,7 +193,7 @@ export async function loadAvailabilityInput(
              GROUP BY "start") s) AS seats`
   if (row === undefined || row.calendar === null) return null
   const c = row.calendar
-  const busyTimes = refreshBusyCache(options.busyCache, calendarId, row, cached)
+  const busyTimes = refreshBusyCache(options.busyCache, calendarId, row, cached, span)
 
   const settings: CalendarSettings = {
     type: c.type,
@@ -220,7 +224,7 @@ export async function loadAvailabilityInput(
   }
 
   const busyByUser = new Map<string, Interval[]>(
-    userIds.map((id) => [id, busyTimes.get(id)!.between(busyFrom.getTime(), busyTo.getTime())]),
+    userIds.map((id) => [id, busyTimes.get(id)!.between(needed.start, needed.end)]),
   )
 
   const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
@@ -278,6 +282,7 @@ function refreshBusyCache(
   calendarId: string,
   row: InputRow,
   cached: Map<string, CachedBusyTime>,
+  span: Interval,
 ): Map<string, CachedBusyTime> {
   const reread = new Map(row.blocked.map((b) => [b.userId, b]))
   const out = new Map<string, CachedBusyTime>()
@@ -292,10 +297,16 @@ function refreshBusyCache(
     const b = reread.get(userId) ?? { starts: [], ends: [] } // no busy slot at all
     // float8 epoch seconds × 1000 can land a hair off the millisecond.
     const busy = b.starts.map((start, i) => ({ start: Math.round(start), end: Math.round(b.ends[i]!) }))
-    out.set(userId, cache.store(userId, version, busy))
+    out.set(userId, cache.store(userId, version, busy, span))
   }
   cache.rememberMembers(calendarId, [...out.keys()])
   return out
+}
+
+/** The entries that hold all the busy time `needed`; the other members are read again. */
+function covering(entries: Map<string, CachedBusyTime>, needed: Interval): Map<string, CachedBusyTime> {
+  for (const [userId, entry] of entries) if (!entry.covers(needed.start, needed.end)) entries.delete(userId)
+  return entries
 }
 
 function groupOverrides(

@@ -34,6 +34,7 @@ import { ChangedRange } from './objectSlots.ts'
 import { endOfCalendars, endOfFatal, integrationAfterRun, isUnexpected, type RunEnd } from './runOutcome.ts'
 import { computeWindow, sameWindow } from './window.ts'
 import { reexpandIntegration } from './windowMaintenance.ts'
+import { syncFinishedChannel, type SyncFinishedEvent } from './syncEvents.ts'
 
 const TRANSACTION_TIMEOUT_MS = 120_000
 export const MULTIGET_BATCH = 100
@@ -365,6 +366,8 @@ function publishStatus(services: Services, run: Run, phase: 'STARTED' | 'FINISHE
     outcome,
     at: new Date().toISOString(),
   })
+  if (phase === 'FINISHED')
+    syncFinishedChannel.publish({ integrationId: run.integrationId, outcome } satisfies SyncFinishedEvent)
 }
 
 function newCounters(): RunCounters {

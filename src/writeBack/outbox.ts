@@ -6,10 +6,13 @@ import { processOutboxBatch } from '../outbox/batch.ts'
 import type { OutboxTable } from '../outbox/claim.ts'
 import { pushParticipant, scheduleRetry, type PushOutcome } from './pushParticipant.ts'
 
-export const WRITE_BACK_OUTBOX: OutboxTable = {
-  table: '"AppointmentParticipant"',
-  waiting: Prisma.sql`"writeBackState"::text = 'PENDING'`,
-  leaseSeconds: 120,
+/** The lease (WRITE_BACK_LEASE_SECONDS) outlives one write; after a crash the row is claimed again then. */
+export function writeBackOutbox(services: Pick<Services, 'config'>): OutboxTable {
+  return {
+    table: '"AppointmentParticipant"',
+    waiting: Prisma.sql`"writeBackState"::text = 'PENDING'`,
+    leaseSeconds: services.config.writeBackLeaseSeconds,
+  }
 }
 
 export interface OutboxRunResult {
@@ -21,7 +24,7 @@ export async function processWriteBackQueue(
   services: Services,
   options: { limit?: number; concurrency?: number } = {},
 ): Promise<OutboxRunResult> {
-  const results = await processOutboxBatch(services, WRITE_BACK_OUTBOX, {
+  const results = await processOutboxBatch(services, writeBackOutbox(services), {
     limit: options.limit ?? 50,
     concurrency: options.concurrency ?? 4,
     work: (id) => pushParticipant(services, id),

@@ -7,7 +7,7 @@ import { requirePublishedCalendar } from '../../publicBooking/publicCalendar.ts'
 import { builder } from '../builder.ts'
 import { consumePublicQuota } from '../publicQuota.ts'
 import { publicAvailabilityArgs, PublicAvailabilityRef } from '../types/PublicAvailability.ts'
-import { liveAvailability } from './availabilityChanged.ts'
+import { liveAvailability } from './availabilityStream.ts'
 
 builder.subscriptionField('publicAvailabilityChanged', (t) =>
   t.field({

@@ -142,6 +142,41 @@ describe('busy-time cache', () => {
     }
   })
 
+  it('caches a horizon of busy time and reads a member again for a range beyond it', async () => {
+    const { prisma } = t.services
+    const { subaccountId, calendarId, users } = await roundRobinWith(1)
+    const [a] = users.map((u) => u.id) as [string]
+    const later = 28 * DAY // four Mondays on: past the 10-day horizon below
+    for (const offset of [0, later]) {
+      await prisma.blockedSlot.create({
+        data: {
+          userId: a,
+          subaccountId,
+          start: new Date(at(9).getTime() + offset),
+          end: new Date(at(10).getTime() + offset),
+          source: 'CRM',
+        },
+      })
+    }
+    const services = { ...t.services, busyTimeCache: new BusyTimeCache(1_000, 10 * DAY) }
+    const store = vi.spyOn(services.busyTimeCache, 'store')
+    const freeAt = async (start: Date, offset: number) => {
+      const shifted = { from: new Date(range.from.getTime() + offset), to: new Date(range.to.getTime() + offset) }
+      const availability = await getAvailability(services, calendarId, shifted, 'Europe/Berlin', { now: NOW })
+      const at = start.getTime() + offset
+      return availability.slots.find((s) => s.start.getTime() === at)?.freeMemberIds ?? []
+    }
+
+    expect(await freeAt(at(9), 0)).toEqual([])
+    expect(await freeAt(at(10), 0)).toEqual([a])
+    expect(store).toHaveBeenCalledTimes(1) // read once, up to the horizon
+    expect(store.mock.calls[0]![3]).toEqual({ start: NOW - DAY, end: NOW + 10 * DAY })
+
+    expect(await freeAt(at(9), later)).toEqual([]) // beyond the horizon: read again, and still busy
+    expect(await freeAt(at(10), later)).toEqual([a])
+    expect(store).toHaveBeenCalledTimes(2)
+  })
+
   it('keeps to its memory budget, least recently used out first', () => {
     const cache = new BusyTimeCache(5)
     const busy = (n: number) => Array.from({ length: n }, (_, i) => ({ start: i * 10, end: i * 10 + 5 }))

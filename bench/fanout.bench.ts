@@ -1,0 +1,235 @@
+// Live availability fan-out, measured from outside: one server process (PGlite), graphql-ws clients in a separate
+// process (one connection per subscriber, as booking widgets would open them), changes made with the
+// createBlockedSlot mutation over HTTP. Delay = the mutation being sent → a subscriber's push arriving.
+//   A. 1,000 subscribers of one calendar: subscribing them, then 3 changes one after another.
+//   B. 10,000 subscribers over 100 calendars: one change each on 10 calendars at once, 2 rounds.
+//   Baseline in the same run: A on the code before shared feeds (FANOUT_BASELINE_REV, a git checkout), where each
+//   subscriber computed its own availability.
+//
+//   npx tsx bench/fanout.bench.ts        (or npm run bench fanout)
+import { execSync } from 'node:child_process'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { DateTime } from 'luxon'
+import { startChild, type ChildRpc } from './support/childRpc.ts'
+import type { SubscriberSpec } from './support/fanoutClients.ts'
+import { postGraphql } from './support/graphqlHttp.ts'
+import { machineLine, machineRecord, stats, type Stats } from './support/report.ts'
+
+const directory = path.dirname(fileURLToPath(import.meta.url))
+const repository = path.resolve(directory, '..')
+const BASELINE_REV = process.env.FANOUT_BASELINE_REV ?? '9bb07a9a090e527f8f5598516e244162e462b40c'
+const ZONES = ['Europe/Berlin', 'America/New_York', 'Asia/Tokyo', 'UTC']
+const CONNECTING = 100 // connections opened at once by the client process
+
+interface Seeded {
+  calendarId: string
+  userId: string
+  token: string
+}
+
+const monday = DateTime.now().setZone('Europe/Berlin').startOf('week').plus({ weeks: 2 })
+const range = { from: monday.toUTC().toISO()!, to: monday.plus({ days: 7 }).toUTC().toISO()! }
+const now = () => performance.timeOrigin + performance.now()
+
+const CREATE_BLOCKED_SLOT = `mutation($input: CreateBlockedSlotInput!) { createBlockedSlot(input: $input) { __typename } }`
+
+function specsFor(calendars: Seeded[], perCalendar: number): SubscriberSpec[] {
+  return calendars.flatMap((c) =>
+    Array.from({ length: perCalendar }, (_, i) => ({
+      calendarId: c.calendarId,
+      token: c.token,
+      timeZone: ZONES[i % ZONES.length]!,
+      ...range,
+    })),
+  )
+}
+
+let changeCount = 0
+/** Blocks a new working hour of `calendar`'s member (each call a different one), so its slots change. */
+async function change(graphqlUrl: string, calendar: Seeded): Promise<void> {
+  const n = changeCount++
+  const start = monday.plus({ days: n % 5, hours: 9 + (Math.floor(n / 5) % 8) })
+  await postGraphql(graphqlUrl, calendar.token, CREATE_BLOCKED_SLOT, {
+    input: {
+      userId: calendar.userId,
+      start: start.toUTC().toISO(),
+      end: start.plus({ minutes: 30 }).toUTC().toISO(),
+      title: 'bench',
+    },
+  })
+}
+
+interface Delivery {
+  complete: boolean
+  delays: number[]
+  missing: number
+  othersPushed: number
+}
+
+async function deliver(server: Server, clients: ChildRpc, calendars: Seeded[], timeoutMs: number) {
+  await clients.call('mark')
+  const t0 = now()
+  await Promise.all(calendars.map((c) => change(server.graphqlUrl, c)))
+  return clients.call<Delivery>('collect', { calendarIds: calendars.map((c) => c.calendarId), t0, timeoutMs })
+}
+
+interface Server {
+  rpc: ChildRpc
+  graphqlUrl: string
+}
+
+async function startServer(root: string): Promise<Server> {
+  const nodeArgs = process.env.FANOUT_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [] // e.g. --cpu-prof
+  const rpc = startChild(path.join(directory, 'support/fanoutServer.ts'), { FANOUT_ROOT: root }, nodeArgs)
+  return { rpc, graphqlUrl: await rpc.call<string>('url') }
+}
+
+const memory = (server: Server) => server.rpc.call<{ heapUsed: number; rss: number }>('memory')
+
+async function subscribe(server: Server, clients: ChildRpc, specs: SubscriberSpec[]) {
+  const before = await memory(server)
+  const url = server.graphqlUrl.replace(/^http/, 'ws')
+  const opened = await clients.call<{ elapsedMs: number; failed: number; firstError: string | null }>('subscribe', {
+    url,
+    specs,
+    connecting: CONNECTING,
+  })
+  // On this shared machine a few connections can fail under load: counted and reported, not measured.
+  if (opened.failed > specs.length / 100) throw new Error(`${opened.failed} subscriptions failed: ${opened.firstError}`)
+  const after = await memory(server)
+  return {
+    subscribers: specs.length,
+    failedToSubscribe: opened.failed,
+    subscribeMs: Math.round(opened.elapsedMs),
+    heapBytesPerIdleSubscriber: Math.round((after.heapUsed - before.heapUsed) / specs.length),
+    rssBytesPerIdleSubscriber: Math.round((after.rss - before.rss) / specs.length),
+  }
+}
+
+function summarize(rounds: Delivery[]): { delivery: Stats; complete: boolean; othersPushed: number } {
+  return {
+    delivery: stats(rounds.flatMap((r) => r.delays)),
+    complete: rounds.every((r) => r.complete && r.missing === 0),
+    othersPushed: rounds.reduce((sum, r) => sum + r.othersPushed, 0),
+  }
+}
+
+async function scenarioOneCalendar(server: Server, calendar: Seeded, changes: number, timeoutMs: number) {
+  const clients = startChild(path.join(directory, 'support/fanoutClients.ts'))
+  try {
+    const subscribing = await subscribe(server, clients, specsFor([calendar], 1000))
+    const rounds: Delivery[] = []
+    for (let i = 0; i < changes; i++) rounds.push(await deliver(server, clients, [calendar], timeoutMs))
+    return { ...subscribing, changes, ...summarize(rounds) }
+  } finally {
+    await clients.call('close').catch(() => {})
+    await clients.stop()
+  }
+}
+
+async function scenarioHundredCalendars(server: Server, calendars: Seeded[]) {
+  const clients = startChild(path.join(directory, 'support/fanoutClients.ts'))
+  try {
+    const subscribing = await subscribe(server, clients, specsFor(calendars, 100))
+    const rounds: Delivery[] = []
+    for (let round = 0; round < 2; round++) {
+      const changed = calendars.filter((_, i) => i % 10 === round)
+      rounds.push(await deliver(server, clients, changed, 30_000))
+    }
+    return { ...subscribing, rounds: rounds.length, changedCalendarsPerRound: 10, ...summarize(rounds) }
+  } finally {
+    await clients.call('close').catch(() => {})
+    await clients.stop()
+  }
+}
+
+/** The baseline commit's sources with its own dependencies (npm ci from its lock file) and Prisma client. */
+async function checkoutBaseline(): Promise<string> {
+  const root = await mkdtemp(path.join(tmpdir(), 'fanout-baseline-'))
+  const files = 'src prisma prisma.config.ts package.json package-lock.json'
+  execSync(`git archive ${BASELINE_REV} ${files} | tar -x -C ${root}`, { cwd: repository })
+  execSync('npm ci --no-audit --no-fund --ignore-scripts', { cwd: root, stdio: 'ignore' })
+  execSync('npx prisma generate', {
+    cwd: root,
+    stdio: 'ignore',
+    env: { ...process.env, PRISMA_SCHEMA_ENGINE_BINARY: '/bin/false' },
+  })
+  return root
+}
+
+const machine = machineRecord()
+const started = new Date()
+
+const server = await startServer(repository)
+const calendars = await server.rpc.call<Seeded[]>('seed', { calendars: 100 })
+const oneCalendar = await scenarioOneCalendar(server, calendars[0]!, 3, 30_000)
+console.log('shared, 1,000 subscribers of one calendar', oneCalendar)
+if (process.env.FANOUT_QUICK) {
+  await server.rpc.stop()
+  process.exit(0) // iterate on the first scenario alone
+}
+const hundredCalendars = await scenarioHundredCalendars(server, calendars)
+console.log('shared, 10,000 subscribers over 100 calendars', hundredCalendars)
+const liveStats = await server.rpc.call('stats')
+await server.rpc.stop()
+
+const baselineRoot = await checkoutBaseline()
+const baselineServer = await startServer(baselineRoot)
+const [baselineCalendar] = await baselineServer.rpc.call<Seeded[]>('seed', { calendars: 1 })
+const baseline = await scenarioOneCalendar(baselineServer, baselineCalendar!, 1, 120_000)
+console.log('baseline (per-subscriber computation), 1,000 subscribers of one calendar', baseline)
+await baselineServer.rpc.stop()
+await rm(baselineRoot, { recursive: true, force: true })
+
+const ratio = (a: number, b: number) => Math.round((a / b) * 10) / 10
+const result = {
+  name: 'fanout',
+  description:
+    'availabilityChanged fan-out: one server process (PGlite), graphql-ws clients in another process, one ' +
+    'connection per subscriber, 7-day range (75 slots), 4 time zones; change = createBlockedSlot over HTTP',
+  machine: machine.end(),
+  date: started.toISOString(),
+  durationSeconds: Math.round((Date.now() - started.getTime()) / 1000),
+  command: 'npx tsx bench/fanout.bench.ts',
+  baselineRevision: BASELINE_REV,
+  targets: { oneCalendarP99Ms: 1000, hundredCalendarsP99Ms: 2000, subscribe1000Ms: 2000 },
+  shared: { oneCalendar, hundredCalendars, liveStats },
+  baseline: { oneCalendar: baseline },
+  ratios: {
+    baselineOverSharedDeliveryP99: ratio(baseline.delivery.p99, oneCalendar.delivery.p99),
+    baselineOverSharedSubscribe: ratio(baseline.subscribeMs, oneCalendar.subscribeMs),
+  },
+  meetsTargets: {
+    oneCalendarP99: oneCalendar.delivery.p99 <= 1000,
+    hundredCalendarsP99: hundredCalendars.delivery.p99 <= 2000,
+    subscribe1000: oneCalendar.subscribeMs <= 2000,
+  },
+}
+
+const row = (name: string, s: { delivery: Stats; subscribeMs: number; heapBytesPerIdleSubscriber: number }) =>
+  `| ${name} | ${s.subscribeMs} | ${s.delivery.p50} | ${s.delivery.p99} | ${s.delivery.max} | ` +
+  `${(s.heapBytesPerIdleSubscriber / 1024).toFixed(1)} |`
+const md = `# Live availability fan-out
+
+${result.description}.
+
+| Scenario | Subscribing (ms) | Delivery p50 (ms) | p99 (ms) | max (ms) | Server heap per idle subscriber (KiB) |
+| --- | --- | --- | --- | --- | --- |
+${row('Shared feeds: 1,000 subscribers of one calendar, 3 changes', oneCalendar)}
+${row('Shared feeds: 10,000 subscribers over 100 calendars, 10 calendars changed at once, 2 rounds', hundredCalendars)}
+${row(`Baseline (${BASELINE_REV.slice(0, 7)}, a computation per subscriber): 1,000 subscribers, 1 change`, baseline)}
+
+Targets: one calendar p99 ≤ 1,000 ms (${result.meetsTargets.oneCalendarP99 ? 'met' : 'not met'}), 100 calendars p99 ≤ 2,000 ms (${result.meetsTargets.hundredCalendarsP99 ? 'met' : 'not met'}), subscribing 1,000 ≤ 2,000 ms (${result.meetsTargets.subscribe1000 ? 'met' : 'not met'}).
+Baseline / shared in this run: delivery p99 ×${result.ratios.baselineOverSharedDeliveryP99}, subscribing ×${result.ratios.baselineOverSharedSubscribe}.
+Every affected subscriber got its push: ${oneCalendar.complete && hundredCalendars.complete}; pushes to subscribers of unchanged calendars: ${hundredCalendars.othersPushed}.
+Heap per idle subscriber includes its WebSocket connection and graphql-ws state (RSS per subscriber: ${oneCalendar.rssBytesPerIdleSubscriber} / ${hundredCalendars.rssBytesPerIdleSubscriber} bytes).
+Live feed counters at the end of the shared run: ${JSON.stringify(liveStats)}.
+
+Machine: ${machineLine(result.machine)}. Date: ${result.date}, ${result.durationSeconds} s. Command: \`${result.command}\`.
+`
+await writeFile(path.join(directory, 'results', 'fanout.json'), JSON.stringify(result, null, 2) + '\n')
+await writeFile(path.join(directory, 'results', 'fanout.md'), md)
+console.log(md)
