@@ -6,6 +6,7 @@ import type { Services } from '../app/services.ts'
 import { authenticate, type GraphQLContext } from './context.ts'
 import { costLimitPlugin } from './cost.ts'
 import { maskError } from './errorMasking.ts'
+import { GRAPHIQL_EXAMPLES } from './graphiqlExamples.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { metricsPlugin } from './metricsPlugin.ts'
 import { schema } from './schema.ts'
@@ -54,6 +55,7 @@ export function createYogaApp(services: Services) {
       ? {
           title: 'iCloud Scheduling API',
           headers: JSON.stringify({ Authorization: 'Bearer <token from npm run seed>' }),
+          defaultQuery: GRAPHIQL_EXAMPLES,
         }
       : false,
     landingPage: false,
