@@ -40,7 +40,13 @@ function pothosRefusalOf(error: unknown): DomainError | null {
   return new DomainError(typeof code === 'string' ? code : 'INVALID_INPUT', refusal.message)
 }
 
+/** graphql-js's own refusal of a variable that does not fit its type (it has no code of its own). */
+function variableRefusalOf(error: unknown): DomainError | null {
+  if (!(error instanceof GraphQLError) || error.extensions.code !== undefined) return null
+  return error.message.startsWith('Variable "$') ? new DomainError('INVALID_INPUT', error.message) : null
+}
+
 export const maskError: MaskError = (error, message, isDev) => {
-  const known = domainErrorOf(error) ?? pothosRefusalOf(error)
+  const known = domainErrorOf(error) ?? pothosRefusalOf(error) ?? variableRefusalOf(error)
   return known ? graphQLErrorFor(known, error) : maskUnexpectedError(error, message, isDev)
 }

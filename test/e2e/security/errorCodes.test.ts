@@ -53,6 +53,15 @@ describe('error codes', () => {
     ).toEqual(['INVALID_INPUT'])
   })
 
+  it('gives variables that do not fit their type INVALID_INPUT', async () => {
+    const query = `query($id: ID!, $zone: TimeZone!) {
+      availability(calendarId: $id, from: "${from}", to: "${before}", timeZone: $zone) { stale }
+    }`
+    expect(await codesOf(query, team.admin.token, { id: 'x' })).toEqual(['INVALID_INPUT'])
+    expect(await codesOf(query, team.admin.token, { id: 'x', zone: 'Mars/Olympus' })).toEqual(['INVALID_INPUT'])
+    expect(await codesOf(query, team.admin.token, { id: ['x'], zone: 'UTC' })).toEqual(['INVALID_INPUT'])
+  })
+
   it('gives an invalid global ID INVALID_INPUT and a hidden node FORBIDDEN', async () => {
     expect(await codesOf(`{ node(id: "garbage") { id } }`)).toEqual(['INVALID_INPUT'])
     const other = await createUser(t.services, team.subaccount.id)
