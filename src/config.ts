@@ -23,7 +23,9 @@ const configSchema = z.object({
   GRAPHQL_INTROSPECTION: boolean.optional(),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
+  SYNC_FULL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SYNC_CALENDAR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -58,7 +60,12 @@ export interface Config {
   role: 'all' | 'api' | 'worker'
   sync: {
     intervalSeconds: number
+    /** Integrations checked at once per process (I/O-bound: mostly waiting on iCloud). */
     concurrency: number
+    /** Of those, runs that fetch and store changes at once (memory-bound: an initial sync holds write batches). */
+    fullConcurrency: number
+    /** Calendars of one integration synced at once. */
+    calendarConcurrency: number
     leaseSeconds: number
     windowPastDays: number
     windowFutureDays: number
@@ -102,6 +109,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sync: {
       intervalSeconds: e.SYNC_INTERVAL_SECONDS,
       concurrency: e.SYNC_CONCURRENCY,
+      fullConcurrency: e.SYNC_FULL_CONCURRENCY,
+      calendarConcurrency: e.SYNC_CALENDAR_CONCURRENCY,
       leaseSeconds: e.SYNC_LEASE_SECONDS,
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,

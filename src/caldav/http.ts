@@ -1,3 +1,5 @@
+import { fetch } from 'undici'
+import { hostDispatcher } from './hostAgent.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -185,6 +187,7 @@ export class HttpTransport {
         body: init.body,
         redirect: 'manual',
         signal: controller.signal,
+        dispatcher: hostDispatcher(),
       })
       status = res.status
       // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.
