@@ -16,6 +16,7 @@ const configSchema = z.object({
   ENCRYPTION_KEYS: z.string().optional(),
   ICLOUD_CALDAV_URL: z.url().default('https://caldav.icloud.com'),
   CALDAV_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  CALDAV_CONNECTIONS_PER_HOST: z.coerce.number().int().min(1).max(4096).default(256),
   REDIS_URL: z.string().optional(),
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -51,6 +52,8 @@ export interface Config {
   encryptionKeys: string | null
   icloudCaldavUrl: string
   caldavTimeoutMs: number
+  /** Keep-alive sockets per CalDAV host (iCloud partition host), shared by every integration of the process. */
+  caldavConnectionsPerHost: number
   redisUrl: string | null
   corsOrigins: string[] | '*'
   logLevel: string
@@ -100,6 +103,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     encryptionKeys: e.ENCRYPTION_KEYS ?? null,
     icloudCaldavUrl: e.ICLOUD_CALDAV_URL,
     caldavTimeoutMs: e.CALDAV_TIMEOUT_MS,
+    caldavConnectionsPerHost: e.CALDAV_CONNECTIONS_PER_HOST,
     redisUrl: e.REDIS_URL ?? null,
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     logLevel: e.LOG_LEVEL,

@@ -26,6 +26,8 @@ export interface TransportOptions {
   /** First back-off step; doubled per attempt, full jitter. */
   baseRetryDelayMs: number
   onRequest?: (info: RequestInfo) => void
+  /** Sockets per host of the process-wide pool (hostAgent.ts). */
+  connectionsPerHost: number
   /** A 301/308 hop (RFC 9110 §15.4.2, §15.4.9): the resource moved for good, callers may re-map what they store. */
   onPermanentRedirect?: (from: string, to: string) => void
 }
@@ -187,7 +189,7 @@ export class HttpTransport {
         body: init.body,
         redirect: 'manual',
         signal: controller.signal,
-        dispatcher: hostDispatcher(),
+        dispatcher: hostDispatcher(this.options.connectionsPerHost),
       })
       status = res.status
       // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.

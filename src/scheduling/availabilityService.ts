@@ -37,6 +37,8 @@ export interface Availability {
   /** Some member's iCloud data may be out of date; their last known busy time still blocks (safe policy). */
   stale: boolean
   staleMembers: StaleMember[]
+  /** The oldest last check among the members' blocking iCloud calendars (null: one was never checked). */
+  freshAsOf: Date | null
   generatedAt: Date
 }
 
@@ -96,6 +98,7 @@ export async function getAvailability(
     slots,
     stale: input.staleMembers.length > 0,
     staleMembers: input.staleMembers,
+    freshAsOf: input.freshAsOf,
     generatedAt: new Date(now),
   }
 }

@@ -33,6 +33,7 @@ export function createSyncScheduler(services: SyncServices): BackgroundJob {
       .catch((error: unknown) => services.logger.error({ err: error }, 'sync tick failed'))
       .finally(() => {
         claiming = null
+        afterRun() // runs that finished while this claim ran asked for a refill then, and were turned away
       })
   }
   return {

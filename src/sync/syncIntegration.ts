@@ -336,7 +336,8 @@ async function recordCalendarFailures(
     log.warn({ err: error, calendarId: calendar.id }, 'calendar sync failed')
     await services.prisma.calendar.update({
       where: { id: calendar.id },
-      data: { lastError: message.slice(0, 1000), lastCheckedAt: new Date() },
+      // lastCheckedAt stays: it bounds how fresh the calendar's slots are (Availability.freshAsOf).
+      data: { lastError: message.slice(0, 1000) },
     })
   }
 }

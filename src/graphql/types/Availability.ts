@@ -70,6 +70,16 @@ export const AvailabilityRef = builder.objectRef<AvailabilityPayload>('Availabil
       resolve: (a) => a.stale,
     }),
     staleMembers: t.field({ type: [StaleMemberRef], resolve: (a) => a.staleMembers }),
+    freshAsOf: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'The busy time is at least this fresh: the oldest `Calendar.lastCheckedAt` among the blocking iCloud ' +
+        'calendars (conflict calendars, and linked calendars that also block) of the members. Members without an ' +
+        'integration have no iCloud data to age, so with none at all it equals `generatedAt`. Null when some ' +
+        'blocking calendar has never been checked yet (no bound).',
+      resolve: (a) => a.freshAsOf,
+    }),
     generatedAt: t.field({ type: 'DateTime', resolve: (a) => a.generatedAt }),
     added: t.field({
       type: [SlotRef],
