@@ -27,6 +27,7 @@ const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d
 
 // Every statement any pg connection of this process sends (Prisma's queries, BEGIN/COMMIT, raw SQL).
 let statements = 0
+// eslint-disable-next-line @typescript-eslint/unbound-method -- called with apply(this) below
 const query = pg.Client.prototype.query as (...args: unknown[]) => unknown
 pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
   statements++
