@@ -102,7 +102,11 @@ async function sequential(services: Services, deadline: number) {
 async function scheduled(services: Services, deadline: number) {
   const worker = createSyncScheduler(withSync(services, { concurrency: CONCURRENCY, intervalSeconds: 30 }))
   worker.start()
+  const progress = setInterval(() => {
+    void services.prisma.syncRun.count({ where: { outcome: 'SUCCESS' } }).then((n) => console.log(`  ${n} synced`))
+  }, 5_000)
   await new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))
+  clearInterval(progress)
   await worker.stop()
 }
 

@@ -27,6 +27,9 @@ const configSchema = z.object({
   SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
   SYNC_FULL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   SYNC_CALENDAR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
+  SYNC_HOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  SYNC_IDLE_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  SYNC_ATTENTION_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
   SYNC_WINDOW_FUTURE_DAYS: z.coerce.number().int().min(1).max(3650).default(365),
@@ -69,6 +72,12 @@ export interface Config {
     fullConcurrency: number
     /** Calendars of one integration synced at once. */
     calendarConcurrency: number
+    /** Interval of integrations someone is looking at (attentionUntil in the future). */
+    hotIntervalSeconds: number
+    /** Idle integrations: the interval doubles per unchanged check, from intervalSeconds up to this. */
+    idleMaxSeconds: number
+    /** How long a look at a calendar (availability query, open subscription) keeps its members' integrations hot. */
+    attentionMinutes: number
     leaseSeconds: number
     windowPastDays: number
     windowFutureDays: number
@@ -115,6 +124,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       concurrency: e.SYNC_CONCURRENCY,
       fullConcurrency: e.SYNC_FULL_CONCURRENCY,
       calendarConcurrency: e.SYNC_CALENDAR_CONCURRENCY,
+      hotIntervalSeconds: e.SYNC_HOT_INTERVAL_SECONDS,
+      idleMaxSeconds: e.SYNC_IDLE_MAX_SECONDS,
+      attentionMinutes: e.SYNC_ATTENTION_MINUTES,
       leaseSeconds: e.SYNC_LEASE_SECONDS,
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,

@@ -5,6 +5,7 @@
 import type { BackgroundJob } from '../backgroundJob.ts'
 import type { SyncServices } from './ports.ts'
 import { everyInterval, type RepeatingTick } from '../timing/everyInterval.ts'
+import { tickSeconds } from './schedule.ts'
 import { launchDueIntegrations } from './syncDueIntegrations.ts'
 import { inFlightSyncs, waitForInFlightSyncs } from './syncIntegration.ts'
 
@@ -40,7 +41,7 @@ export function createSyncScheduler(services: SyncServices): BackgroundJob {
     start() {
       if (task || services.config.role === 'api') return
       stopped = false
-      task = everyInterval(services.config.sync.intervalSeconds, tick, 'sync')
+      task = everyInterval(tickSeconds(services.config), tick, 'sync')
       tick()
     },
     async stop() {

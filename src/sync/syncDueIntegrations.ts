@@ -9,7 +9,7 @@ import { notifyUnchanged } from './runEvents.ts'
 import { recordUnchanged } from './unchangedRuns.ts'
 import { inFlightSyncs, newCounters, startClaimed, track, type SyncRunResult } from './syncIntegration.ts'
 import { staleSlotIntegrations } from './staleSlots.ts'
-import { nextSyncAfterSuccess } from './schedule.ts'
+import { nextCheckDelayMs } from './schedule.ts'
 
 /**
  * Claims as many due integrations as this process has free check slots (SYNC_CONCURRENCY) and starts their checks.
@@ -59,7 +59,8 @@ async function checkClaimed(
     const startedAt = new Date()
     const check = await checkIntegration(services, integration)
     if ('handoff' in check) return await fullRun(services, claimed.id, check.handoff)
-    const nextSyncAt = nextSyncAfterSuccess(services.config, integration, startedAt)
+    const state = { attentionUntil: integration.attentionUntil, quietRuns: integration.quietRuns + 1 }
+    const nextSyncAt = new Date(Date.now() + nextCheckDelayMs(services.config, state, Date.now()))
     const syncRunId = await recordUnchanged(services, {
       ...check.unchanged,
       integrationId: claimed.id,

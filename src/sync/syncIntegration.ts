@@ -29,6 +29,7 @@ import {
 } from './calendarSet.ts'
 import { syncCalendar, type CalendarSyncContext, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
 import { forEachBounded } from './bounded.ts'
+import { nextCheckDelayMs } from './schedule.ts'
 import { homeLooksMoved, relocateHome } from './homeRelocation.ts'
 import { claimIntegration, keepLease, LeaseLostError } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
@@ -347,10 +348,14 @@ async function finishRun(services: Services, run: Run, end: RunEnd): Promise<voi
   const { prisma, config } = services
   const current = await prisma.integration.findUnique({
     where: { id: run.integrationId },
-    select: { consecutiveFailures: true, status: true },
+    select: { consecutiveFailures: true, status: true, attentionUntil: true, quietRuns: true },
   })
   const lastError = run.counters.errors[run.counters.errors.length - 1]?.message
-  const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000)
+  const quietRuns = run.counters.calendarsChanged === 0 && !run.slotsChanged ? (current?.quietRuns ?? 0) + 1 : 0
+  const now = Date.now()
+  const delay = nextCheckDelayMs(config, { attentionUntil: current?.attentionUntil ?? null, quietRuns }, now)
+  const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000, now, delay)
+  if (after.status === 'CONNECTED' && after.data.consecutiveFailures === 0) after.data.quietRuns = quietRuns
   if (after.status) run.status = after.status
   await prisma.syncRun.update({
     where: { id: run.syncRunId },

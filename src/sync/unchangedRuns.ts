@@ -86,7 +86,7 @@ async function writeBatch(services: WriterServices, batch: Pending[]): Promise<S
     ), released AS (
       UPDATE "Integration" i SET "leaseOwner" = NULL, "leaseUntil" = NULL, "status" = 'CONNECTED',
         "lastError" = NULL, "lastSyncedAt" = ${now}::timestamp(3), "consecutiveFailures" = 0,
-        "rateLimitedUntil" = NULL, "nextSyncAt" = input."nextSyncAt", "updatedAt" = ${now}::timestamp(3)
+        "rateLimitedUntil" = NULL, "nextSyncAt" = input."nextSyncAt", "quietRuns" = i."quietRuns" + 1, "updatedAt" = ${now}::timestamp(3)
       FROM input
       WHERE i."id" = input."integrationId" AND i."leaseOwner" = ${services.instanceId}
         AND i."status"::text IN ('CONNECTED', 'ERROR')

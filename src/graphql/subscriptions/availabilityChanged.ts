@@ -1,5 +1,6 @@
 import { Repeater } from 'graphql-yoga'
 import { diffSlots, getAvailability, type Availability } from '../../scheduling/availabilityService.ts'
+import { keepAttention, noteAttention } from '../../scheduling/attention.ts'
 import { builder } from '../builder.ts'
 import { AvailabilityRef, type AvailabilityPayload } from '../types/Availability.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
@@ -87,10 +88,13 @@ builder.subscriptionField('availabilityChanged', (t) =>
           if (timer === null) timer = setTimeout(() => void recompute(), AVAILABILITY_DEBOUNCE_MS)
         }
 
+        noteAttention(services, args.calendarId.id)
+        const stopAttention = keepAttention(services, args.calendarId.id)
         await push({ ...initial, added: null, removed: null })
         onEvent = schedule
         if (changedBeforeStart) schedule()
         await stop
+        stopAttention()
         if (timer !== null) clearTimeout(timer)
         await events.return?.()
       })
