@@ -36,7 +36,12 @@ export async function seedFreshness(services: Services, serverUrl: string, count
       ...{ id: integrationId, userId, subaccountId, provider: 'ICLOUD', appleId, status: 'CONNECTED' },
       ...{ credentialCiphertext: encrypted.ciphertext, credentialKeyId: encrypted.keyId },
       ...{ principalUrl: `${serverUrl}u${i}/`, homeUrl: `${serverUrl}u${i}/calendars/`, nextSyncAt: now },
-      ...{ consecutiveFailures: 0, windowStart: window.start.toISOString(), windowEnd: window.end.toISOString() },
+      ...{
+        consecutiveFailures: 0,
+        quietRuns: 0,
+        windowStart: window.start.toISOString(),
+        windowEnd: window.end.toISOString(),
+      },
       ...{ createdAt: now, updatedAt: now, lastSyncedAt: now },
     })
     for (let c = 0; c < CALENDARS_PER_INTEGRATION; c++) {
