@@ -35,6 +35,7 @@ const configSchema = z.object({
   AUTH_ADMIN_ROLES: z.string().default('admin'),
   ICLOUD_CALDAV_URL: z.url().default('https://caldav.icloud.com'),
   CALDAV_TIMEOUT_MS: z.coerce.number().int().positive().default(15_000),
+  CALDAV_CONNECTIONS_PER_HOST: z.coerce.number().int().min(1).max(4096).default(256),
   REDIS_URL: z.string().optional(),
   CORS_ORIGINS: z.string().default('*'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -42,7 +43,12 @@ const configSchema = z.object({
   GRAPHQL_INTROSPECTION: boolean.optional(),
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   SYNC_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(30),
-  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(10_000).default(200),
+  SYNC_FULL_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
+  SYNC_CALENDAR_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(3),
+  SYNC_HOT_INTERVAL_SECONDS: z.coerce.number().int().min(1).max(3600).default(10),
+  SYNC_IDLE_MAX_SECONDS: z.coerce.number().int().min(1).max(86_400).default(300),
+  SYNC_ATTENTION_MINUTES: z.coerce.number().int().min(0).max(1440).default(5),
   SYNC_LEASE_SECONDS: z.coerce.number().int().min(10).default(300),
   WRITE_BACK_LEASE_SECONDS: z.coerce.number().int().min(10).default(120),
   SYNC_WINDOW_PAST_DAYS: z.coerce.number().int().min(0).max(3650).default(30),
@@ -90,6 +96,8 @@ export interface Config {
   auth: AuthConfig
   icloudCaldavUrl: string
   caldavTimeoutMs: number
+  /** Keep-alive sockets per CalDAV host (iCloud partition host), shared by every integration of the process. */
+  caldavConnectionsPerHost: number
   redisUrl: string | null
   corsOrigins: string[] | '*'
   logLevel: string
@@ -99,7 +107,18 @@ export interface Config {
   role: 'all' | 'api' | 'worker'
   sync: {
     intervalSeconds: number
+    /** Integrations checked at once per process (I/O-bound: mostly waiting on iCloud). */
     concurrency: number
+    /** Of those, runs that fetch and store changes at once (memory-bound: an initial sync holds write batches). */
+    fullConcurrency: number
+    /** Calendars of one integration synced at once. */
+    calendarConcurrency: number
+    /** Interval of integrations someone is looking at (attentionUntil in the future). */
+    hotIntervalSeconds: number
+    /** Idle integrations: the interval doubles per unchanged check, from intervalSeconds up to this. */
+    idleMaxSeconds: number
+    /** How long a look at a calendar (availability query, open subscription) keeps its members' integrations hot. */
+    attentionMinutes: number
     leaseSeconds: number
     windowPastDays: number
     windowFutureDays: number
@@ -187,6 +206,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(e),
     icloudCaldavUrl: e.ICLOUD_CALDAV_URL,
     caldavTimeoutMs: e.CALDAV_TIMEOUT_MS,
+    caldavConnectionsPerHost: e.CALDAV_CONNECTIONS_PER_HOST,
     redisUrl: e.REDIS_URL ?? null,
     corsOrigins: e.CORS_ORIGINS === '*' ? '*' : e.CORS_ORIGINS.split(',').map((origin) => origin.trim()),
     logLevel: e.LOG_LEVEL,
@@ -196,6 +216,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     sync: {
       intervalSeconds: e.SYNC_INTERVAL_SECONDS,
       concurrency: e.SYNC_CONCURRENCY,
+      fullConcurrency: e.SYNC_FULL_CONCURRENCY,
+      calendarConcurrency: e.SYNC_CALENDAR_CONCURRENCY,
+      hotIntervalSeconds: e.SYNC_HOT_INTERVAL_SECONDS,
+      idleMaxSeconds: e.SYNC_IDLE_MAX_SECONDS,
+      attentionMinutes: e.SYNC_ATTENTION_MINUTES,
       leaseSeconds: e.SYNC_LEASE_SECONDS,
       windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
       windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,

@@ -26,6 +26,8 @@ export interface CalDavClientOptions {
   baseRetryDelayMs?: number
   /** Called once per HTTP request sent (redirect hops and retries included); status 0 on timeout/network error. */
   onRequest?: (info: RequestInfo) => void
+  /** Keep-alive sockets per host, shared by every client with the same value (default 256). */
+  connectionsPerHost?: number
   /** Known calendar home (skips discovery). */
   homeUrl?: string
 }
@@ -47,6 +49,7 @@ export class CalDavClient {
       maxRetryDelayMs: options.maxRetryDelayMs ?? 30_000,
       baseRetryDelayMs: options.baseRetryDelayMs ?? 500,
       onRequest: options.onRequest,
+      connectionsPerHost: options.connectionsPerHost ?? 256,
       onPermanentRedirect: (from, to) => {
         if (this.homeUrl && from.startsWith(this.homeUrl) && new URL(from).origin !== new URL(to).origin)
           this.movedFrom ??= this.homeUrl

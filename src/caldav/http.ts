@@ -1,4 +1,7 @@
 import { channel } from 'node:diagnostics_channel'
+import { fetch } from 'undici'
+import { hostDispatcher } from './hostAgent.ts'
+import { hostPauseMs, pauseHost } from './hostThrottle.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -25,6 +28,8 @@ export interface TransportOptions {
   /** First back-off step; doubled per attempt, full jitter. */
   baseRetryDelayMs: number
   onRequest?: (info: RequestInfo) => void
+  /** Sockets per host of the process-wide pool (hostAgent.ts). */
+  connectionsPerHost: number
   /** A 301/308 hop (RFC 9110 §15.4.2, §15.4.9): the resource moved for good, callers may re-map what they store. */
   onPermanentRedirect?: (from: string, to: string) => void
 }
@@ -91,6 +96,7 @@ export class HttpTransport {
     const safe = SAFE_METHODS.has(method)
     for (let attempt = 0; ; attempt++) {
       const canRetry = attempt < this.options.maxRetries
+      await this.waitForHost(method, url)
       let result: HttpResult
       try {
         result = await this.followRedirects(method, url, init)
@@ -121,6 +127,7 @@ export class HttpTransport {
       }
       const retryAfter = parseRetryAfter(result.headers.get('retry-after'))
       const throttled = result.status === 429 || result.status === 503
+      if (throttled && retryAfter !== null) pauseHost(new URL(result.url).origin, retryAfter)
       const delay = retryAfter ?? this.backoff(attempt)
       if (canRetry && delay <= this.options.maxRetryDelayMs) {
         await sleep(delay)
@@ -137,6 +144,17 @@ export class HttpTransport {
       }
       throw new CalDavUnavailableError(`${what} after ${attempt + 1} attempt(s)`, { status: result.status })
     }
+  }
+
+  /** A host that throttled this process is not asked again before its Retry-After: short waits are slept through. */
+  private async waitForHost(method: string, url: string): Promise<void> {
+    const wait = hostPauseMs(new URL(url).origin)
+    if (wait === 0) return
+    if (wait <= this.options.maxRetryDelayMs) return sleep(wait)
+    throw new CalDavRateLimitedError(
+      `${method} ${redactUrl(url)}: host throttled, retry after ${Math.ceil(wait / 1000)} s (not sent)`,
+      { status: 503, retryAfterMs: wait },
+    )
   }
 
   private backoffCap(attempt: number): number {
@@ -189,6 +207,7 @@ export class HttpTransport {
         body: init.body,
         redirect: 'manual',
         signal: controller.signal,
+        dispatcher: hostDispatcher(this.options.connectionsPerHost),
       })
       status = res.status
       // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.

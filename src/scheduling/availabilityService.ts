@@ -37,6 +37,8 @@ export interface Availability {
   /** Some member's iCloud data may be out of date; their last known busy time still blocks (safe policy). */
   stale: boolean
   staleMembers: StaleMember[]
+  /** The oldest last check among the members' blocking iCloud calendars (null: one was never checked). */
+  freshAsOf: Date | null
   generatedAt: Date
 }
 
@@ -67,6 +69,8 @@ export interface ComputedAvailability {
   slots: Slot[]
   stale: boolean
   staleMembers: StaleMember[]
+  /** The oldest last check among the members' blocking iCloud calendars (null: one was never checked). */
+  freshAsOf: Date | null
   generatedAt: Date
 }
 
@@ -98,6 +102,7 @@ export async function computeAvailability(
     slots: computeSlots(input.compute),
     stale: input.staleMembers.length > 0,
     staleMembers: input.staleMembers,
+    freshAsOf: input.freshAsOf,
     generatedAt: new Date(now),
   }
 }

@@ -46,6 +46,8 @@ export interface AvailabilityInput {
   calendar: LoadedCalendar
   compute: ComputeSlotsInput
   staleMembers: StaleMember[]
+  /** See freshAsOf(). */
+  freshAsOf: Date | null
 }
 
 export interface LoadOptions {
@@ -95,7 +97,16 @@ interface InputRow {
   /** The busy blocked slots in the cache's read span of the members not served from the cache (they are cached). */
   blocked: { userId: string; starts: number[]; ends: number[] }[]
   participations: { userId: string; start: number; end: number; own: boolean }[]
-  integrations: { id: string; userId: string; status: string; lastSyncedAt: number | null; createdAt: number }[]
+  integrations: {
+    id: string
+    userId: string
+    status: string
+    lastSyncedAt: number | null
+    createdAt: number
+    calendars: number
+    neverChecked: boolean | null
+    oldestCheckedAt: number | null
+  }[]
   seats: { start: number; taken: number }[]
 }
 
@@ -181,8 +192,18 @@ export async function loadAvailabilityInput(
       (SELECT coalesce(json_agg(json_build_object(
           'id', i."id", 'userId', i."userId", 'status', i."status",
           'lastSyncedAt', date_part('epoch', i."lastSyncedAt") * 1000,
-          'createdAt', date_part('epoch', i."createdAt") * 1000)), '[]')
+          'createdAt', date_part('epoch', i."createdAt") * 1000,
+          'calendars', b.calendars, 'neverChecked', b.never_checked,
+          'oldestCheckedAt', date_part('epoch', b.oldest) * 1000)), '[]')
        FROM "Integration" i
+       -- The blocking calendars (conflict, and the linked one when it also blocks): the freshness bound. Discovery
+       -- stamps lastCheckedAt too, so a calendar the engine never synced (lastSyncedAt null) has no bound yet.
+       CROSS JOIN LATERAL (
+         SELECT count(*) AS calendars, bool_or(c."lastSyncedAt" IS NULL OR c."lastCheckedAt" IS NULL) AS never_checked, min(c."lastCheckedAt") AS oldest
+         FROM "Calendar" c
+         WHERE c."integrationId" = i."id"
+           AND (EXISTS (SELECT 1 FROM "ConflictCalendar" cc WHERE cc."calendarId" = c."id")
+             OR EXISTS (SELECT 1 FROM "LinkedCalendar" l WHERE l."calendarId" = c."id" AND l."alsoConflict"))) b
        WHERE i."userId" IN (SELECT "userId" FROM mem) AND i."status" <> 'DISCONNECTED') AS integrations,
       (SELECT coalesce(json_agg(json_build_object('start', s.start, 'taken', s.taken)), '[]')
        FROM (SELECT date_part('epoch', "start") * 1000 AS start, count(*) AS taken
@@ -220,7 +241,8 @@ export async function loadAvailabilityInput(
   const members = isClass ? row.members.slice(0, 1) : row.members
   const userIds = members.map((m) => m.userId)
   if (userIds.length === 0) {
-    return { calendar, compute: { settings, members: [], range, now: options.now }, staleMembers: [] }
+    const compute = { settings, members: [], range, now: options.now }
+    return { calendar, compute, staleMembers: [], freshAsOf: new Date(options.now) }
   }
 
   const busyByUser = new Map<string, Interval[]>(
@@ -273,7 +295,23 @@ export async function loadAvailabilityInput(
     calendar,
     compute: { settings, members: computeMembers, range, now: options.now, classSeatsTaken },
     staleMembers: staleMembersOf(row.integrations, options),
+    freshAsOf: freshAsOf(row.integrations, options.now),
   }
+}
+
+/**
+ * The bound on how old the members' iCloud busy time may be: the oldest last check among their blocking calendars.
+ * Members without an integration (or without blocking calendars) have nothing from iCloud that could be old: with
+ * none at all the data is current, so it is `now`. Null when some blocking calendar has never been checked (no bound).
+ */
+function freshAsOf(integrations: InputRow['integrations'], now: number): Date | null {
+  let oldest = now
+  for (const i of integrations) {
+    if (Number(i.calendars) === 0) continue
+    if (i.neverChecked || i.oldestCheckedAt === null) return null
+    oldest = Math.min(oldest, i.oldestCheckedAt)
+  }
+  return new Date(Math.round(oldest))
 }
 
 /** Each member's busy time: the pinned cache entry when its version still holds, else the rows just read. */

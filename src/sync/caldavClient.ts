@@ -19,3 +19,17 @@ export function createSyncClient(
     onRequest,
   })
 }
+
+/** Requests of one run, counted by the client's onRequest (a check's client and tally pass on to the full run). */
+export interface RequestTally {
+  count: number
+  /** Summed duration: the server's share of the run time. */
+  ms: number
+}
+
+export const countRequest =
+  (tally: RequestTally) =>
+  (info: RequestInfo): void => {
+    tally.count++
+    tally.ms += info.durationMs
+  }

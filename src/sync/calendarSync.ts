@@ -74,7 +74,12 @@ export interface CalendarSyncContext {
   transactionTimeoutMs: number
   /** Two-way sync of CRM appointments on the linked calendar. */
   crmEvents: CrmEventHooks
+  /** Listings a check of this run already made (probe.ts): used once each instead of asking again. */
+  probed?: Map<string, ProbedListing>
 }
+
+/** What listing a calendar gave: its changes, 'unchanged' (same ctag), or the error it failed with. */
+export type ProbedListing = { listing: Listing | 'unchanged' } | { error: unknown }
 
 export interface CalendarSyncResult {
   changed: boolean
@@ -82,7 +87,7 @@ export interface CalendarSyncResult {
   range: ChangedRange
 }
 
-interface Listing {
+export interface Listing {
   /** Hrefs (paths) to fetch, with the ETag the server listed (null: unknown, fetch). */
   changed: { href: string; etag: string | null }[]
   deleted: string[]
@@ -129,7 +134,17 @@ async function fullListing(client: CalDavClient, calendar: SyncCalendarRow): Pro
 }
 
 async function list(ctx: CalendarSyncContext, calendar: SyncCalendarRow): Promise<Listing | 'unchanged'> {
-  const { client } = ctx
+  const probed = ctx.probed?.get(calendar.id)
+  if (probed) {
+    ctx.probed!.delete(calendar.id) // once: a calendar synced again after a home relocation asks the new host
+    if ('error' in probed) throw probed.error
+    return probed.listing
+  }
+  return listChanges(ctx.client, calendar)
+}
+
+/** The cheapest listing that says what changed since the stored token or ctag (one request when nothing did). */
+export async function listChanges(client: CalDavClient, calendar: SyncCalendarRow): Promise<Listing | 'unchanged'> {
   // A token or ctag seen at discovery is not ours: only a calendar this engine has synced has a usable one.
   const synced = calendar.lastSyncedAt !== null
   if (synced && calendar.syncToken) {

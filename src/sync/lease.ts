@@ -4,26 +4,31 @@ import type { SyncServices as Services } from './ports.ts'
 
 type LeaseServices = Pick<Services, 'prisma' | 'instanceId' | 'config'>
 
+export interface ClaimedIntegration {
+  id: string
+  /** Its lease had expired unreleased: a process died while syncing it (its SyncRun may still say RUNNING). */
+  abandoned: boolean
+}
+
 /**
  * Claims up to `limit` due integrations for this process. FOR UPDATE SKIP LOCKED lets concurrent claimers pass each
  * other instead of waiting; the WHERE clause is re-checked on the locked row, so a lease is taken only if still free.
  */
-export async function claimDueIntegrations(services: LeaseServices, limit: number): Promise<string[]> {
+export async function claimDueIntegrations(services: LeaseServices, limit: number): Promise<ClaimedIntegration[]> {
   if (limit <= 0) return []
-  const rows = await services.prisma.$queryRaw<{ id: string }[]>`
-    UPDATE "Integration" SET "leaseOwner" = ${services.instanceId},
+  return services.prisma.$queryRaw<ClaimedIntegration[]>`
+    UPDATE "Integration" i SET "leaseOwner" = ${services.instanceId},
       "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
-    WHERE "id" IN (
-      SELECT "id" FROM "Integration"
+    FROM (
+      SELECT "id", "leaseOwner" FROM "Integration"
       WHERE "status"::text IN ('CONNECTED', 'ERROR') AND "nextSyncAt" <= now()
         AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
       ORDER BY "nextSyncAt" ASC
       LIMIT ${limit}::int
       FOR UPDATE SKIP LOCKED
-    )
-    AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
-    RETURNING "id"`
-  return rows.map((row) => row.id)
+    ) due
+    WHERE i."id" = due."id" AND (i."leaseUntil" IS NULL OR i."leaseUntil" < now())
+    RETURNING i."id", due."leaseOwner" IS NOT NULL AS "abandoned"`
 }
 
 /** Claims one integration whether or not it is due (syncNow, connect, booking re-check); false when another holds it. */

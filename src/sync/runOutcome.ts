@@ -65,6 +65,8 @@ export function integrationAfterRun(
   lastErrorMessage: string | undefined,
   intervalMs: number,
   now = Date.now(),
+  /** When a successful run comes back (schedule.ts: attention and idle back-off). */
+  successDelayMs = intervalMs,
 ): AfterRun {
   const { outcome, fatal } = end
   const failed = outcome === 'FAILED' || outcome === 'RATE_LIMITED' || (outcome === 'PARTIAL' && end.anyUnavailable)
@@ -76,7 +78,7 @@ export function integrationAfterRun(
   if (fatal instanceof LeaseLostError) return { status: null, data: {} }
   if (!failed) {
     const data = { lastError: null, lastSyncedAt: new Date(now), consecutiveFailures: 0, rateLimitedUntil: null }
-    return { status: 'CONNECTED', data: { ...data, status: 'CONNECTED', nextSyncAt: new Date(now + intervalMs) } }
+    return { status: 'CONNECTED', data: { ...data, status: 'CONNECTED', nextSyncAt: new Date(now + successDelayMs) } }
   }
   const wait = Math.max(end.retryAfterMs, backoffMs(intervalMs, failures - 1))
   // A lost home needs the user at once; other failures become ERROR only when they persist.

@@ -19,7 +19,7 @@ import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../c
 import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
-import { createSyncClient } from './caldavClient.ts'
+import { countRequest, createSyncClient, type RequestTally } from './caldavClient.ts'
 import {
   calendarsToSync,
   dropSlotsOfUnchosenCalendars,
@@ -28,9 +28,12 @@ import {
   type IntegrationForSync,
 } from './calendarSet.ts'
 import { syncCalendar, type CalendarSyncContext, type RunCounters, type SyncCalendarRow } from './calendarSync.ts'
+import { forEachBounded } from './bounded.ts'
+import { nextCheckDelayMs } from './schedule.ts'
 import { homeLooksMoved, relocateHome } from './homeRelocation.ts'
 import { claimIntegration, keepLease, LeaseLostError } from './lease.ts'
 import { ChangedRange } from './objectSlots.ts'
+import type { ProbeHandoff } from './probe.ts'
 import { endOfCalendars, endOfFatal, integrationAfterRun, isUnexpected, type RunEnd } from './runOutcome.ts'
 import { computeWindow, sameWindow } from './window.ts'
 import { reexpandIntegration } from './windowMaintenance.ts'
@@ -76,7 +79,7 @@ export async function waitForInFlightSyncs(services: Pick<Services, 'instanceId'
   while (set.size > 0) await Promise.allSettled([...set])
 }
 
-function track<T>(services: Services, promise: Promise<T>): Promise<T> {
+export function track<T>(services: Pick<Services, 'instanceId'>, promise: Promise<T>): Promise<T> {
   const set = inFlightSyncs(services)
   set.add(promise)
   void promise.finally(() => set.delete(promise)).catch(() => {})
@@ -117,6 +120,7 @@ export async function startClaimed(
   services: Services,
   integrationId: string,
   trigger: SyncTrigger,
+  options: { handoff?: ProbeHandoff; untracked?: boolean } = {},
 ): Promise<SyncStart> {
   const { prisma } = services
   let run: { id: string }
@@ -131,10 +135,11 @@ export async function startClaimed(
     await releaseLease(services, integrationId, {})
     throw error
   }
-  const done = track(
-    services,
-    services.crmEvents.withEffects(services, () => runSync(services, integrationId, run.id)),
+  const running = services.crmEvents.withEffects(services, () =>
+    runSync(services, integrationId, run.id, options.handoff),
   )
+  // A run handed over by a tick's check is already counted in flight as that check.
+  const done = options.untracked ? running : track(services, running)
   return { started: true, syncRunId: run.id, done }
 }
 
@@ -160,13 +165,14 @@ async function releaseLease(
   services.integrationEvents.afterCommit(services)
 }
 
+type StatusOf = Pick<Run, 'integrationId' | 'syncRunId' | 'status'>
+
 /** What one run has done so far: shared by its steps. */
 interface Run {
   integrationId: string
   syncRunId: string
   counters: RunCounters
-  requestCount: number
-  requestMs: number
+  requests: RequestTally
   slotsChanged: boolean
   range: ChangedRange
   /** The integration's status as last published. */
@@ -177,14 +183,18 @@ interface Run {
 type Log = Services['logger']
 
 /** One run, top-down: sync every calendar (holding the lease), classify how it ended, record it, tell subscribers. */
-async function runSync(services: Services, integrationId: string, syncRunId: string): Promise<SyncRunResult> {
+async function runSync(
+  services: Services,
+  integrationId: string,
+  syncRunId: string,
+  handoff: ProbeHandoff | undefined,
+): Promise<SyncRunResult> {
   const log = services.logger.child({ integrationId, syncRunId })
   const run: Run = {
     integrationId,
     syncRunId,
     counters: newCounters(),
-    requestCount: 0,
-    requestMs: 0,
+    requests: handoff?.requests ?? { count: 0, ms: 0 },
     slotsChanged: false,
     range: new ChangedRange(),
     status: 'CONNECTED',
@@ -193,7 +203,7 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
   const lease = keepLease(services, integrationId, (error) => log.warn({ err: error }, 'sync lease renewal failed'))
   let end: RunEnd
   try {
-    end = await syncAllCalendars(services, run, lease.assert, log)
+    end = await syncAllCalendars(services, run, lease.assert, log, handoff)
   } catch (error) {
     end = endOfFatal(error)
     run.counters.errors.push({ message: errorMessage(error) })
@@ -202,12 +212,25 @@ async function runSync(services: Services, integrationId: string, syncRunId: str
     lease.stop()
   }
   await finishRun(services, run, end)
-  log.info({ outcome: end.outcome, ...countersData(run.counters, run.requestCount) }, 'sync run finished')
-  const { counters, requestCount, requestMs, slotsChanged } = run
-  return { syncRunId, outcome: end.outcome, counters, requestCount, requestMs, slotsChanged }
+  log.info({ outcome: end.outcome, ...countersData(run.counters, run.requests.count) }, 'sync run finished')
+  const { counters, requests, slotsChanged } = run
+  return {
+    syncRunId,
+    outcome: end.outcome,
+    counters,
+    requestCount: requests.count,
+    requestMs: requests.ms,
+    slotsChanged,
+  }
 }
 
-async function syncAllCalendars(services: Services, run: Run, assertLease: () => void, log: Log): Promise<RunEnd> {
+async function syncAllCalendars(
+  services: Services,
+  run: Run,
+  assertLease: () => void,
+  log: Log,
+  handoff: ProbeHandoff | undefined,
+): Promise<RunEnd> {
   const { prisma, config } = services
   const integration = await prisma.integration.findUniqueOrThrow({
     where: { id: run.integrationId },
@@ -233,12 +256,10 @@ async function syncAllCalendars(services: Services, run: Run, assertLease: () =>
     run.range.merge(moved.range)
   }
 
-  const client = createSyncClient(services, integration, (info) => {
-    run.requestCount++
-    run.requestMs += info.durationMs
-  })
+  const client = handoff?.client ?? createSyncClient(services, integration, countRequest(run.requests))
   const ctx = calendarContext(services, run, integration, client, expand, assertLease)
-  let failures = await syncEach(ctx, calendars, run)
+  ctx.probed = handoff?.probed
+  let failures = await syncEach(ctx, calendars, run, config.sync.calendarConcurrency)
   const errors = failures.map((f) => f.error)
   if (
     homeLooksMoved(client, errors, calendars.length) &&
@@ -249,6 +270,7 @@ async function syncAllCalendars(services: Services, run: Run, assertLease: () =>
       ctx,
       failures.map((f) => f.calendar),
       run,
+      config.sync.calendarConcurrency,
     )
   }
   await recordCalendarFailures(services, failures, run.counters, log)
@@ -278,7 +300,7 @@ function calendarContext(
     fetchConcurrency: MULTIGET_CONCURRENCY,
     assertLease,
     transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
-    onProgress: () => progress(services, run.syncRunId, run.counters, run.requestCount),
+    onProgress: () => progress(services, run.syncRunId, run.counters, run.requests.count),
     crmEvents: services.crmEvents,
   }
 }
@@ -289,29 +311,32 @@ interface CalendarFailure {
 }
 
 /**
- * Syncs each calendar in turn; one failing calendar does not stop the others. Errors about the whole integration
- * (password, throttling, lost lease) end the run at once.
+ * Syncs the calendars, `calendarConcurrency` at once (each is a round trip to iCloud); one failing calendar does not
+ * stop the others. Errors about the whole integration (password, throttling, lost lease) end the run: no further
+ * calendar starts, the ones in flight finish, then the error is thrown.
  */
-async function syncEach(ctx: CalendarSyncContext, calendars: SyncCalendarRow[], run: Run): Promise<CalendarFailure[]> {
-  const failures: CalendarFailure[] = []
-  for (const calendar of calendars) {
+async function syncEach(
+  ctx: CalendarSyncContext,
+  calendars: SyncCalendarRow[],
+  run: Run,
+  calendarConcurrency: number,
+): Promise<CalendarFailure[]> {
+  const failures: (CalendarFailure | undefined)[] = []
+  await forEachBounded(calendars, calendarConcurrency, async (calendar, index) => {
     try {
       const result = await syncCalendar(ctx, calendar)
       if (result.slotsChanged) run.slotsChanged = true
       run.range.merge(result.range)
     } catch (error) {
-      if (
-        error instanceof CalDavAuthError ||
-        error instanceof CalDavRateLimitedError ||
-        error instanceof LeaseLostError
-      ) {
-        throw error
-      }
-      failures.push({ calendar, error })
+      if (endsTheRun(error)) throw error
+      failures[index] = { calendar, error }
     }
-  }
-  return failures
+  })
+  return failures.filter((f): f is CalendarFailure => f !== undefined)
 }
+
+const endsTheRun = (error: unknown) =>
+  error instanceof CalDavAuthError || error instanceof CalDavRateLimitedError || error instanceof LeaseLostError
 
 /** A failed calendar keeps its last known slots; its error is on the run and on the calendar. */
 async function recordCalendarFailures(
@@ -326,7 +351,8 @@ async function recordCalendarFailures(
     log.warn({ err: error, calendarId: calendar.id }, 'calendar sync failed')
     await services.prisma.calendar.update({
       where: { id: calendar.id },
-      data: { lastError: message.slice(0, 1000), lastCheckedAt: new Date() },
+      // lastCheckedAt stays: it bounds how fresh the calendar's slots are (Availability.freshAsOf).
+      data: { lastError: message.slice(0, 1000) },
     })
   }
 }
@@ -336,17 +362,21 @@ async function finishRun(services: Services, run: Run, end: RunEnd): Promise<voi
   const { prisma, config } = services
   const current = await prisma.integration.findUnique({
     where: { id: run.integrationId },
-    select: { consecutiveFailures: true, status: true, subaccountId: true },
+    select: { consecutiveFailures: true, status: true, subaccountId: true, attentionUntil: true, quietRuns: true },
   })
   const lastError = run.counters.errors[run.counters.errors.length - 1]?.message
-  const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000)
+  const quietRuns = run.counters.calendarsChanged === 0 && !run.slotsChanged ? (current?.quietRuns ?? 0) + 1 : 0
+  const now = Date.now()
+  const delay = nextCheckDelayMs(config, { attentionUntil: current?.attentionUntil ?? null, quietRuns }, now)
+  const after = integrationAfterRun(end, current, lastError, config.sync.intervalSeconds * 1000, now, delay)
+  if (after.status === 'CONNECTED' && after.data.consecutiveFailures === 0) after.data.quietRuns = quietRuns
   if (after.status) run.status = after.status
   await prisma.syncRun.update({
     where: { id: run.syncRunId },
     data: {
       outcome: end.outcome,
       finishedAt: new Date(),
-      ...countersData(run.counters, run.requestCount),
+      ...countersData(run.counters, run.requests.count),
       errors: run.counters.errors.length > 0 ? run.counters.errors.slice(0, 200) : undefined,
     },
   })
@@ -357,7 +387,12 @@ async function finishRun(services: Services, run: Run, end: RunEnd): Promise<voi
   }
 }
 
-function publishStatus(services: Services, run: Run, phase: 'STARTED' | 'FINISHED', outcome: SyncOutcome | null) {
+export function publishStatus(
+  services: Services,
+  run: StatusOf,
+  phase: 'STARTED' | 'FINISHED',
+  outcome: SyncOutcome | null,
+) {
   services.pubsub.publish('syncStatusChanged', run.integrationId, {
     integrationId: run.integrationId,
     status: run.status,
@@ -370,7 +405,7 @@ function publishStatus(services: Services, run: Run, phase: 'STARTED' | 'FINISHE
     syncFinishedChannel.publish({ integrationId: run.integrationId, outcome } satisfies SyncFinishedEvent)
 }
 
-function newCounters(): RunCounters {
+export function newCounters(): RunCounters {
   return {
     calendarsChecked: 0,
     calendarsChanged: 0,

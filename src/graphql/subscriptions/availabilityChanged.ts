@@ -1,4 +1,6 @@
 import { validateAvailabilityRange } from '../../scheduling/availabilityService.ts'
+import { keepAttention, noteAttention } from '../../scheduling/attention.ts'
+import type { Services } from '../../app/services.ts'
 import { builder } from '../builder.ts'
 import { AvailabilityRef, type AvailabilityPayload } from '../types/Availability.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
@@ -20,13 +22,29 @@ builder.subscriptionField('availabilityChanged', (t) =>
     subscribe: async (_root, args, { services, viewer }): Promise<AsyncIterable<AvailabilityPayload>> => {
       const range = { from: args.from, to: args.to }
       validateAvailabilityRange(range, args.timeZone)
-      return services.liveAvailability.open({
+      noteAttention(services, args.calendarId.id)
+      const stream = await services.liveAvailability.open({
         calendarId: args.calendarId.id,
         subaccountId: viewer.subaccountId,
         range,
         timeZone: args.timeZone,
       })
+      return withAttention(services, args.calendarId.id, stream)
     },
     resolve: (payload) => payload,
   }),
 )
+
+/** While the subscription is open its members count as looked at: their iCloud calendars are polled more often. */
+async function* withAttention<T>(
+  services: Pick<Services, 'prisma' | 'config' | 'logger'>,
+  calendarId: string,
+  stream: AsyncIterableIterator<T>,
+): AsyncGenerator<T> {
+  const stopAttention = keepAttention(services, calendarId)
+  try {
+    yield* stream
+  } finally {
+    stopAttention()
+  }
+}

@@ -1,6 +1,7 @@
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { getAvailability, type Availability, type RenderedSlot } from '../../scheduling/availabilityService.ts'
 import type { StaleMember } from '../../scheduling/loadAvailabilityInput.ts'
+import { noteAttention } from '../../scheduling/attention.ts'
 import { builder } from '../builder.ts'
 import { CrmCalendarRef } from './CrmCalendar.ts'
 
@@ -70,6 +71,16 @@ export const AvailabilityRef = builder.objectRef<AvailabilityPayload>('Availabil
       resolve: (a) => a.stale,
     }),
     staleMembers: t.field({ type: [StaleMemberRef], resolve: (a) => a.staleMembers }),
+    freshAsOf: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description:
+        'The busy time is at least this fresh: the oldest `Calendar.lastCheckedAt` among the blocking iCloud ' +
+        'calendars (conflict calendars, and linked calendars that also block) of the members. Members without an ' +
+        'integration have no iCloud data to age, so with none at all it equals `generatedAt`. Null when some ' +
+        'blocking calendar has never been checked yet (no bound).',
+      resolve: (a) => a.freshAsOf,
+    }),
     generatedAt: t.field({ type: 'DateTime', resolve: (a) => a.generatedAt }),
     added: t.field({
       type: [SlotRef],
@@ -99,9 +110,17 @@ builder.queryField('availability', (t) =>
       to: t.arg({ type: 'DateTime', required: true }),
       timeZone: t.arg({ type: 'TimeZone', required: true }),
     },
-    resolve: (_root, args, context) =>
-      getAvailability(context.services, args.calendarId.id, { from: args.from, to: args.to }, args.timeZone, {
-        subaccountId: context.viewer.subaccountId,
-      }),
+    resolve: async (_root, args, context) => {
+      const availability = await getAvailability(
+        context.services,
+        args.calendarId.id,
+        { from: args.from, to: args.to },
+        args.timeZone,
+        { subaccountId: context.viewer.subaccountId },
+      )
+      // Found, so the viewer may see it: its members' calendars are now worth checking more often.
+      noteAttention(context.services, args.calendarId.id)
+      return availability
+    },
   }),
 )

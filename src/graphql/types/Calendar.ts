@@ -76,7 +76,8 @@ export const CalendarRef = builder.prismaNode('Calendar', {
     lastCheckedAt: t.expose('lastCheckedAt', {
       type: 'DateTime',
       nullable: true,
-      description: 'When discovery last saw it.',
+      description:
+        'When the sync engine last checked it successfully, changed or not (before the first sync: when discovery saw it). A failed check leaves it.',
     }),
     lastSyncedAt: t.expose('lastSyncedAt', { type: 'DateTime', nullable: true }),
     lastError: t.exposeString('lastError', { nullable: true }),

@@ -58,6 +58,7 @@ export function createICloudClient(
     serverUrl: services.config.icloudCaldavUrl,
     credentials: { username: appleId, password: appSpecificPassword },
     timeoutMs: services.config.caldavTimeoutMs,
+    connectionsPerHost: services.config.caldavConnectionsPerHost,
     maxRetries: 1,
     maxRetryDelayMs: 5_000,
     ...options,
@@ -77,6 +78,7 @@ export function createCalDavClientForIntegration(
     serverUrl: services.config.icloudCaldavUrl,
     credentials: { username: integration.appleId, password: decryptCredential(services, integration) },
     timeoutMs: services.config.caldavTimeoutMs,
+    connectionsPerHost: services.config.caldavConnectionsPerHost,
     homeUrl: integration.homeUrl,
     ...options,
   })

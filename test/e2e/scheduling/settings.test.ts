@@ -205,6 +205,59 @@ describe('stale iCloud data (safe policy)', () => {
     expect(localTimes(availability.slots)).toEqual(FULL_DAY)
   })
 
+  /** A blocking calendar of the integration, as the engine leaves it after a check (lastSyncedAt null: never synced). */
+  async function conflictCalendar(integrationId: string, name: string, checkedAt: Date, synced = true) {
+    const calendar = await t.services.prisma.calendar.create({
+      data: {
+        integrationId,
+        path: `/h/${name}/`,
+        url: `https://example.invalid/h/${name}/`,
+        displayName: name,
+        kind: 'EVENT_CALENDAR',
+        components: ['VEVENT'],
+        writable: true,
+        lastCheckedAt: checkedAt,
+        lastSyncedAt: synced ? checkedAt : null,
+      },
+    })
+    await t.services.prisma.conflictCalendar.create({ data: { integrationId, calendarId: calendar.id } })
+    return calendar
+  }
+
+  it('states freshAsOf: the oldest last check among the members blocking calendars', async () => {
+    const f = await setUpCalendar(t, { type: 'ROUND_ROBIN', members: 3 })
+    const [a, b] = f.members.map((m) => m.user.id) as [string, string, string]
+    const monday = upcomingMonday()
+    // No member has iCloud calendars: nothing can be old.
+    const none = await slotsOn(f, monday)
+    expect(none.freshAsOf).toBe(none.generatedAt)
+
+    const oldest = new Date(Date.now() - 40_000)
+    const ia = await integration(a, f.subaccountId, {})
+    const ib = await integration(b, f.subaccountId, {})
+    await conflictCalendar(ia.id, `a1-${ia.id}`, new Date(Date.now() - 5_000))
+    await conflictCalendar(ia.id, `a2-${ia.id}`, oldest)
+    await conflictCalendar(ib.id, `b1-${ib.id}`, new Date(Date.now() - 10_000))
+    // A calendar that is not chosen to block does not bound anything; the third member has no integration at all.
+    await t.services.prisma.calendar.create({
+      data: {
+        integrationId: ib.id,
+        path: `/h/other-${ib.id}/`,
+        url: `https://example.invalid/h/other-${ib.id}/`,
+        displayName: 'Other',
+        kind: 'EVENT_CALENDAR',
+        components: ['VEVENT'],
+        writable: true,
+        lastCheckedAt: new Date(Date.now() - 86_400_000),
+      },
+    })
+    expect(new Date(String((await slotsOn(f, monday)).freshAsOf)).getTime()).toBe(oldest.getTime())
+
+    // A blocking calendar the engine has not synced yet (discovery saw it): no bound.
+    await conflictCalendar(ib.id, `b2-${ib.id}`, new Date(), false)
+    expect((await slotsOn(f, monday)).freshAsOf).toBeNull()
+  })
+
   it('is not stale when every integration synced recently', async () => {
     const f = await setUpCalendar(t, { type: 'SERVICE' })
     await integration(f.members[0]!.user.id, f.subaccountId, {})

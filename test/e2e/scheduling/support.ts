@@ -154,6 +154,8 @@ export const AvailabilityQuery = graphql(`
         userId
         reason
       }
+      freshAsOf
+      generatedAt
       slots {
         start
         end
