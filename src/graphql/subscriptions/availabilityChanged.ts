@@ -35,16 +35,30 @@ builder.subscriptionField('availabilityChanged', (t) =>
   }),
 )
 
-/** While the subscription is open its members count as looked at: their iCloud calendars are polled more often. */
-async function* withAttention<T>(
+/**
+ * While the subscription is open its members count as looked at: their iCloud calendars are polled more often. The
+ * iterator is wrapped by hand, not by an async generator: a generator waiting for the next push could not pass the
+ * client's unsubscribe (`return`) on to the shared feed until that push came.
+ */
+function withAttention<T>(
   services: Pick<Services, 'prisma' | 'config' | 'logger'>,
   calendarId: string,
   stream: AsyncIterableIterator<T>,
-): AsyncGenerator<T> {
+): AsyncIterableIterator<T> {
   const stopAttention = keepAttention(services, calendarId)
-  try {
-    yield* stream
-  } finally {
-    stopAttention()
+  const end = <R>(result: Promise<R>) => result.finally(stopAttention)
+  const iterator: AsyncIterableIterator<T> = {
+    next: () =>
+      stream.next().then(
+        (result) => {
+          if (result.done) stopAttention()
+          return result
+        },
+        (error: unknown) => end(Promise.reject(error)),
+      ),
+    return: (value?: unknown) => end(stream.return?.(value) ?? Promise.resolve({ done: true, value: undefined })),
+    throw: (error?: unknown) => end(stream.throw?.(error) ?? Promise.reject(error)),
+    [Symbol.asyncIterator]: () => iterator,
   }
+  return iterator
 }
