@@ -46,18 +46,26 @@ function withAttention<T>(
   stream: AsyncIterableIterator<T>,
 ): AsyncIterableIterator<T> {
   const stopAttention = keepAttention(services, calendarId)
-  const end = <R>(result: Promise<R>) => result.finally(stopAttention)
   const iterator: AsyncIterableIterator<T> = {
-    next: () =>
-      stream.next().then(
-        (result) => {
-          if (result.done) stopAttention()
-          return result
-        },
-        (error: unknown) => end(Promise.reject(error)),
-      ),
-    return: (value?: unknown) => end(stream.return?.(value) ?? Promise.resolve({ done: true, value: undefined })),
-    throw: (error?: unknown) => end(stream.throw?.(error) ?? Promise.reject(error)),
+    next: async () => {
+      try {
+        const result = await stream.next()
+        if (result.done) stopAttention()
+        return result
+      } catch (error) {
+        stopAttention()
+        throw error
+      }
+    },
+    return: async (value?: unknown) => {
+      stopAttention()
+      return (await stream.return?.(value)) ?? { done: true, value: undefined }
+    },
+    throw: async (error?: unknown) => {
+      stopAttention()
+      if (!stream.throw) throw error
+      return stream.throw(error)
+    },
     [Symbol.asyncIterator]: () => iterator,
   }
   return iterator
