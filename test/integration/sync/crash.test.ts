@@ -172,4 +172,4 @@ it('a sync killed with SIGKILL midway is completed by the next run, with exactly
   expect(new Set(after.slots).size).toBe(after.slots.length)
   expect(after.objects).toEqual(expected.objects)
   expect(after.slots).toEqual(expected.slots)
-})
+}, 240_000) // the child may take up to its 120 s deadline to commit its first batches, then two syncs follow
