@@ -37,14 +37,14 @@ import { reexpandIntegration } from './windowMaintenance.ts'
 import { syncFinishedChannel, type SyncFinishedEvent } from './syncEvents.ts'
 
 const TRANSACTION_TIMEOUT_MS = 120_000
-export const MULTIGET_BATCH = 100
+const MULTIGET_BATCH = 100
 /** Objects per write transaction during a sync: five multiget batches. */
 export const WRITE_BATCH = 500
 /**
  * Multigets in flight per calendar during a large sync. Two keep the server busy while a batch is stored; iCloud
  * answers 503 to clients that open many parallel requests per account, so it stays small.
  */
-export const MULTIGET_CONCURRENCY = 2
+const MULTIGET_CONCURRENCY = 2
 
 export interface SyncRunResult {
   syncRunId: string

@@ -22,12 +22,12 @@ import { kickWebhooks } from '../webhooks/worker.ts'
 import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
 import { applyICloudEdit, markRemovedInICloud } from './twoWay.ts'
 
-export const MAX_WRITE_ATTEMPTS = 8
+const MAX_WRITE_ATTEMPTS = 8
 const MAX_BACKOFF_MS = 60 * 60_000
 
 export type PushOutcome = 'SYNCED' | 'RETRY' | 'FAILED' | 'REMOVED_IN_ICLOUD' | 'SKIPPED'
 
-export function backoffMs(attempt: number, retryAfterMs?: number): number {
+function backoffMs(attempt: number, retryAfterMs?: number): number {
   return Math.max(jitteredBackoffMs(attempt, 5_000, MAX_BACKOFF_MS), retryAfterMs ?? 0)
 }
 

@@ -76,7 +76,7 @@ async function assertNotTaken(services: Services, userId: string, subaccountId: 
 }
 
 /** P2002 on appleId → AppleIdInUseError; on (userId, subaccountId) → AlreadyConnectedError. */
-export async function uniqueViolationToError(
+async function uniqueViolationToError(
   services: Services,
   error: unknown,
   userId: string,

@@ -40,7 +40,7 @@ export function encryptCredential(
 }
 
 /** Throws CredentialDecryptionError on a tampered row, a row moved to another Apple ID or a missing key. */
-export function decryptCredential(
+function decryptCredential(
   services: Pick<Services, 'cipher'>,
   integration: Pick<Integration, 'appleId' | 'credentialCiphertext'>,
 ): string {

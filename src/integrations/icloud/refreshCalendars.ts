@@ -91,7 +91,7 @@ export async function refreshCalendars(services: Services, integration: Integrat
 }
 
 /** iCloud refused the stored password (revoked): the user has to reconnect. */
-export async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
+async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
   await services.prisma.$transaction(async (tx) => {
     const previous = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { status: true } })
     const updated = await tx.integration.update({

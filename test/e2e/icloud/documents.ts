@@ -1,6 +1,7 @@
 // GraphQL documents and helpers shared by the iCloud connection tests.
 import { graphql } from '../../graphql/index.ts'
 
+/** @public Spread by name in the documents below. */
 export const CalendarFields = graphql(`
   fragment ICloudCalendarFields on Calendar {
     id
@@ -22,6 +23,7 @@ export const CalendarFields = graphql(`
   }
 `)
 
+/** @public Spread by name in the documents below. */
 export const IntegrationFields = graphql(`
   fragment ICloudIntegrationFields on Integration {
     id

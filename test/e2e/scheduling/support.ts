@@ -70,18 +70,6 @@ export const AddMember = graphql(`
   }
 `)
 
-export const RemoveMember = graphql(`
-  mutation SchedRemoveMember($input: RemoveCrmCalendarMemberInput!) {
-    removeCrmCalendarMember(input: $input) {
-      __typename
-      ... on Error {
-        message
-        code
-      }
-    }
-  }
-`)
-
 export const SetWorkingHours = graphql(`
   mutation SchedSetWorkingHours($input: SetWorkingHoursInput!) {
     setWorkingHours(input: $input) {
@@ -166,7 +154,7 @@ export const AvailabilityQuery = graphql(`
   }
 `)
 
-export const BookAppointment = graphql(`
+const BookAppointment = graphql(`
   mutation SchedBook($input: BookAppointmentInput!) {
     bookAppointment(input: $input) {
       __typename
@@ -270,11 +258,11 @@ export const CreateBlockedSlot = graphql(`
   }
 `)
 
-export type CalendarType = 'SERVICE' | 'ROUND_ROBIN' | 'COLLECTIVE' | 'CLASS_BOOKING'
+type CalendarType = 'SERVICE' | 'ROUND_ROBIN' | 'COLLECTIVE' | 'CLASS_BOOKING'
 
 export const ZONE = 'Europe/Berlin'
 /** Monday to Friday, 09:00–17:00. */
-export const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
+const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
 
 /** A Monday (local date in `zone`) at least `minDaysAhead` days from now. */
 export function upcomingMonday(zone = ZONE, minDaysAhead = 8): DateTime {

@@ -15,7 +15,7 @@ export interface ReceivedWebhook {
 }
 
 /** What the receiver does with the next requests, in order; then it answers 204. */
-export type Answer = number | 'hang'
+type Answer = number | 'hang'
 
 export interface Receiver {
   url: string
