@@ -19,7 +19,7 @@ import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../c
 import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
-import { createSyncClient } from './caldavClient.ts'
+import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
 import {
   calendarsToSync,
   dropSlotsOfUnchosenCalendars,
@@ -233,7 +233,7 @@ async function syncAllCalendars(services: Services, run: Run, assertLease: () =>
     run.range.merge(moved.range)
   }
 
-  const client = createSyncClient(services, integration, (info) => {
+  const client = createICloudClient(services, storedLogin(services, integration), 'sync', (info) => {
     run.requestCount++
     run.requestMs += info.durationMs
   })
