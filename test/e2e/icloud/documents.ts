@@ -63,10 +63,7 @@ export const ConnectICloud = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -88,10 +85,7 @@ export const ReconnectICloud = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -109,10 +103,7 @@ export const DisconnectICloud = graphql(`
       ... on DisconnectICloudSuccess {
         disconnectedIntegrationId
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -129,10 +120,7 @@ export const RefreshCalendars = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -147,10 +135,7 @@ export const ConfigureICloudCalendars = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

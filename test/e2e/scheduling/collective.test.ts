@@ -1,6 +1,6 @@
 // COLLECTIVE: open only when every member is free; a booking includes all members.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -14,12 +14,7 @@ import {
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('COLLECTIVE calendar', () => {
   it('is open only where every member works and is free', async () => {

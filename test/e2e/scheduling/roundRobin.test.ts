@@ -1,7 +1,7 @@
 // ROUND_ROBIN: a slot is open when any member is free; booking assigns a free member by priority, then by fewest
 // recent bookings.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -15,12 +15,7 @@ import {
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('ROUND_ROBIN calendar', () => {
   it('lists the free members of each slot and stays open while anyone is free', async () => {

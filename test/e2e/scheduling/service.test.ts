@@ -1,8 +1,8 @@
 // SERVICE calendars end to end: working hours minus blocked slots and appointments (with buffers), rendering in the
 // requested zone, booking, idempotency, contacts, reschedule, cancel and the write-back outbox state.
 import { DateTime } from 'luxon'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   AddMember,
   at,
@@ -21,12 +21,7 @@ import {
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('SERVICE calendar', () => {
   it('offers working hours on the slot grid, rendered in the requested time zone', async () => {

@@ -19,10 +19,7 @@ export const CreateCrmCalendar = graphql(`
           seatsPerSlot
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -38,10 +35,7 @@ export const UpdateCrmCalendar = graphql(`
           maxBookingsPerDayPerMember
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -62,10 +56,7 @@ export const AddMember = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -84,10 +75,7 @@ export const SetWorkingHours = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -112,10 +100,7 @@ export const SetDateOverride = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -124,10 +109,7 @@ export const RemoveDateOverride = graphql(`
   mutation SchedRemoveDateOverride($input: RemoveDateOverrideInput!) {
     removeDateOverride(input: $input) {
       __typename
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -184,10 +166,7 @@ const BookAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -216,10 +195,7 @@ export const RescheduleAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -242,10 +218,7 @@ export const CancelAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

@@ -26,10 +26,7 @@ const SyncNowRetryAfter = graphql(`
       ... on RateLimitedError {
         retryAt
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)
