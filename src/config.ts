@@ -80,8 +80,6 @@ const configSchema = z.object({
   AVAILABILITY_CACHE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
 })
 
-export type Env = z.input<typeof configSchema>
-
 export interface Config {
   env: 'development' | 'production' | 'test'
   host: string

@@ -36,7 +36,7 @@ export interface WorkloadShape {
   recurringShare: number
 }
 
-export interface Resource {
+interface Resource {
   uid: string
   ics: string
 }

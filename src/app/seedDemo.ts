@@ -5,7 +5,7 @@ import { publicBookingPath } from '../publicBooking/publicCalendar.ts'
 
 const DEMO_SUBACCOUNT_ID = 'demo-subaccount'
 /** The demo's public booking page: /book/demo-clinic/consultation. */
-export const DEMO_SUBACCOUNT_SLUG = 'demo-clinic'
+const DEMO_SUBACCOUNT_SLUG = 'demo-clinic'
 const PUBLISHED_CALENDAR = { name: 'Consultation', slug: 'consultation' }
 const weekdays = [1, 2, 3, 4, 5]
 

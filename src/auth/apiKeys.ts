@@ -5,12 +5,12 @@ import { createHash, randomBytes } from 'node:crypto'
 import type { Services } from '../app/services.ts'
 import type { ApiKey } from '../generated/prisma/client.ts'
 
-export const API_KEY_PREFIX = 'sk_'
+const API_KEY_PREFIX = 'sk_'
 const SHOWN_PREFIX_LENGTH = API_KEY_PREFIX.length + 8
 /** lastUsedAt is a hint for admins; writing it on every request would cost a write per call. */
 const LAST_USED_GRANULARITY_MS = 60_000
 
-export function hashApiKey(key: string): string {
+function hashApiKey(key: string): string {
   return createHash('sha256').update(key).digest('hex')
 }
 

@@ -25,7 +25,7 @@ export type Principal =
       expiresAt: null
     }
 
-export function bearerToken(authorization: string | null | undefined): string | null {
+function bearerToken(authorization: string | null | undefined): string | null {
   const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '')
   return match?.[1] ?? null
 }

@@ -24,7 +24,7 @@ const MAX_NAME = 200
 const EMAIL = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
 
 /** Reads a claim by its exact name (namespaced URLs contain dots), else by a dotted path into nested objects. */
-export function readClaim(payload: Record<string, unknown>, name: string): unknown {
+function readClaim(payload: Record<string, unknown>, name: string): unknown {
   if (name in payload) return payload[name]
   let value: unknown = payload
   for (const part of name.split('.')) {

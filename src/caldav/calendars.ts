@@ -2,7 +2,7 @@ import { davMultistatus, ensureTrailingSlash, samePath } from './dav.ts'
 import type { HttpTransport } from './http.ts'
 import { NS, child, children, propfindBody, prop, propText, textOf, type DavResponse, type QName } from './xml.ts'
 
-export type CalendarKind =
+type CalendarKind =
   'EVENT_CALENDAR' | 'TASK_LIST' | 'SUBSCRIBED' | 'SCHEDULING_INBOX' | 'SCHEDULING_OUTBOX' | 'NOTIFICATIONS' | 'OTHER'
 
 export interface RemoteCalendar {
@@ -62,7 +62,7 @@ const writableOf = (r: DavResponse): boolean => {
   return privileges.has('all') || privileges.has('write') || (privileges.has('write-content') && privileges.has('bind'))
 }
 
-export const calendarFromResponse = (r: DavResponse, baseUrl: string): RemoteCalendar | null => {
+const calendarFromResponse = (r: DavResponse, baseUrl: string): RemoteCalendar | null => {
   const components = children(prop(r, NS.CALDAV, 'supported-calendar-component-set'), NS.CALDAV, 'comp')
     .map((c) => c.attrs['name']?.toUpperCase())
     .filter((n): n is string => !!n)

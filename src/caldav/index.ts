@@ -1,7 +1,6 @@
 export { CalDavClient, type CalDavClientOptions, type CalDavCredentials } from './client.ts'
-export type { RemoteCalendar, CalendarKind } from './calendars.ts'
-export type { SyncResult, FetchedObject, MultigetResult } from './sync.ts'
-export type { PutPrecondition } from './objects.ts'
+export type { RemoteCalendar } from './calendars.ts'
+export type { MultigetResult } from './sync.ts'
 export type { RequestInfo } from './http.ts'
 export { caldavRequestChannel, parseRetryAfter } from './http.ts'
 export {

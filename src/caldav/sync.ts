@@ -111,7 +111,7 @@ export const listObjectEtags = async (
   return out
 }
 
-export interface FetchedObject {
+interface FetchedObject {
   href: string
   etag: string | null
   data: string

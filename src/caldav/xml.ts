@@ -92,7 +92,7 @@ const convert = (node: RawNode, scope: Record<string, string>): XmlElement | str
 export class MalformedXmlError extends Error {}
 
 /** Parses a well-formed document; throws MalformedXmlError otherwise (the parser alone accepts unclosed elements). */
-export const parseXml = (xml: string): XmlElement | null => {
+const parseXml = (xml: string): XmlElement | null => {
   const valid = XMLValidator.validate(xml)
   if (valid !== true) throw new MalformedXmlError(`${valid.err.msg} (line ${valid.err.line})`)
   const nodes = parser.parse(xml) as RawNode[]

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url'
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils'
 
 const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
-export const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
-export const migrationsDir = path.join(projectRoot, 'prisma/migrations')
+const schemaPath = path.join(projectRoot, 'prisma/schema.prisma')
+const migrationsDir = path.join(projectRoot, 'prisma/migrations')
 const filters = { externalTables: [], externalEnums: [] }
 /** Kept beside each migration: the datamodel it brings the database to, the base of the next diff. */
 const snapshotFile = 'schema.prisma'

@@ -2,7 +2,7 @@
 import { ForbiddenError } from '../errors.ts'
 import type { GraphQLContext } from './context.ts'
 
-export async function canActForUser(context: GraphQLContext, userId: string): Promise<boolean> {
+async function canActForUser(context: GraphQLContext, userId: string): Promise<boolean> {
   const { viewer, services } = context
   if (viewer.userId === userId) return true
   if (viewer.role !== 'ADMIN') return false

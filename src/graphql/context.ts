@@ -32,7 +32,7 @@ export function publicContext(services: Services, publicClient: PublicClient): G
   })
   return context as GraphQLContext
 }
-export function unauthenticated(): Error {
+function unauthenticated(): Error {
   return createGraphQLError('A valid bearer token is required (Authorization: Bearer <token>).', {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   })

@@ -9,7 +9,7 @@ type RefusalOptions = Pick<
   'onReject' | 'propagateOnRejection'
 >
 
-export const operationLimits = {
+const operationLimits = {
   maxDepth: 12,
   maxAliases: 20,
   maxDirectives: 20,

@@ -2,7 +2,7 @@
 // widget's operations (web/booking/operations.graphql → web/generated/persisted-documents.json, `npm run codegen`).
 import { readFileSync } from 'node:fs'
 
-export const PERSISTED_DOCUMENTS_URL = new URL('../../web/generated/persisted-documents.json', import.meta.url)
+const PERSISTED_DOCUMENTS_URL = new URL('../../web/generated/persisted-documents.json', import.meta.url)
 
 export type PersistedDocuments = ReadonlyMap<string, string>
 

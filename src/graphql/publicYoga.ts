@@ -14,7 +14,7 @@ import { persistedQueryHash, type PersistedDocuments } from './persistedDocument
 import { schema } from './schema.ts'
 import { limitPlugins, sharedYogaOptions } from './yoga.ts'
 
-export const PUBLIC_GRAPHQL_PATH = '/public/graphql'
+const PUBLIC_GRAPHQL_PATH = '/public/graphql'
 
 interface PublicServerContext {
   req?: IncomingMessage

@@ -20,7 +20,7 @@ export function atTime(at: Date, run: () => void): () => void {
   return () => clearTimeout(timer)
 }
 
-export function tokenExpiredError() {
+function tokenExpiredError() {
   return createGraphQLError('The token has expired: subscribe again with a new one.', {
     extensions: { code: 'UNAUTHENTICATED' },
   })
@@ -29,7 +29,7 @@ export function tokenExpiredError() {
 const EXPIRED = Symbol('expired')
 
 /** `source` until `expiresAt`, then one error result and the end. Ending early returns the source at once. */
-export function untilExpiry<T>(source: AsyncIterable<T>, expiresAt: Date): AsyncIterableIterator<T | ExecutionResult> {
+function untilExpiry<T>(source: AsyncIterable<T>, expiresAt: Date): AsyncIterableIterator<T | ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]()
   let finished = false
   let onExpiry: () => void = () => {}

@@ -10,7 +10,7 @@ import { WebSocketServer } from 'ws'
 import type { PublicYogaApp } from './publicYoga.ts'
 import type { YogaApp } from './yoga.ts'
 
-export interface GraphQLWebSocket {
+interface GraphQLWebSocket {
   /** Closes every socket and stops accepting new ones. */
   dispose(): Promise<void>
   /** Drops every socket at once (the drain deadline has passed). */

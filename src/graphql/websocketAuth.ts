@@ -7,8 +7,8 @@ import type { Services } from '../app/services.ts'
 import { authenticate } from '../auth/authenticate.ts'
 import { atTime } from './tokenExpiry.ts'
 
-export const CLOSE_UNAUTHORIZED = 4401
-export const CLOSE_TOKEN_EXPIRED = 4403
+const CLOSE_UNAUTHORIZED = 4401
+const CLOSE_TOKEN_EXPIRED = 4403
 
 type SocketContext = Context<Record<string, unknown> | undefined, { socket: WebSocket }>
 

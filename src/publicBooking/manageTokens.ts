@@ -11,7 +11,7 @@ import { jwtVerify, SignJWT } from 'jose'
 const ISSUER = 'icloud-scheduling-api'
 const AUDIENCE = 'booking-manage'
 /** A link keeps working this long after the appointment ended (to look it up), then expires. */
-export const MANAGE_TOKEN_GRACE_SECONDS = 30 * 86_400
+const MANAGE_TOKEN_GRACE_SECONDS = 30 * 86_400
 
 export class ManageTokenService {
   private readonly key: Uint8Array

@@ -24,7 +24,7 @@ export interface PublicAvailability {
 type AvailabilityServices = Pick<Services, 'prisma' | 'config' | 'busyTimeCache'>
 
 /** Round robin lists one slot per free member set at a start; invitees see one slot per start. */
-export function toPublicAvailability(availability: Availability): PublicAvailability {
+function toPublicAvailability(availability: Availability): PublicAvailability {
   const byStart = new Map<number, PublicSlot>()
   for (const slot of availability.slots) {
     const key = slot.start.getTime()

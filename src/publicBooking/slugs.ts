@@ -1,8 +1,8 @@
 // URL names of subaccounts and calendars in public booking links (/book/<subaccountSlug>/<calendarSlug>).
 import { InvalidInputError } from '../errors.ts'
 
-export const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
-export const MAX_SLUG_LENGTH = 60
+const SLUG_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/
+const MAX_SLUG_LENGTH = 60
 
 /** "Dr. Müller's Clinic" → "dr-muller-s-clinic"; the same rule as the migration that backfilled subaccount slugs. */
 export function slugify(name: string): string {

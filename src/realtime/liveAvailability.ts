@@ -35,7 +35,7 @@ interface Subscriber {
 }
 
 /** Bursts (a sync run writing many slots, a booking touching several members) become one recomputation. */
-export const AVAILABILITY_COALESCE_MS = 50
+const AVAILABILITY_COALESCE_MS = 50
 
 class SharedFeed {
   readonly subscribers = new Set<Subscriber>()

@@ -15,7 +15,7 @@ export interface SyncStatusEvent {
   at: string
 }
 
-export interface BlockedSlotsChangedEvent {
+interface BlockedSlotsChangedEvent {
   userId: string
   /** The span of time in which slots were added, changed or removed (null: unknown, treat as everything). */
   from: string | null
@@ -23,7 +23,7 @@ export interface BlockedSlotsChangedEvent {
   at: string
 }
 
-export interface AvailabilityChangedEvent {
+interface AvailabilityChangedEvent {
   calendarId: string
   reason: string
   at: string

@@ -24,7 +24,7 @@ export function encodeChangeCursor(position: ChangePosition): string {
   return Buffer.from(`${position.xid}:${position.id}`, 'utf8').toString('base64url')
 }
 
-export function decodeChangeCursor(cursor: string | null | undefined): ChangePosition {
+function decodeChangeCursor(cursor: string | null | undefined): ChangePosition {
   if (!cursor) return { xid: -1n, id: '' }
   const match = /^(\d{1,20}):(.{1,128})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'))
   if (!match) throw InvalidInputError.at(['cursor'], 'Not a cursor returned by appointmentsChangedSince.')

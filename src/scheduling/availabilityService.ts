@@ -8,7 +8,7 @@ import { DAY_MS } from '../time/zoneOffsets.ts'
 import { formatInZone } from './zonedTime.ts'
 import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
-export const MAX_AVAILABILITY_RANGE_DAYS = 62
+const MAX_AVAILABILITY_RANGE_DAYS = 62
 
 export interface AvailabilityRange {
   from: Date
@@ -134,7 +134,7 @@ export async function getAvailability(
 }
 
 /** Key of a slot for diffs between two pushes: same times, same free members, same seats = same slot. */
-export function slotKey(slot: Slot | RenderedSlot): string {
+function slotKey(slot: Slot | RenderedSlot): string {
   return `${Number(slot.start)}|${Number(slot.end)}|${slot.freeMemberIds.join(',')}|${slot.seatsLeft ?? ''}`
 }
 

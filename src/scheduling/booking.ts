@@ -32,15 +32,15 @@ import { pickRoundRobinMember } from './roundRobin.ts'
 import { computeSlots, type Slot } from './slots.ts'
 import { DAY_MS, MINUTE_MS } from '../time/zoneOffsets.ts'
 
-export const ICAL_UID_DOMAIN = 'icloud-scheduling-api'
+const ICAL_UID_DOMAIN = 'icloud-scheduling-api'
 /** Round robin balances over bookings made in this many days. */
-export const ROUND_ROBIN_LOOKBACK_DAYS = 30
+const ROUND_ROBIN_LOOKBACK_DAYS = 30
 
 type Tx = Prisma.TransactionClient
 // The whole Services: the iCloud re-check runs a sync and the outbox is kicked after commit.
 type BookingServices = Services
 
-export interface BookingContactInput {
+interface BookingContactInput {
   name: string
   email: string
   phone?: string | null

@@ -123,7 +123,7 @@ export function totalLength(list: readonly Interval[]): number {
 }
 
 /** Index of the first interval whose end is after `t`, in a list whose ends are sorted (any normalized list). */
-export function firstEndingAfter(sortedList: readonly Interval[], t: number): number {
+function firstEndingAfter(sortedList: readonly Interval[], t: number): number {
   let lo = 0
   let hi = sortedList.length
   while (lo < hi) {

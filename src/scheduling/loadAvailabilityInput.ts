@@ -12,7 +12,7 @@ import { localDayKey } from './zonedTime.ts'
 /** The client or an interactive transaction: booking re-loads the same input inside its transaction. */
 export type Db = PrismaClient | Prisma.TransactionClient
 
-export type StaleReason = 'NEEDS_REAUTH' | 'ERROR' | 'SYNC_OVERDUE'
+type StaleReason = 'NEEDS_REAUTH' | 'ERROR' | 'SYNC_OVERDUE'
 
 /**
  * A member whose iCloud busy time may be out of date. Safe policy (agreed with the sync engine): their last known
@@ -25,7 +25,7 @@ export interface StaleMember {
   lastSyncedAt: Date | null
 }
 
-export interface LoadedMember {
+interface LoadedMember {
   memberId: string
   userId: string
   priority: number

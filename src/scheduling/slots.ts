@@ -113,7 +113,7 @@ export function computeSlots(input: ComputeSlotsInput): Slot[] {
 }
 
 /** Grid starts in [from, to), ascending, without duplicates. */
-export function gridStarts(timeZone: string, intervalMinutes: number, from: number, to: number): number[] {
+function gridStarts(timeZone: string, intervalMinutes: number, from: number, to: number): number[] {
   const segments = offsetSegments(timeZone, from - 3 * DAY_MS, to + 3 * DAY_MS)
   const step = intervalMinutes * MINUTE_MS
   const out: number[] = []

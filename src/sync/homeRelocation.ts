@@ -6,7 +6,7 @@ import { CalDavAuthError, CalDavNotFoundError, CalDavRateLimitedError, type CalD
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { SyncCalendarRow } from './calendarSync.ts'
 
-export const HOME_LOST_MESSAGE =
+const HOME_LOST_MESSAGE =
   "iCloud moved this account's calendars to another server and their new place could not be found. " +
   'Choose "Refresh calendars" for this integration, or reconnect the iCloud account; if that does not help, check ' +
   'that iCloud Calendar is turned on for this Apple ID.'

@@ -43,7 +43,7 @@ export async function claimIntegration(services: LeaseServices, integrationId: s
 }
 
 /** Extends our lease; false when it was lost (expired and taken by another process). */
-export async function renewLease(services: LeaseServices, integrationId: string): Promise<boolean> {
+async function renewLease(services: LeaseServices, integrationId: string): Promise<boolean> {
   const count = await services.prisma.$executeRaw`
     UPDATE "Integration"
     SET "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')

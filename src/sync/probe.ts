@@ -4,7 +4,8 @@
 import type { SyncServices as Services } from './ports.ts'
 import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../caldav/index.ts'
 import { forEachBounded } from './bounded.ts'
-import { countRequest, createSyncClient, type RequestTally } from './caldavClient.ts'
+import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
+import { countRequest, type RequestTally } from './requestTally.ts'
 import { calendarsToSync, expandContext, type IntegrationForSync } from './calendarSet.ts'
 import { listChanges, type ProbedListing, type SyncCalendarRow } from './calendarSync.ts'
 import { computeWindow, sameWindow } from './window.ts'
@@ -41,7 +42,7 @@ export function checkable(services: Pick<Services, 'config'>, integration: Integ
 
 export async function checkIntegration(services: Services, integration: IntegrationForSync): Promise<CheckResult> {
   const requests: RequestTally = { count: 0, ms: 0 }
-  const client = createSyncClient(services, integration, countRequest(requests))
+  const client = createICloudClient(services, storedLogin(services, integration), 'sync', countRequest(requests))
   const calendars = calendarsToSync(integration)
   const probed = new Map<string, ProbedListing>()
   await forEachBounded(calendars, services.config.sync.calendarConcurrency, async (calendar) => {

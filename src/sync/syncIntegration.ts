@@ -19,7 +19,8 @@ import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../c
 import type { IntegrationStatus, SyncOutcome, SyncTrigger } from '../generated/prisma/enums.ts'
 import type { Prisma } from '../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
-import { countRequest, createSyncClient, type RequestTally } from './caldavClient.ts'
+import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
+import { countRequest, type RequestTally } from './requestTally.ts'
 import {
   calendarsToSync,
   dropSlotsOfUnchosenCalendars,
@@ -40,14 +41,14 @@ import { reexpandIntegration } from './windowMaintenance.ts'
 import { syncFinishedChannel, type SyncFinishedEvent } from './syncEvents.ts'
 
 const TRANSACTION_TIMEOUT_MS = 120_000
-export const MULTIGET_BATCH = 100
+const MULTIGET_BATCH = 100
 /** Objects per write transaction during a sync: five multiget batches. */
 export const WRITE_BATCH = 500
 /**
  * Multigets in flight per calendar during a large sync. Two keep the server busy while a batch is stored; iCloud
  * answers 503 to clients that open many parallel requests per account, so it stays small.
  */
-export const MULTIGET_CONCURRENCY = 2
+const MULTIGET_CONCURRENCY = 2
 
 export interface SyncRunResult {
   syncRunId: string
@@ -256,7 +257,9 @@ async function syncAllCalendars(
     run.range.merge(moved.range)
   }
 
-  const client = handoff?.client ?? createSyncClient(services, integration, countRequest(run.requests))
+  const client =
+    handoff?.client ??
+    createICloudClient(services, storedLogin(services, integration), 'sync', countRequest(run.requests))
   const ctx = calendarContext(services, run, integration, client, expand, assertLease)
   ctx.probed = handoff?.probed
   let failures = await syncEach(ctx, calendars, run, config.sync.calendarConcurrency)

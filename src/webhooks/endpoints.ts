@@ -10,7 +10,7 @@ import { assertSafeWebhookUrl, type UrlPolicy } from './urlSafety.ts'
 import { kickWebhooks } from './worker.ts'
 
 /** How long the replaced secret keeps signing after a rotation. */
-export const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60_000
+const PREVIOUS_SECRET_GRACE_MS = 24 * 60 * 60_000
 
 export interface EndpointWithSecret {
   endpoint: WebhookEndpoint
@@ -18,7 +18,7 @@ export interface EndpointWithSecret {
   signingSecret: string
 }
 
-export function urlPolicy(services: Pick<Services, 'config'>): UrlPolicy {
+function urlPolicy(services: Pick<Services, 'config'>): UrlPolicy {
   return { allowPrivate: services.config.webhooks.allowPrivate, requireHttps: services.config.env === 'production' }
 }
 

@@ -15,7 +15,7 @@ export interface RecordedEvent {
 }
 
 /** The stable event id: the `webhook-id` header and the body's `id`, the same on every attempt. */
-export function newEventId(): string {
+function newEventId(): string {
   return `evt_${randomUUID().replaceAll('-', '')}`
 }
 

@@ -22,7 +22,7 @@ type Effect = (ICloudEditResult & { historyId: string }) | (ICloudRemovalResult 
 const effects = new AsyncLocalStorage<Effect[]>()
 
 /** Runs a sync with a scope for after-commit effects and publishes the committed ones when it is over. */
-export async function withCrmEventEffects<T>(services: SyncServices, run: () => Promise<T>): Promise<T> {
+async function withCrmEventEffects<T>(services: SyncServices, run: () => Promise<T>): Promise<T> {
   const recorded: Effect[] = []
   try {
     return await effects.run(recorded, run)
@@ -59,7 +59,7 @@ async function publishCommitted(services: SyncServices, recorded: Effect[]): Pro
 }
 
 /** The resource changed in iCloud: apply the edit to the appointment (rule in writeBack/twoWay.ts). */
-export async function onCrmEventChanged(tx: Prisma.TransactionClient, change: CrmEventChange): Promise<void> {
+async function onCrmEventChanged(tx: Prisma.TransactionClient, change: CrmEventChange): Promise<void> {
   const result = await applyICloudEdit(tx, change)
   if (result?.changed && result.historyId) effects.getStore()?.push({ ...result, historyId: result.historyId })
   if (result === null) {
@@ -76,7 +76,7 @@ export async function onCrmEventChanged(tx: Prisma.TransactionClient, change: Cr
  * and the outbox never re-creates it behind their back. A copy the CRM itself removed (cancelled, reassigned) or a
  * UID at another href is not ours to mark.
  */
-export async function onCrmEventDeleted(tx: Prisma.TransactionClient, deletion: CrmEventDeletion): Promise<void> {
+async function onCrmEventDeleted(tx: Prisma.TransactionClient, deletion: CrmEventDeletion): Promise<void> {
   const participant = await tx.appointmentParticipant.findUnique({
     where: { appointmentId_userId: { appointmentId: deletion.appointmentId, userId: deletion.userId } },
     include: { appointment: { select: { status: true } } },

@@ -14,7 +14,7 @@ import {
   readAppointmentEvent,
   updateAppointmentEvent,
 } from '../caldav/ical/index.ts'
-import { createCalDavClientForIntegration } from '../integrations/icloud/credentials.ts'
+import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
 import { jitteredBackoffMs } from '../outbox/claim.ts'
 import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
@@ -22,12 +22,12 @@ import { kickWebhooks } from '../webhooks/worker.ts'
 import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
 import { applyICloudEdit, markRemovedInICloud } from './twoWay.ts'
 
-export const MAX_WRITE_ATTEMPTS = 8
+const MAX_WRITE_ATTEMPTS = 8
 const MAX_BACKOFF_MS = 60 * 60_000
 
 export type PushOutcome = 'SYNCED' | 'RETRY' | 'FAILED' | 'REMOVED_IN_ICLOUD' | 'SKIPPED'
 
-export function backoffMs(attempt: number, retryAfterMs?: number): number {
+function backoffMs(attempt: number, retryAfterMs?: number): number {
   return Math.max(jitteredBackoffMs(attempt, 5_000, MAX_BACKOFF_MS), retryAfterMs ?? 0)
 }
 
@@ -57,7 +57,7 @@ export async function pushParticipant(services: Services, participantId: string)
   const wantsEvent = appointment.status === 'BOOKED' && participant.active
 
   try {
-    const client = createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 })
+    const client = createICloudClient(services, storedLogin(services, integration), 'writeBack')
     if (!wantsEvent) {
       if (participant.remoteHref) await deleteRemote(client, participant.remoteHref, participant.remoteEtag)
       else if (calendar) await deleteIfOurs(client, resourceHref(calendar.path, appointment.icalUid), appointment.id)

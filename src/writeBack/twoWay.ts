@@ -31,7 +31,7 @@ export interface ICloudEditResult {
 const CONTACT_BLOCK = /\n*Booked by [^\n]*(\nPhone: [^\n]*)?\s*$/
 
 /** The notes the user wrote, without the contact block the CRM appends to the iCloud description. */
-export function notesFromDescription(description: string | null): string | null {
+function notesFromDescription(description: string | null): string | null {
   if (description === null) return null
   const notes = description.replace(CONTACT_BLOCK, '').trim()
   return notes === '' ? null : notes

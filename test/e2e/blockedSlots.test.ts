@@ -1,8 +1,8 @@
 import { encodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { graphql } from '../graphql/index.ts'
 import { createTeam, createUser } from '../support/factories.ts'
-import { startTestApp, type TestApp } from '../support/testApp.ts'
+import { useTestApp, type TestApp } from '../support/testApp.ts'
 
 const CreateBlockedSlot = graphql(`
   mutation BlockedSlotsCreate($input: CreateBlockedSlotInput!) {
@@ -18,10 +18,7 @@ const CreateBlockedSlot = graphql(`
           title
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -59,12 +56,7 @@ const BlockedSlotsQuery = graphql(`
 `)
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 const day = (hour: number) => new Date(Date.UTC(2031, 2, 3, hour)).toISOString()
 

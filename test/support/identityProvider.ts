@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { exportJWK, generateKeyPair, SignJWT, type CryptoKey, type JWK, type JWTPayload } from 'jose'
 
-export type KeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA'
+type KeyAlgorithm = 'RS256' | 'ES256' | 'EdDSA'
 
 interface SigningKey {
   published: boolean

@@ -16,13 +16,13 @@ export interface PublicResponse<R> extends ExecutionResult<R> {
   raw: string
 }
 
-export function hashOf(document: { __meta__?: { hash?: string } }): string {
+function hashOf(document: { __meta__?: { hash?: string } }): string {
   const hash = document.__meta__?.hash
   if (!hash) throw new Error('not a persisted document (generate web/generated with npm run codegen)')
   return hash
 }
 
-export function persistedBody(hash: string, variables: unknown) {
+function persistedBody(hash: string, variables: unknown) {
   return { extensions: { persistedQuery: { version: 1, sha256Hash: hash } }, variables }
 }
 

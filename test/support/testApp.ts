@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { inject } from 'vitest'
+import { afterAll, beforeAll, inject } from 'vitest'
 import { createApp, type App } from '../../src/app/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { generateEncryptionKey } from '../../src/security/secrets.ts'
@@ -84,6 +84,18 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
       await rm(dataDir, { recursive: true, force: true })
     },
   }
+}
+
+/** One app for the whole test file: started before its tests, closed after them, handed to `receive`. */
+export function useTestApp(receive: (app: TestApp) => void, env: Record<string, string> = {}): void {
+  let started: TestApp | undefined
+  beforeAll(async () => {
+    started = await startTestApp(env)
+    receive(started)
+  })
+  afterAll(async () => {
+    await started?.close()
+  })
 }
 
 export async function dropSchema(databaseUrl: string, schema: string) {

@@ -22,7 +22,7 @@ const icsText = (text: string) => text.replace(/[\\;,]/g, (c) => `\\${c}`).repla
 /** RFC 5545 §3.1: lines longer than 75 octets are folded (approximated by characters here). */
 const fold = (line: string) => line.match(/.{1,73}/g)?.join('\r\n ') ?? line
 
-export function icsFile(event: CalendarEvent): string {
+function icsFile(event: CalendarEvent): string {
   return [
     'BEGIN:VCALENDAR',
     'VERSION:2.0',

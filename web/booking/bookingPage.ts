@@ -18,7 +18,7 @@ import { createSlotPicker, type Slot } from './slotPicker.ts'
 import { dateTimeLabel, detectedTimeZone } from './zonedTime.ts'
 
 /** Up to `count` open slots closest in time to `start`. */
-export function nearestSlots(slots: Slot[], start: string, count = 3): Slot[] {
+function nearestSlots(slots: Slot[], start: string, count = 3): Slot[] {
   const at = Date.parse(start)
   return [...slots]
     .filter((slot) => slot.start !== start)

@@ -1,6 +1,7 @@
 // The staff operations of the iCloud settings page (sent to /graphql with the user's bearer token).
 import { graphql } from '../generated/staff/index.ts'
 
+/** @public Spread by name in the documents below. */
 export const IntegrationFields = graphql(`
   fragment SettingsIntegration on Integration {
     id
@@ -40,6 +41,7 @@ export const IntegrationFields = graphql(`
   }
 `)
 
+/** @public Spread by name in the documents below. */
 export const SyncRunFields = graphql(`
   fragment SettingsSyncRun on SyncRun {
     id

@@ -60,7 +60,7 @@ export async function request<R, V>(endpoint: Endpoint, document: TypedDocument<
   return result.data
 }
 
-export function webSocketUrl(httpUrl: string): string {
+function webSocketUrl(httpUrl: string): string {
   const url = new URL(httpUrl, location.href)
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
   return url.href

@@ -7,8 +7,8 @@ import { timeToMs, tzidParam, utcToZonedTime } from './time.ts'
 import { IcuZone, isUtcZoneName, vtimezoneFromTransitions, zoneForName } from './timezones.ts'
 import { endMsFor, eventUid, readEvent, textValue, zoneResolverFor } from './vevent.ts'
 
-export const PRODID = '-//icloud-scheduling-api//EN'
-export const CRM_SOURCE = 'icloud-scheduling-api'
+const PRODID = '-//icloud-scheduling-api//EN'
+const CRM_SOURCE = 'icloud-scheduling-api'
 
 export interface AppointmentEventInput {
   uid: string

@@ -59,7 +59,7 @@ export function durationUpperMs(d: Duration): number {
   return d.exactMs + d.days * (DAY_MS + 3_600_000)
 }
 
-export function normaliseAddress(value: unknown): string | null {
+function normaliseAddress(value: unknown): string | null {
   if (typeof value !== 'string') return null
   return value
     .trim()
@@ -67,7 +67,7 @@ export function normaliseAddress(value: unknown): string | null {
     .toLowerCase()
 }
 
-export function ownerDeclined(comp: ICAL.Component, owner: Set<string>): boolean {
+function ownerDeclined(comp: ICAL.Component, owner: Set<string>): boolean {
   if (owner.size === 0) return false
   let declined = false
   let attending = false
@@ -83,7 +83,7 @@ export function ownerDeclined(comp: ICAL.Component, owner: Set<string>): boolean
   return declined && !attending
 }
 
-export function readWall(comp: ICAL.Component, name: string): { wall: WallTime; tzid: string | undefined } | null {
+function readWall(comp: ICAL.Component, name: string): { wall: WallTime; tzid: string | undefined } | null {
   const prop = comp.getFirstProperty(name)
   if (!prop) return null
   const wall = parseWallTime(prop.jCal[3])

@@ -5,7 +5,7 @@ import { ErrorInterface, errorType, mutationResult } from '../errors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
 import { SyncRunRef } from '../types/SyncRun.ts'
 
-export class SyncInProgressError extends DomainError {
+class SyncInProgressError extends DomainError {
   constructor() {
     super('SYNC_IN_PROGRESS', 'This integration is being synced right now; follow syncStatusChanged for the result.')
   }
@@ -16,7 +16,7 @@ errorType(
   'A sync of this integration is already running (here or elsewhere).',
 )
 
-export class ReconnectRequiredError extends DomainError {
+class ReconnectRequiredError extends DomainError {
   constructor() {
     super(
       'RECONNECT_REQUIRED',
@@ -30,7 +30,7 @@ errorType(
   'The integration needs re-authentication (or was disconnected).',
 )
 
-export class RateLimitedError extends DomainError {
+class RateLimitedError extends DomainError {
   constructor(readonly retryAt: Date) {
     super(
       'RATE_LIMITED',

@@ -5,7 +5,7 @@ import { Repeater } from 'graphql-yoga'
 import type { Services } from '../../app/services.ts'
 
 // Bursts (a sync run writing many slots, a booking touching several members) become one recomputation.
-export const AVAILABILITY_DEBOUNCE_MS = 50
+const AVAILABILITY_DEBOUNCE_MS = 50
 
 export interface LiveAvailabilityOptions<A, P> {
   /** Computes the current answer; throwing ends the stream with that error. */

@@ -8,7 +8,7 @@ import { CrmCalendarRef } from './CrmCalendar.ts'
 /** What the query returns, plus the diff a subscription push carries. */
 export type AvailabilityPayload = Availability & { added?: RenderedSlot[] | null; removed?: RenderedSlot[] | null }
 
-export const SlotRef = builder.objectRef<RenderedSlot>('Slot').implement({
+const SlotRef = builder.objectRef<RenderedSlot>('Slot').implement({
   description: 'A bookable start time. Pass `start` to bookAppointment.',
   fields: (t) => ({
     start: t.field({ type: 'DateTime', resolve: (slot) => slot.start }),
@@ -27,7 +27,7 @@ export const SlotRef = builder.objectRef<RenderedSlot>('Slot').implement({
   }),
 })
 
-export const StaleReasonEnum = builder.enumType('StaleReason', {
+const StaleReasonEnum = builder.enumType('StaleReason', {
   description: 'Why a member busy time may be out of date.',
   values: {
     NEEDS_REAUTH: { description: 'iCloud refused the app-specific password; the user must reconnect.' },

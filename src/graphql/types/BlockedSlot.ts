@@ -27,7 +27,7 @@ export const BlockedSlotRef = builder.prismaNode('BlockedSlot', {
   }),
 })
 
-export const blockedSlotRangeSchema = z
+const blockedSlotRangeSchema = z
   .looseObject({ from: z.date(), to: z.date() })
   .refine((range) => range.from < range.to, { message: '`from` must be before `to`', path: ['to'] })
   .refine((range) => range.to.getTime() - range.from.getTime() <= MAX_RANGE_DAYS * 86_400_000, {

@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts'
 
-export const ConflictCalendarRef = builder.prismaObject('ConflictCalendar', {
+builder.prismaObject('ConflictCalendar', {
   description: 'A calendar whose events make the user busy (become blocked slots).',
   fields: (t) => ({
     calendar: t.relation('calendar'),

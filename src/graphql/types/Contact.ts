@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts'
 
-export const ContactRef = builder.prismaNode('Contact', {
+builder.prismaNode('Contact', {
   id: { field: 'id' },
   description: 'A person who booked an appointment. Contacts are made only by bookings, never by iCloud events.',
   authScopes: (contact) => ({ subaccount: contact.subaccountId }),

@@ -2,7 +2,7 @@
 import type { ICloudRecheck } from '../../writeBack/bookingRecheck.ts'
 import { builder } from '../builder.ts'
 
-export const ICloudRecheckEnum = builder.enumType('ICloudRecheck', {
+const ICloudRecheckEnum = builder.enumType('ICloudRecheck', {
   description:
     'How fresh the iCloud busy time was that a booking was checked against. Before booking, every candidate ' +
     'member’s conflict calendars get one incremental sync (one request per unchanged calendar), bounded by ' +

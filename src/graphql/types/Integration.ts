@@ -13,7 +13,7 @@ export const canSeeIntegration = (context: GraphQLContext, integration: Pick<Int
   integration.subaccountId === context.viewer.subaccountId &&
   (integration.userId === context.viewer.userId || context.viewer.role === 'ADMIN')
 
-export const visibleIntegrationsWhere = (context: GraphQLContext) => ({
+const visibleIntegrationsWhere = (context: GraphQLContext) => ({
   subaccountId: context.viewer.subaccountId,
   ...(context.viewer.role === 'ADMIN' ? {} : { userId: context.viewer.userId }),
 })

@@ -1,6 +1,6 @@
 import { builder } from '../builder.ts'
 
-export const LinkedCalendarRef = builder.prismaObject('LinkedCalendar', {
+builder.prismaObject('LinkedCalendar', {
   description: 'The calendar new CRM appointments are written to (exactly one per integration).',
   fields: (t) => ({
     calendar: t.relation('calendar'),

@@ -6,7 +6,7 @@ import {
 import { builder } from '../builder.ts'
 import { consumePublicQuota } from '../publicQuota.ts'
 
-export const PublicSlotRef = builder.objectRef<PublicSlot>('PublicSlot').implement({
+const PublicSlotRef = builder.objectRef<PublicSlot>('PublicSlot').implement({
   description: 'A bookable start time. Pass `start` to bookPublicSlot.',
   fields: (t) => ({
     start: t.field({ type: 'DateTime', resolve: (slot) => slot.start }),

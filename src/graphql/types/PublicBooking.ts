@@ -2,7 +2,7 @@ import { publicBookingByToken, type ManagedBooking, type PublicBooking } from '.
 import { builder } from '../builder.ts'
 import { PublicCalendarRef } from './PublicCalendar.ts'
 
-export const PublicBookingStatusEnum = builder.enumType('PublicBookingStatus', {
+const PublicBookingStatusEnum = builder.enumType('PublicBookingStatus', {
   values: { BOOKED: {}, CANCELLED: {} } as const,
 })
 

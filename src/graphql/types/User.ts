@@ -17,7 +17,7 @@ export const UserRef = builder.prismaNode('User', {
   }),
 })
 
-export const MembershipRef = builder.prismaObject('Membership', {
+builder.prismaObject('Membership', {
   description: 'A user as a member of a subaccount.',
   fields: (t) => ({
     role: t.expose('role', { type: RoleEnum }),

@@ -10,7 +10,7 @@ export interface SelectabilityInput {
   shared: boolean
 }
 
-export type NotSelectableCode = 'SUBSCRIBED_CALENDAR' | 'NOT_AN_EVENT_CALENDAR' | 'CALENDAR_NOT_WRITABLE'
+type NotSelectableCode = 'SUBSCRIBED_CALENDAR' | 'NOT_AN_EVENT_CALENDAR' | 'CALENDAR_NOT_WRITABLE'
 
 export interface Selectability {
   supportsEvents: boolean
@@ -31,7 +31,7 @@ const neither = (code: NotSelectableCode, reason: string, supportsEvents = false
 })
 
 /** RFC 4791 §5.2.3: no supported-calendar-component-set means every component is accepted. */
-export const supportsEvents = (calendar: Pick<SelectabilityInput, 'kind' | 'components'>): boolean =>
+const supportsEvents = (calendar: Pick<SelectabilityInput, 'kind' | 'components'>): boolean =>
   calendar.kind === 'EVENT_CALENDAR' && (calendar.components.length === 0 || calendar.components.includes('VEVENT'))
 
 export function calendarSelectability(calendar: SelectabilityInput): Selectability {

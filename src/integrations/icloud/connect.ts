@@ -3,7 +3,8 @@
 import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { Prisma } from '../../generated/prisma/client.ts'
-import { createICloudClient, encryptCredential, normalizeAppleId, normalizeAppSpecificPassword } from './credentials.ts'
+import { createICloudClient } from './caldavSession.ts'
+import { encryptCredential, normalizeAppleId, normalizeAppSpecificPassword } from './credentials.ts'
 import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
 import { kickWebhooks } from '../../webhooks/worker.ts'
 import { calendarColumns, discoverAccount } from './discovery.ts'
@@ -25,7 +26,9 @@ export async function connectICloud(services: Services, input: ConnectICloudInpu
   // Cheap early answers, so a taken Apple ID costs no iCloud round trip. Not the guard: the constraints are.
   await assertNotTaken(services, input.userId, input.subaccountId, appleId)
 
-  const account = await discoverAccount(createICloudClient(services, appleId, password))
+  const account = await discoverAccount(
+    createICloudClient(services, { appleId, appSpecificPassword: password }, 'interactive'),
+  )
   const now = new Date()
   try {
     const integration = await services.prisma.$transaction(async (tx) => {
@@ -76,7 +79,7 @@ async function assertNotTaken(services: Services, userId: string, subaccountId: 
 }
 
 /** P2002 on appleId → AppleIdInUseError; on (userId, subaccountId) → AlreadyConnectedError. */
-export async function uniqueViolationToError(
+async function uniqueViolationToError(
   services: Services,
   error: unknown,
   userId: string,

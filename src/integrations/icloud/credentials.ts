@@ -1,13 +1,6 @@
-// The app-specific password: its shape, its encryption at rest (Apple ID as associated data) and the CalDAV client
-// built from it. The plain password lives only in memory for the duration of a request or a sync.
-import {
-  CalDavAuthError,
-  CalDavClient,
-  CalDavError,
-  CalDavRateLimitedError,
-  CalDavUnavailableError,
-  type CalDavClientOptions,
-} from '../../caldav/index.ts'
+// The app-specific password: its shape, its encryption at rest (Apple ID as associated data), and the user-facing
+// errors of CalDAV failures. The client built from it: caldavSession.ts.
+import { CalDavAuthError, CalDavError, CalDavRateLimitedError, CalDavUnavailableError } from '../../caldav/index.ts'
 import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { ICloudUnavailableError, InvalidCredentialsError } from './errors.ts'
@@ -45,43 +38,6 @@ export function decryptCredential(
   integration: Pick<Integration, 'appleId' | 'credentialCiphertext'>,
 ): string {
   return services.cipher.decrypt(integration.credentialCiphertext, normalizeAppleId(integration.appleId))
-}
-
-/** A client for interactive requests (connect, reconnect, refresh): few retries, the user is waiting. */
-export function createICloudClient(
-  services: Pick<Services, 'config'>,
-  appleId: string,
-  appSpecificPassword: string,
-  options: Partial<CalDavClientOptions> = {},
-): CalDavClient {
-  return new CalDavClient({
-    serverUrl: services.config.icloudCaldavUrl,
-    credentials: { username: appleId, password: appSpecificPassword },
-    timeoutMs: services.config.caldavTimeoutMs,
-    connectionsPerHost: services.config.caldavConnectionsPerHost,
-    maxRetries: 1,
-    maxRetryDelayMs: 5_000,
-    ...options,
-  })
-}
-
-/**
- * The CalDAV client of a stored integration (used by the sync engine and the outbox): decrypts the password and
- * starts at the known calendar home, so no discovery request is made. Pass options to tune retries.
- */
-export function createCalDavClientForIntegration(
-  services: Pick<Services, 'config' | 'cipher'>,
-  integration: Pick<Integration, 'appleId' | 'credentialCiphertext' | 'homeUrl'>,
-  options: Partial<CalDavClientOptions> = {},
-): CalDavClient {
-  return new CalDavClient({
-    serverUrl: services.config.icloudCaldavUrl,
-    credentials: { username: integration.appleId, password: decryptCredential(services, integration) },
-    timeoutMs: services.config.caldavTimeoutMs,
-    connectionsPerHost: services.config.caldavConnectionsPerHost,
-    homeUrl: integration.homeUrl,
-    ...options,
-  })
 }
 
 /** Maps CalDAV failures of an interactive flow to the user-facing errors; anything else is rethrown. */

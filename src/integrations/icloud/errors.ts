@@ -40,7 +40,7 @@ export class ICloudUnavailableError extends DomainError {
 }
 
 /** The calendar can never be the linked calendar (or a conflict calendar); the message gives the reason. */
-export class CalendarNotSelectableError extends DomainError {
+class CalendarNotSelectableError extends DomainError {
   constructor(code: string, calendarName: string, role: 'linked' | 'conflict', reason: string) {
     super(
       code,

@@ -7,7 +7,8 @@ import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
 import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
 import { kickWebhooks } from '../../webhooks/worker.ts'
 import { kickWriteBack } from '../../writeBack/scheduler.ts'
-import { createICloudClient, encryptCredential, normalizeAppSpecificPassword } from './credentials.ts'
+import { createICloudClient } from './caldavSession.ts'
+import { encryptCredential, normalizeAppSpecificPassword } from './credentials.ts'
 import { discoverAccount } from './discovery.ts'
 import { InvalidCredentialsError } from './errors.ts'
 import { applyDiscoveredCalendars, type RefreshResult } from './refreshCalendars.ts'
@@ -20,7 +21,9 @@ export async function reconnectICloud(
   const password = normalizeAppSpecificPassword(appSpecificPassword)
   if (!password) throw new InvalidCredentialsError()
   // Same Apple ID by construction: we log in with the stored one, so only its own password can succeed.
-  const account = await discoverAccount(createICloudClient(services, integration.appleId, password))
+  const account = await discoverAccount(
+    createICloudClient(services, { appleId: integration.appleId, appSpecificPassword: password }, 'interactive'),
+  )
   const now = new Date()
   const { changes, updated, requeued } = await services.prisma.$transaction(async (tx) => {
     const changes = await applyDiscoveredCalendars(tx, integration.id, account.calendars, now)

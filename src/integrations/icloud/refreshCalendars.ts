@@ -4,7 +4,7 @@ import type { Services } from '../../app/services.ts'
 import type { RemoteCalendar } from '../../caldav/index.ts'
 import type { Integration, Prisma } from '../../generated/prisma/client.ts'
 import { notifyBusyTimeChanged } from '../../realtime/notify.ts'
-import { createCalDavClientForIntegration } from './credentials.ts'
+import { createICloudClient, storedLogin } from './caldavSession.ts'
 import { calendarColumns, discoverAccount } from './discovery.ts'
 import { InvalidCredentialsError } from './errors.ts'
 import { recordIntegrationStatus } from '../../webhooks/hooks.ts'
@@ -63,9 +63,7 @@ export async function applyDiscoveredCalendars(
 export async function refreshCalendars(services: Services, integration: Integration): Promise<RefreshResult> {
   let account
   try {
-    account = await discoverAccount(
-      createCalDavClientForIntegration(services, integration, { maxRetries: 1, maxRetryDelayMs: 5_000 }),
-    )
+    account = await discoverAccount(createICloudClient(services, storedLogin(services, integration), 'interactive'))
   } catch (error) {
     if (error instanceof InvalidCredentialsError) await markNeedsReauth(services, integration.id)
     throw error
@@ -91,7 +89,7 @@ export async function refreshCalendars(services: Services, integration: Integrat
 }
 
 /** iCloud refused the stored password (revoked): the user has to reconnect. */
-export async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
+async function markNeedsReauth(services: Services, integrationId: string): Promise<void> {
   await services.prisma.$transaction(async (tx) => {
     const previous = await tx.integration.findUniqueOrThrow({ where: { id: integrationId }, select: { status: true } })
     const updated = await tx.integration.update({

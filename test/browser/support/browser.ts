@@ -7,8 +7,8 @@ import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll } from 'vitest'
 import { ensurePagesBuilt } from './pagesBuild.ts'
 
-export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
-export const screenshotDir = path.resolve('test-results/screenshots')
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+const screenshotDir = path.resolve('test-results/screenshots')
 
 export interface BrowserFixture {
   context: BrowserContext

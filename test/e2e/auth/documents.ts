@@ -52,10 +52,7 @@ export const CreateApiKeyMutation = graphql(`
           revokedAt
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -102,10 +99,7 @@ export const UpsertUserMutation = graphql(`
           timeZone
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -139,10 +133,7 @@ export const SetUserWorkingHoursMutation = graphql(`
           }
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -175,10 +166,7 @@ export const UpdateViewerProfileMutation = graphql(`
           timeZone
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)

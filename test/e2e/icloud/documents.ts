@@ -1,6 +1,7 @@
 // GraphQL documents and helpers shared by the iCloud connection tests.
 import { graphql } from '../../graphql/index.ts'
 
+/** @public Spread by name in the documents below. */
 export const CalendarFields = graphql(`
   fragment ICloudCalendarFields on Calendar {
     id
@@ -22,6 +23,7 @@ export const CalendarFields = graphql(`
   }
 `)
 
+/** @public Spread by name in the documents below. */
 export const IntegrationFields = graphql(`
   fragment ICloudIntegrationFields on Integration {
     id
@@ -61,10 +63,7 @@ export const ConnectICloud = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -86,10 +85,7 @@ export const ReconnectICloud = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -107,10 +103,7 @@ export const DisconnectICloud = graphql(`
       ... on DisconnectICloudSuccess {
         disconnectedIntegrationId
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -127,10 +120,7 @@ export const RefreshCalendars = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -145,10 +135,7 @@ export const ConfigureICloudCalendars = graphql(`
           ...ICloudIntegrationFields
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

@@ -18,10 +18,7 @@ export const PublishCrmCalendar = graphql(`
           description
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -35,10 +32,7 @@ export const UpdateSubaccount = graphql(`
           slug
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

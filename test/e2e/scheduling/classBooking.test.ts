@@ -1,15 +1,10 @@
 // CLASS_BOOKING: each slot has a seat capacity; open while seats remain and the host is free.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, CreateBlockedSlot, localTimes, setUpCalendar, slotsOn, upcomingMonday, userGid } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('CLASS_BOOKING calendar', () => {
   it('counts seats down, closes when full, and blocks overlapping sessions of the host', async () => {

@@ -1,40 +1,20 @@
 // COLLECTIVE: open only when every member is free; a booking includes all members.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import {
-  at,
-  book,
-  CreateBlockedSlot,
-  localTimes,
-  SetDateOverride,
-  setUpCalendar,
-  slotsOn,
-  upcomingMonday,
-  userGid,
-} from './support.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
+import { at, book, localTimes, setUpCalendar, slotsOn, upcomingMonday, userGid } from './support.ts'
+import { seed } from './seed.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('COLLECTIVE calendar', () => {
   it('is open only where every member works and is free', async () => {
-    const f = await setUpCalendar(t, { type: 'COLLECTIVE', members: 2 })
-    const [a, b] = f.members.map((m) => userGid(m.user.id)) as [string, string]
     const monday = upcomingMonday()
-    // b works only 12:00–17:00 this day.
-    await f.adminClient.data(SetDateOverride, {
-      input: {
-        memberId: f.members[1]!.memberId,
-        date: monday.toISODate()!,
-        intervals: [{ startMinute: 720, endMinute: 1020 }],
-      },
-    })
-    await f.adminClient.data(CreateBlockedSlot, { input: { userId: a, start: at(monday, 14), end: at(monday, 15) } })
+    const f = await seed(t)
+      .calendar({ type: 'COLLECTIVE', members: 2 })
+      .worksOn(1, monday.toISODate()!, [{ startMinute: 720, endMinute: 1020 }]) // b: only 12:00–17:00 this day
+      .busy(0, at(monday, 14), at(monday, 15))
+    const [a, b] = f.members.map((m) => userGid(m.user.id)) as [string, string]
     const slots = (await slotsOn(f, monday)).slots
     expect(localTimes(slots)).toEqual(['12:00', '12:30', '13:00', '15:00', '15:30', '16:00'])
     expect(slots[0]!.freeMembers).toEqual(expect.arrayContaining([a, b]))

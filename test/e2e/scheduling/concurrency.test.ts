@@ -1,16 +1,11 @@
 // Parallel bookings of the last slot or seat: exactly as many succeed as there is room for. Run on PGlite and, with
 // TEST_DATABASE_URL, on PostgreSQL (where the advisory locks do the work).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, setUpCalendar, upcomingMonday } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 const PARALLEL = 10
 

@@ -1,34 +1,21 @@
 // ROUND_ROBIN: a slot is open when any member is free; booking assigns a free member by priority, then by fewest
 // recent bookings.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import {
-  at,
-  book,
-  CreateBlockedSlot,
-  FULL_DAY,
-  localTimes,
-  setUpCalendar,
-  slotsOn,
-  upcomingMonday,
-  userGid,
-} from './support.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
+import { at, book, FULL_DAY, localTimes, setUpCalendar, slotsOn, upcomingMonday, userGid } from './support.ts'
+import { seed } from './seed.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('ROUND_ROBIN calendar', () => {
   it('lists the free members of each slot and stays open while anyone is free', async () => {
-    const f = await setUpCalendar(t, { type: 'ROUND_ROBIN', members: 2 })
-    const [a, b] = f.members.map((m) => userGid(m.user.id)) as [string, string]
     const monday = upcomingMonday()
-    await f.adminClient.data(CreateBlockedSlot, { input: { userId: a, start: at(monday, 10), end: at(monday, 12) } })
-    await f.adminClient.data(CreateBlockedSlot, { input: { userId: b, start: at(monday, 11), end: at(monday, 13) } })
+    const f = await seed(t)
+      .calendar({ type: 'ROUND_ROBIN', members: 2 })
+      .busy(0, at(monday, 10), at(monday, 12))
+      .busy(1, at(monday, 11), at(monday, 13))
+    const [a, b] = f.members.map((m) => userGid(m.user.id)) as [string, string]
     const slots = (await slotsOn(f, monday)).slots
     const byTime = new Map(slots.map((s, i) => [localTimes(slots)[i], s.freeMembers]))
     expect(byTime.get('09:00')).toEqual(expect.arrayContaining([a, b]))

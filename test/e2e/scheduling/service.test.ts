@@ -1,8 +1,8 @@
 // SERVICE calendars end to end: working hours minus blocked slots and appointments (with buffers), rendering in the
 // requested zone, booking, idempotency, contacts, reschedule, cancel and the write-back outbox state.
 import { DateTime } from 'luxon'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   AddMember,
   at,
@@ -19,14 +19,10 @@ import {
   userGid,
   ZONE,
 } from './support.ts'
+import { seed } from './seed.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('SERVICE calendar', () => {
   it('offers working hours on the slot grid, rendered in the requested time zone', async () => {
@@ -64,19 +60,15 @@ describe('SERVICE calendar', () => {
     expect(times).toEqual(FULL_DAY.filter((x) => !['09:30', '10:00', '10:30'].includes(x)))
 
     // A blocked slot ending exactly when a slot starts does not block it (half-open intervals).
-    const g = await setUpCalendar(t, { type: 'SERVICE' })
-    await g.adminClient.data(CreateBlockedSlot, {
-      input: { userId: userGid(g.members[0]!.user.id), start: at(monday, 8), end: at(monday, 9) },
-    })
+    const g = await seed(t).calendar({ type: 'SERVICE' }).busy(0, at(monday, 8), at(monday, 9))
     expect(localTimes((await slotsOn(g, monday)).slots)).toEqual(FULL_DAY)
   })
 
   it('applies buffers before and after around busy time', async () => {
-    const f = await setUpCalendar(t, { type: 'SERVICE', settings: { bufferBeforeMinutes: 15, bufferAfterMinutes: 30 } })
     const monday = upcomingMonday()
-    await f.adminClient.data(CreateBlockedSlot, {
-      input: { userId: userGid(f.members[0]!.user.id), start: at(monday, 12), end: at(monday, 13) },
-    })
+    const f = await seed(t)
+      .calendar({ type: 'SERVICE', settings: { bufferBeforeMinutes: 15, bufferAfterMinutes: 30 } })
+      .busy(0, at(monday, 12), at(monday, 13))
     // Slot [s, s+60) needs [s-15, s+90) free of 12:00–13:00: s+90 <= 12:00 -> s <= 10:30; s-15 >= 13:00 -> s >= 13:15.
     const times = localTimes((await slotsOn(f, monday)).slots)
     expect(times).toEqual(['09:00', '09:30', '10:00', '10:30', '13:30', '14:00', '14:30', '15:00', '15:30', '16:00'])

@@ -1,7 +1,7 @@
 // Calendar settings and member hours: date overrides, DST, booking caps, notice and window, the stale policy.
 import { DateTime } from 'luxon'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   AvailabilityQuery,
@@ -20,12 +20,7 @@ import {
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 /** The next local date in `zone` (at least 2 days ahead) whose length is not 24 hours. */
 function nextTransitionDay(zone: string, kind: 'short' | 'long'): DateTime {

@@ -1,11 +1,11 @@
 // availabilityChanged over graphql-ws: the first push is the current availability; blocked slots written the way the
 // sync engine writes them, bookings, and working-hour changes push the new slots with added/removed diffs.
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { notifyBusyTimeChanged, notifyCalendarChanged } from '../../../src/realtime/notify.ts'
 import { generateEncryptionKey } from '../../../src/security/secrets.ts'
 import { graphql } from '../../graphql/index.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { startTestApp, useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -39,12 +39,7 @@ const AvailabilityChanged = graphql(`
 `)
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('availabilityChanged', () => {
   it('pushes the initial slots, then what a sync-engine blocked slot, a booking and new hours change', async () => {

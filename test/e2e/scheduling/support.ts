@@ -19,10 +19,7 @@ export const CreateCrmCalendar = graphql(`
           seatsPerSlot
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -38,10 +35,7 @@ export const UpdateCrmCalendar = graphql(`
           maxBookingsPerDayPerMember
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -62,22 +56,7 @@ export const AddMember = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
-    }
-  }
-`)
-
-export const RemoveMember = graphql(`
-  mutation SchedRemoveMember($input: RemoveCrmCalendarMemberInput!) {
-    removeCrmCalendarMember(input: $input) {
-      __typename
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -96,10 +75,7 @@ export const SetWorkingHours = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
       ... on ValidationError {
         fieldErrors {
           path
@@ -124,10 +100,7 @@ export const SetDateOverride = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -136,10 +109,7 @@ export const RemoveDateOverride = graphql(`
   mutation SchedRemoveDateOverride($input: RemoveDateOverrideInput!) {
     removeDateOverride(input: $input) {
       __typename
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -168,7 +138,7 @@ export const AvailabilityQuery = graphql(`
   }
 `)
 
-export const BookAppointment = graphql(`
+const BookAppointment = graphql(`
   mutation SchedBook($input: BookAppointmentInput!) {
     bookAppointment(input: $input) {
       __typename
@@ -198,10 +168,7 @@ export const BookAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -230,10 +197,7 @@ export const RescheduleAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -256,10 +220,7 @@ export const CancelAppointment = graphql(`
           }
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -272,11 +233,11 @@ export const CreateBlockedSlot = graphql(`
   }
 `)
 
-export type CalendarType = 'SERVICE' | 'ROUND_ROBIN' | 'COLLECTIVE' | 'CLASS_BOOKING'
+type CalendarType = 'SERVICE' | 'ROUND_ROBIN' | 'COLLECTIVE' | 'CLASS_BOOKING'
 
 export const ZONE = 'Europe/Berlin'
 /** Monday to Friday, 09:00–17:00. */
-export const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
+const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
 
 /** A Monday (local date in `zone`) at least `minDaysAhead` days from now. */
 export function upcomingMonday(zone = ZONE, minDaysAhead = 8): DateTime {

@@ -1,7 +1,7 @@
 // Validation, authorization and tenancy of the scheduling API.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   AddMember,
   at,
@@ -17,12 +17,7 @@ import {
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('availability ranges', () => {
   it('rejects from >= to, more than 62 days and unknown time zones', async () => {

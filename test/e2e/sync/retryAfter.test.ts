@@ -27,10 +27,7 @@ const SyncNowRetryAfter = graphql(`
       ... on RateLimitedError {
         retryAt
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)

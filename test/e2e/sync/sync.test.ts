@@ -30,10 +30,7 @@ const SyncNowMutation = graphql(`
           finishedAt
         }
       }
-      ... on Error {
-        code
-        message
-      }
+      ...ErrorFields
     }
   }
 `)

@@ -15,7 +15,7 @@ export interface ReceivedWebhook {
 }
 
 /** What the receiver does with the next requests, in order; then it answers 204. */
-export type Answer = number | 'hang'
+type Answer = number | 'hang'
 
 export interface Receiver {
   url: string
@@ -105,10 +105,7 @@ export const CreateWebhookEndpoint = graphql(`
           enabled
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -127,10 +124,7 @@ export const UpdateWebhookEndpoint = graphql(`
           description
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -146,10 +140,7 @@ export const RotateWebhookSecret = graphql(`
           secretRotatedUntil
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -165,10 +156,7 @@ export const RedeliverWebhook = graphql(`
           nextAttemptAt
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

@@ -54,10 +54,7 @@ export const WriteBackBook = graphql(`
           id
         }
       }
-      ... on Error {
-        message
-        code
-      }
+      ...ErrorFields
     }
   }
 `)

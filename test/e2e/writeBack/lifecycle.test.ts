@@ -1,12 +1,12 @@
 // The outbox against each CalDAV server: a booking creates `<uid>.ics` on the linked calendar (If-None-Match: *), a
 // reschedule updates it in place (If-Match), a cancellation removes it; the CRM's own event coming back through the
 // sync never becomes a blocked slot; a write whose answer was lost is adopted, never duplicated.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { reconnectICloud } from '../../../src/integrations/icloud/reconnect.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -25,6 +25,7 @@ import {
   participantOf,
   serverKinds,
   setUpLinkedCalendar,
+  useSyncServer,
 } from './support.ts'
 
 const unfold = (ics: string) => ics.replace(/\r?\n[ \t]/g, '')
@@ -36,21 +37,11 @@ const line = (ics: string, name: string) =>
     .filter((l) => l.startsWith(name))
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe.each(serverKinds)('write-back on $name', (kind) => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await kind.start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(kind, (started) => (server = started))
 
   it('creates, reschedules and cancels the iCloud event, which never blocks its own time', async () => {
     const [m] = await setUpLinkedCalendar(t, server)
@@ -142,12 +133,7 @@ describe.each(serverKinds)('write-back on $name', (kind) => {
 
 describe('write-back on the iCloud test server', () => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await serverKinds[2].start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(serverKinds[2], (started) => (server = started))
 
   it('retries with back-off when iCloud drops the connection or omits the ETag, with one resource in the end', async () => {
     const [m] = await setUpLinkedCalendar(t, server)

@@ -1,27 +1,24 @@
 // Changing the linked calendar later: new appointments go to the new calendar, existing ones stay where they are.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { configureCalendars } from '../../../src/integrations/icloud/configureCalendars.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, rawId, upcomingMonday } from '../scheduling/support.ts'
-import { drainOutbox, listResources, participantOf, serverKinds, setUpLinkedCalendar } from './support.ts'
+import {
+  drainOutbox,
+  listResources,
+  participantOf,
+  serverKinds,
+  setUpLinkedCalendar,
+  useSyncServer,
+} from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe.each(serverKinds)('changing the linked calendar on $name', (kind) => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await kind.start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(kind, (started) => (server = started))
 
   it('writes new appointments to the new calendar and leaves existing ones where they are', async () => {
     const [m] = await setUpLinkedCalendar(t, server)

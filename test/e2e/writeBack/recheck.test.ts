@@ -2,11 +2,11 @@
 // by one incremental sync of the member's conflict calendars, bounded by BOOKING_RECHECK_TIMEOUT_MS; the booking
 // transaction then refuses the slot and availability subscribers hear about it. A slow server or a sync already
 // running elsewhere never holds the booking up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
 import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, localTimes, RescheduleAppointment, upcomingMonday, ZONE } from '../scheduling/support.ts'
 import { WriteBackAvailabilityChanged, WriteBackBook } from './documents.ts'
 import type { Fixture } from '../scheduling/support.ts'
@@ -17,7 +17,7 @@ async function bookLive(f: Fixture, start: string) {
   })
   return data.bookAppointment
 }
-import { serverKinds, setUpLinkedCalendar } from './support.ts'
+import { serverKinds, setUpLinkedCalendar, useSyncServer } from './support.ts'
 
 const utc = (iso: string) =>
   new Date(iso)
@@ -26,21 +26,11 @@ const utc = (iso: string) =>
     .replace(/\.\d{3}/, '')
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp({ BOOKING_RECHECK_TIMEOUT_MS: '1500' })
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app), { BOOKING_RECHECK_TIMEOUT_MS: '1500' })
 
 describe.each(serverKinds)('booking re-check on $name', (kind) => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await kind.start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(kind, (started) => (server = started))
 
   it('catches an event added on the server a moment before the booking', async () => {
     const [m] = await setUpLinkedCalendar(t, server)
@@ -117,12 +107,7 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
 
 describe('booking re-check against a slow iCloud', () => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await serverKinds[2].start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(serverKinds[2], (started) => (server = started))
 
   it('gives up after the timeout and lets the booking use the last synced data', async () => {
     const [m] = await setUpLinkedCalendar(t, server)

@@ -2,6 +2,7 @@
 // login as a connected integration with a linked calendar (also a conflict calendar), and raw HTTP access to what the
 // server holds (not through the code under test).
 import { randomBytes } from 'node:crypto'
+import { afterAll, beforeAll } from 'vitest'
 import { createServer, type Server, type Socket } from 'node:net'
 import { connect } from 'node:net'
 import { syncIntegration } from '../../../src/sync/index.ts'
@@ -25,6 +26,18 @@ export const serverKinds = [
 ] as const
 
 const unique = () => randomBytes(4).toString('hex')
+
+/** One CalDAV server of a kind for the enclosing describe block, handed to `receive`. */
+export function useSyncServer(kind: { start: () => Promise<SyncServer> }, receive: (server: SyncServer) => void): void {
+  let started: SyncServer | undefined
+  beforeAll(async () => {
+    started = await kind.start()
+    receive(started)
+  }, 60_000)
+  afterAll(async () => {
+    await started?.stop()
+  })
+}
 
 export interface Login {
   server: SyncServer

@@ -1,11 +1,11 @@
 // Two-way sync of the CRM's own events: an edit made on the server (iCloud) flows back into the appointment and to a
 // live availability subscriber, without being pushed back; conflicting edits follow "iCloud wins, the CRM version is
 // kept in the history"; a deletion on the server keeps the appointment (REMOVED_IN_ICLOUD) and is never undone.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -26,25 +26,16 @@ import {
   participantOf,
   serverKinds,
   setUpLinkedCalendar,
+  useSyncServer,
   utc,
 } from './support.ts'
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe.each(serverKinds)('two-way sync on $name', (kind) => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await kind.start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(kind, (started) => (server = started))
 
   it('applies an edit made on the server, tells availability subscribers, and does not push it back', async () => {
     const [m] = await setUpLinkedCalendar(t, server)

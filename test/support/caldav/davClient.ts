@@ -22,7 +22,7 @@ export function authHeader(auth?: BasicAuth): Record<string, string> {
   return { Authorization: `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}` }
 }
 
-export function escapeXml(text: string): string {
+function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
 }
 
@@ -93,7 +93,7 @@ export async function putEvent(calendarUrl: string, filename: string, ics: strin
   return res.headers.get('etag') ?? (await fetchEtag(url, auth))
 }
 
-export async function fetchEtag(url: string, auth?: BasicAuth): Promise<string> {
+async function fetchEtag(url: string, auth?: BasicAuth): Promise<string> {
   const res = await fetch(url, {
     method: 'PROPFIND',
     headers: { 'Content-Type': 'application/xml; charset=utf-8', Depth: '0', ...authHeader(auth) },

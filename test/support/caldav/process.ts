@@ -16,7 +16,7 @@ function installExitHook(): void {
   })
 }
 
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer()
     server.unref()
@@ -43,7 +43,7 @@ export interface ManagedProcess {
 // prctl(PR_SET_PDEATHSIG, SIGTERM) survives the exec into the server (both are Python scripts, not setuid).
 const PDEATHSIG_LAUNCHER = 'import ctypes, os, sys; ctypes.CDLL(None).prctl(1, 15); os.execv(sys.argv[1], sys.argv[1:])'
 
-export function spawnManaged(command: string, args: string[]): ManagedProcess {
+function spawnManaged(command: string, args: string[]): ManagedProcess {
   installExitHook()
   const child =
     process.platform === 'linux'
@@ -79,7 +79,7 @@ export function spawnManaged(command: string, args: string[]): ManagedProcess {
 }
 
 /** Polls until the server answers any HTTP status; fails early if the process dies. */
-export async function waitForHttp(url: string, proc: ManagedProcess, timeoutMs = 15_000): Promise<void> {
+async function waitForHttp(url: string, proc: ManagedProcess, timeoutMs = 15_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
     if (proc.child.exitCode !== null) throw new Error(`server exited (${proc.child.exitCode}): ${proc.output()}`)

@@ -73,5 +73,3 @@ export async function startRadicale(options: RadicaleOptions): Promise<RunningRa
     throw error
   }
 }
-
-export { createCalendar, putEvent, deleteEvent } from './davClient.ts'

@@ -43,5 +43,3 @@ export async function startXandikos(options: { user?: string } = {}): Promise<Ru
     throw error
   }
 }
-
-export { createCalendar, putEvent, deleteEvent } from './davClient.ts'

@@ -62,7 +62,7 @@ export class AccountStore {
   }
 }
 
-export function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
+function parseBasic(header: string | undefined): { username: string; password: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '')
   if (!match?.[1]) return undefined
   const decoded = Buffer.from(match[1], 'base64').toString('utf8')

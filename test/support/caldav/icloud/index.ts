@@ -1,11 +1,2 @@
-export { startICloudServer, type StartICloudServerOptions } from './server.ts'
-export type {
-  AddAccountOptions,
-  AddCalendarOptions,
-  CutOffRequest,
-  HostKind,
-  ICloudQuirks,
-  ICloudTestAccount,
-  ICloudTestServer,
-  RecordedRequest,
-} from './types.ts'
+export { startICloudServer } from './server.ts'
+export type { CutOffRequest, ICloudQuirks, ICloudTestAccount, ICloudTestServer } from './types.ts'
