@@ -219,8 +219,19 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxRequestBytes: e.MAX_REQUEST_BYTES,
     shutdownDrainMs: e.SHUTDOWN_DRAIN_MS,
     availabilityCacheIntervals: e.AVAILABILITY_CACHE_INTERVALS,
-    webhooks: webhookConfig(e),
-    publicBooking: publicBookingConfig(e),
+    webhooks: {
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      retryHours: e.WEBHOOK_RETRY_HOURS,
+      disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
+    },
+    publicBooking: {
+      requestsPerIpPerMinute: e.PUBLIC_RATE_LIMIT_PER_IP,
+      requestsPerCalendarPerMinute: e.PUBLIC_RATE_LIMIT_PER_CALENDAR,
+      bookingsPerIpPerHour: e.PUBLIC_BOOKINGS_PER_IP,
+      subscriptionsPerIp: e.PUBLIC_SUBSCRIPTIONS_PER_IP,
+      trustedProxies: e.TRUST_PROXY,
+    },
     availabilityCacheHorizonDays: e.AVAILABILITY_CACHE_HORIZON_DAYS,
   }
 }
@@ -245,25 +256,6 @@ function syncConfig(e: Env): Config['sync'] {
     windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
     historyKeepRuns: e.SYNC_HISTORY_KEEP_RUNS,
     historyFailedDays: e.SYNC_HISTORY_FAILED_DAYS,
-  }
-}
-
-function webhookConfig(e: Env): Config['webhooks'] {
-  return {
-    allowPrivate: e.WEBHOOK_ALLOW_PRIVATE,
-    timeoutMs: e.WEBHOOK_TIMEOUT_MS,
-    retryHours: e.WEBHOOK_RETRY_HOURS,
-    disableAfterDays: e.WEBHOOK_DISABLE_AFTER_DAYS,
-  }
-}
-
-function publicBookingConfig(e: Env): Config['publicBooking'] {
-  return {
-    requestsPerIpPerMinute: e.PUBLIC_RATE_LIMIT_PER_IP,
-    requestsPerCalendarPerMinute: e.PUBLIC_RATE_LIMIT_PER_CALENDAR,
-    bookingsPerIpPerHour: e.PUBLIC_BOOKINGS_PER_IP,
-    subscriptionsPerIp: e.PUBLIC_SUBSCRIPTIONS_PER_IP,
-    trustedProxies: e.TRUST_PROXY,
   }
 }
 
