@@ -185,6 +185,8 @@ export interface ClaimNames {
 
 export class ConfigError extends Error {}
 
+type Env = z.output<typeof configSchema>
+
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   const parsed = configSchema.safeParse(env)
   if (!parsed.success) {
@@ -211,20 +213,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     graphiql: e.GRAPHIQL ?? e.NODE_ENV !== 'production',
     introspection: e.GRAPHQL_INTROSPECTION ?? e.NODE_ENV !== 'production',
     role: e.ROLE,
-    sync: {
-      intervalSeconds: e.SYNC_INTERVAL_SECONDS,
-      concurrency: e.SYNC_CONCURRENCY,
-      fullConcurrency: e.SYNC_FULL_CONCURRENCY,
-      calendarConcurrency: e.SYNC_CALENDAR_CONCURRENCY,
-      hotIntervalSeconds: e.SYNC_HOT_INTERVAL_SECONDS,
-      idleMaxSeconds: e.SYNC_IDLE_MAX_SECONDS,
-      attentionMinutes: e.SYNC_ATTENTION_MINUTES,
-      leaseSeconds: e.SYNC_LEASE_SECONDS,
-      windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
-      windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
-      historyKeepRuns: e.SYNC_HISTORY_KEEP_RUNS,
-      historyFailedDays: e.SYNC_HISTORY_FAILED_DAYS,
-    },
+    sync: syncConfig(e),
     writeBackLeaseSeconds: e.WRITE_BACK_LEASE_SECONDS,
     bookingRecheckTimeoutMs: e.BOOKING_RECHECK_TIMEOUT_MS,
     maxRequestBytes: e.MAX_REQUEST_BYTES,
@@ -253,7 +242,24 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
  */
 export const isProductionProcess = process.env.NODE_ENV === 'production'
 
-function authConfig(e: z.output<typeof configSchema>): AuthConfig {
+function syncConfig(e: Env): Config['sync'] {
+  return {
+    intervalSeconds: e.SYNC_INTERVAL_SECONDS,
+    concurrency: e.SYNC_CONCURRENCY,
+    fullConcurrency: e.SYNC_FULL_CONCURRENCY,
+    calendarConcurrency: e.SYNC_CALENDAR_CONCURRENCY,
+    hotIntervalSeconds: e.SYNC_HOT_INTERVAL_SECONDS,
+    idleMaxSeconds: e.SYNC_IDLE_MAX_SECONDS,
+    attentionMinutes: e.SYNC_ATTENTION_MINUTES,
+    leaseSeconds: e.SYNC_LEASE_SECONDS,
+    windowPastDays: e.SYNC_WINDOW_PAST_DAYS,
+    windowFutureDays: e.SYNC_WINDOW_FUTURE_DAYS,
+    historyKeepRuns: e.SYNC_HISTORY_KEEP_RUNS,
+    historyFailedDays: e.SYNC_HISTORY_FAILED_DAYS,
+  }
+}
+
+function authConfig(e: Env): AuthConfig {
   if (e.AUTH_JWKS_URL && !e.AUTH_ISSUER) {
     // Keys of a shared identity provider sign tokens of many issuers and apps: name the one to trust.
     throw new ConfigError('Invalid configuration:\n  AUTH_ISSUER: required when AUTH_JWKS_URL is set')

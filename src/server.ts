@@ -1,6 +1,6 @@
 // One HTTP port: the pages (widget, settings), GraphQL over HTTP and SSE on the staff path (Yoga) and the public path,
 // graphql-ws on each of the two paths, and health probes.
-import { createServer, type IncomingMessage, type Server } from 'node:http'
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import type { Duplex } from 'node:stream'
 import { checkReadiness } from './app/readiness.ts'
@@ -26,9 +26,43 @@ export interface PublicApi {
 }
 
 export function createHttpServer(services: Services, yoga: YogaApp, publicApi: PublicApi): HttpServer {
-  const pages = createStaticPages({ crmOrigins: services.config.corsOrigins })
+  const route = httpRoutes(services, yoga, publicApi)
   const server = createServer((req, res) => {
     drain.track(req, res)
+    route(req, res)
+  })
+  const drain = createHttpDrain(server)
+  const sockets = webSocketEndpoints(services, yoga, publicApi)
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const endpoint = sockets.get(pathOf(req.url))
+    if (!endpoint) {
+      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
+      return
+    }
+    endpoint.handleUpgrade(req, socket, head)
+  })
+
+  return {
+    server,
+    listen: (port, host) =>
+      new Promise((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(port, host, () => resolve(server.address() as AddressInfo))
+      }),
+    close: (deadline = Date.now()) =>
+      drain.drain(deadline, {
+        close: async () => {
+          await Promise.all([...sockets.values()].map((endpoint) => endpoint.dispose()))
+        },
+        terminate: () => sockets.forEach((endpoint) => endpoint.terminate()),
+      }),
+  }
+}
+
+/** Every HTTP request, counted: metrics, the pages, the health probes, then the public or the staff GraphQL path. */
+function httpRoutes(services: Services, yoga: YogaApp, publicApi: PublicApi): RequestListener {
+  const pages = createStaticPages({ crmOrigins: services.config.corsOrigins })
+  return (req, res) => {
     const finished = services.metrics.startHttpRequest(req.method ?? 'GET', req.url ?? '/')
     res.once('finish', () => finished(res.statusCode))
     if (req.url === '/metrics') {
@@ -54,11 +88,13 @@ export function createHttpServer(services: Services, yoga: YogaApp, publicApi: P
       return
     }
     void yoga.requestListener(req, res)
-  })
+  }
+}
 
-  const drain = createHttpDrain(server)
+/** graphql-ws by path: the staff path authenticates the connection, the public path admits each operation. */
+function webSocketEndpoints(services: Services, yoga: YogaApp, publicApi: PublicApi) {
   const maxPayloadBytes = services.config.maxRequestBytes
-  const sockets = new Map([
+  return new Map([
     [
       yoga.graphqlEndpoint,
       createGraphQLWebSocket(yoga, { maxPayloadBytes, onConnect: authenticateConnection(services) }),
@@ -68,30 +104,6 @@ export function createHttpServer(services: Services, yoga: YogaApp, publicApi: P
       createGraphQLWebSocket(publicApi.yoga, { maxPayloadBytes, prepare: publicApi.prepare }),
     ],
   ])
-  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    const endpoint = sockets.get(pathOf(req.url))
-    if (!endpoint) {
-      socket.end('HTTP/1.1 404 Not Found\r\n\r\n')
-      return
-    }
-    endpoint.handleUpgrade(req, socket, head)
-  })
-
-  return {
-    server,
-    listen: (port, host) =>
-      new Promise((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(port, host, () => resolve(server.address() as AddressInfo))
-      }),
-    close: (deadline = Date.now()) =>
-      drain.drain(deadline, {
-        close: async () => {
-          await Promise.all([...sockets.values()].map((endpoint) => endpoint.dispose()))
-        },
-        terminate: () => sockets.forEach((endpoint) => endpoint.terminate()),
-      }),
-  }
 }
 
 function pathOf(url: string | undefined): string {

@@ -1,6 +1,6 @@
-import { davMultistatus, ensureTrailingSlash, samePath } from './dav.ts'
+import { ensureTrailingSlash, propfind, samePath } from './dav.ts'
 import type { HttpTransport } from './http.ts'
-import { NS, child, children, propfindBody, prop, propText, textOf, type DavResponse, type QName } from './xml.ts'
+import { NS, child, children, prop, propText, textOf, type DavResponse, type QName } from './xml.ts'
 
 type CalendarKind =
   'EVENT_CALENDAR' | 'TASK_LIST' | 'SUBSCRIBED' | 'SCHEDULING_INBOX' | 'SCHEDULING_OUTBOX' | 'NOTIFICATIONS' | 'OTHER'
@@ -101,7 +101,7 @@ const calendarFromResponse = (r: DavResponse, baseUrl: string): RemoteCalendar |
 /** PROPFIND Depth 1 on the home; calendar URLs resolve against the URL that answered (the home's host). */
 export const listCalendars = async (t: HttpTransport, homeUrl: string): Promise<RemoteCalendar[]> => {
   const home = ensureTrailingSlash(homeUrl)
-  const ms = await davMultistatus(t, 'PROPFIND', home, '1', propfindBody(LIST_PROPS))
+  const ms = await propfind(t, home, '1', LIST_PROPS)
   const homePath = new URL(ms.url).pathname
   const calendars: RemoteCalendar[] = []
   for (const r of ms.responses) {
@@ -118,16 +118,10 @@ export const getCollectionState = async (
   t: HttpTransport,
   calendarUrl: string,
 ): Promise<{ ctag: string | null; syncToken: string | null }> => {
-  const ms = await davMultistatus(
-    t,
-    'PROPFIND',
-    calendarUrl,
-    '0',
-    propfindBody([
-      [NS.CS, 'getctag'],
-      [NS.DAV, 'sync-token'],
-    ]),
-  )
+  const ms = await propfind(t, calendarUrl, '0', [
+    [NS.CS, 'getctag'],
+    [NS.DAV, 'sync-token'],
+  ])
   const target = new URL(calendarUrl).pathname
   const r = ms.responses.find((x) => samePath(new URL(x.href, ms.url).pathname, target)) ?? ms.responses[0]
   return {

@@ -1,6 +1,6 @@
 import { CalDavError, CalDavIncompleteAnswerError, errorForStatus, redactUrl } from './errors.ts'
 import type { HttpResult, HttpTransport } from './http.ts'
-import { MalformedXmlError, parseMultistatus, type Multistatus } from './xml.ts'
+import { MalformedXmlError, parseMultistatus, propfindBody, type Multistatus, type QName } from './xml.ts'
 
 export interface MultistatusResult extends Multistatus {
   /** URL that answered (after redirects): hrefs resolve against it. */
@@ -47,6 +47,14 @@ export const davMultistatus = async (
   depth: '0' | '1',
   body: string,
 ): Promise<MultistatusResult> => readMultistatus(await davRequest(t, method, url, depth, body), method)
+
+/** PROPFIND for these properties, answered with a DAV:multistatus. */
+export const propfind = (
+  t: HttpTransport,
+  url: string,
+  depth: '0' | '1',
+  props: readonly QName[],
+): Promise<MultistatusResult> => davMultistatus(t, 'PROPFIND', url, depth, propfindBody(props))
 
 /** Path of an href as the server wrote it, resolved against the URL that answered. */
 export const hrefPath = (href: string, base: string): string => new URL(href, base).pathname

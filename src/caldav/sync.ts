@@ -4,12 +4,13 @@ import {
   davRequest,
   hrefPath,
   pathKey,
+  propfind,
   readMultistatus,
   samePath,
   type MultistatusResult,
 } from './dav.ts'
 import type { HttpTransport } from './http.ts'
-import { NS, document, el, escapeXml, propText, propfindBody, prop, wrap } from './xml.ts'
+import { NS, document, el, escapeXml, propText, prop, wrap } from './xml.ts'
 
 export interface SyncResult {
   /** Hrefs are URL paths, as in RemoteCalendar.path. */
@@ -87,17 +88,11 @@ export const listObjectEtags = async (
   t: HttpTransport,
   calendarUrl: string,
 ): Promise<{ href: string; etag: string }[]> => {
-  const ms = await davMultistatus(
-    t,
-    'PROPFIND',
-    calendarUrl,
-    '1',
-    propfindBody([
-      [NS.DAV, 'getetag'],
-      [NS.DAV, 'resourcetype'],
-      [NS.DAV, 'getcontenttype'],
-    ]),
-  )
+  const ms = await propfind(t, calendarUrl, '1', [
+    [NS.DAV, 'getetag'],
+    [NS.DAV, 'resourcetype'],
+    [NS.DAV, 'getcontenttype'],
+  ])
   const out: { href: string; etag: string }[] = []
   for (const r of ms.responses) {
     if (r.status !== null && (r.status < 200 || r.status > 299)) continue

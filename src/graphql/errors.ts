@@ -59,3 +59,11 @@ export function mutationResult(name: string, dataField: string, types: (new (...
     dataField: { name: dataField },
   }
 }
+
+/**
+ * The `errors` option of a mutation field whose success type is its own object type (no `<Name>Success` wrapper):
+ * `<Name>Result = <success type> | <types>`.
+ */
+export function directResult(name: string, types: (new (...args: never[]) => Error)[]) {
+  return { types, union: { name: `${name}Result` }, directResult: true as const }
+}

@@ -7,10 +7,11 @@
 // PGlite serializes transactions anyway; PostgreSQL needs the locks.
 import { randomUUID } from 'node:crypto'
 import type { Services } from '../app/services.ts'
-import type { Appointment, Prisma } from '../generated/prisma/client.ts'
+import type { Appointment, AppointmentParticipant, Prisma } from '../generated/prisma/client.ts'
 import { NotFoundError } from '../errors.ts'
 import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
+import type { AppointmentChangeKind } from '../realtime/pubsub.ts'
 import { recordAppointmentEvent } from '../webhooks/hooks.ts'
 import { kickWebhooks } from '../webhooks/worker.ts'
 import { recheckICloudBeforeBooking, type ICloudRecheck } from '../writeBack/bookingRecheck.ts'
@@ -22,21 +23,14 @@ import {
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from './errors.ts'
-import {
-  loadAvailabilityInput,
-  staleAfterMs,
-  type AvailabilityInput,
-  type LoadedCalendar,
-} from './loadAvailabilityInput.ts'
-import { pickRoundRobinMember } from './roundRobin.ts'
-import { computeSlots, type Slot } from './slots.ts'
+import { placeInSlot, type Placement } from './slotPlacement.ts'
 import { DAY_MS, MINUTE_MS } from '../time/zoneOffsets.ts'
 
 const ICAL_UID_DOMAIN = 'icloud-scheduling-api'
-/** Round robin balances over bookings made in this many days. */
-const ROUND_ROBIN_LOOKBACK_DAYS = 30
 
 type Tx = Prisma.TransactionClient
+/** An appointment's (and its participants') time. */
+type Span = { start: Date; end: Date }
 // The whole Services: the iCloud re-check runs a sync and the outbox is kicked after commit.
 type BookingServices = Services
 
@@ -79,7 +73,6 @@ export async function bookAppointment(
   options: BookingOptions = {},
 ): Promise<BookingResult> {
   const now = options.now ?? Date.now()
-  const key = input.idempotencyKey ?? null
   // The subaccount first: a key must never find (or reveal) another subaccount's appointment.
   const calendar = await services.prisma.crmCalendar.findFirst({
     where: { id: input.calendarId, subaccountId: input.subaccountId },
@@ -92,86 +85,17 @@ export async function bookAppointment(
   const start = input.start.getTime()
   assertInsideBookingWindow(calendar, start, now)
   const lockUserIds = calendar.members.map((m) => m.userId)
-  // Before the transaction, never inside it: one incremental sync of the candidates' conflict calendars, bounded by
-  // BOOKING_RECHECK_TIMEOUT_MS. The transaction below then re-checks the slot against what it brought in.
-  const iCloudRecheck: ICloudRecheck = options.skipICloudRecheck
-    ? 'SKIPPED'
-    : await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
+  const iCloudRecheck = await recheckICloud(services, input.subaccountId, lockUserIds, options)
 
-  let result: BookingResult
-  try {
-    result = await services.prisma.$transaction(async (tx) => {
-      await lockUsers(tx, lockUserIds)
-      // A concurrent request with the same key may have committed while we waited for the lock.
-      const again = await findByIdempotencyKey(tx, input)
-      if (again) return { appointment: again, created: false, iCloudRecheck }
-
-      const checked = await checkSlot(services, tx, input.calendarId, start, now)
-      const { loaded, slot } = checked
-      const participants = await chooseParticipants(tx, loaded, slot, null, now)
-      const end = slot.end
-
-      const email = input.contact.email.trim().toLowerCase()
-      const contact = await tx.contact.upsert({
-        where: { subaccountId_email: { subaccountId: input.subaccountId, email } },
-        create: {
-          subaccountId: input.subaccountId,
-          name: input.contact.name.trim(),
-          email,
-          phone: input.contact.phone ?? null,
-        },
-        update: {},
-      })
-      const linked = await linkedCalendars(tx, input.subaccountId, participants.userIds)
-      const appointment = await tx.appointment.create({
-        data: {
-          subaccountId: input.subaccountId,
-          calendarId: input.calendarId,
-          assignedUserId: participants.assignedUserId,
-          contactId: contact.id,
-          start: new Date(start),
-          end: new Date(end),
-          title: input.title?.trim() || `${loaded.calendar.name} with ${contact.name}`,
-          notes: input.notes ?? null,
-          icalUid: `${randomUUID()}@${ICAL_UID_DOMAIN}`,
-          idempotencyKey: key,
-          participants: {
-            create: participants.userIds.map((userId) => ({
-              userId,
-              start: new Date(start),
-              end: new Date(end),
-              remoteCalendarId: linked.get(userId) ?? null,
-              // The write-back outbox picks up PENDING rows; users without a linked calendar have nothing to write.
-              writeBackState: linked.has(userId) ? ('PENDING' as const) : null,
-            })),
-          },
-          history: {
-            create: {
-              source: 'CRM',
-              change: { action: 'BOOKED', start: new Date(start).toISOString(), userIds: participants.userIds },
-            },
-          },
-        },
-      })
-      await recordAppointmentEvent(tx, 'appointment.booked', appointment)
-      return { appointment, created: true, iCloudRecheck }
-    }, TRANSACTION_OPTIONS)
-  } catch (error) {
-    // Two first requests with one key on PostgreSQL: the loser of the unique index returns the winner's appointment.
-    if (key !== null && isUniqueViolation(error)) {
-      const winner = await findByIdempotencyKey(services.prisma, input)
-      if (winner) return { appointment: winner, created: false, iCloudRecheck }
-    }
-    throw error
-  }
-
+  const result = await bookInTransaction(services, input, { start, now, lockUserIds, iCloudRecheck })
   if (result.created) {
-    const a = result.appointment
-    const userIds = await participantUserIds(services, a.id)
-    await notifyBusyTimeChanged(services, userIds, { from: a.start, to: a.end }, 'appointment booked')
-    publishAppointmentChanged(services, { appointmentId: a.id, calendarId: a.calendarId, userIds, kind: 'BOOKED' })
-    kickWriteBack(services)
-    kickWebhooks(services)
+    const { appointment } = result
+    await announce(services, appointment, {
+      userIds: await participantUserIds(services, appointment.id),
+      range: { from: appointment.start, to: appointment.end },
+      kind: 'BOOKED',
+      reason: 'appointment booked',
+    })
   }
   return result
 }
@@ -197,101 +121,31 @@ export async function rescheduleAppointment(
   const start = input.start.getTime()
   if (start === current.start.getTime()) return { appointment: current, iCloudRecheck: 'SKIPPED' }
   assertInsideBookingWindow(current.calendar, start, now)
-  const oldUserIds = current.participants.filter((p) => p.active).map((p) => p.userId)
+  const oldUserIds = activeUserIds(current.participants)
   const lockUserIds = [...current.calendar.members.map((m) => m.userId), ...oldUserIds]
-  const iCloudRecheck: ICloudRecheck = options.skipICloudRecheck
-    ? 'SKIPPED'
-    : await recheckICloudBeforeBooking(services, { subaccountId: input.subaccountId, userIds: lockUserIds })
+  const iCloudRecheck = await recheckICloud(services, input.subaccountId, lockUserIds, options)
 
   const updated = await services.prisma.$transaction(async (tx) => {
     await lockUsers(tx, lockUserIds)
     const fresh = await tx.appointment.findUniqueOrThrow({ where: { id: current.id }, include: { participants: true } })
     if (fresh.status === 'CANCELLED') throw new AppointmentCancelledError()
-    const { loaded, slot } = await checkSlot(services, tx, current.calendarId, start, now, current.id)
-    const participants = await chooseParticipants(tx, loaded, slot, fresh.assignedUserId, now)
-    const end = slot.end
-
-    const linked = await linkedCalendars(tx, current.subaccountId, participants.userIds)
-    const keep = new Set(participants.userIds)
-    for (const p of fresh.participants) {
-      if (keep.has(p.userId)) continue
-      if (!p.active) continue
-      // Removed from the appointment: the outbox deletes it from their calendar if it was ever written there.
-      await tx.appointmentParticipant.update({
-        where: { id: p.id },
-        data: {
-          active: false,
-          // A copy deleted in iCloud has nothing left to remove.
-          writeBackState:
-            p.writeBackState === null || p.writeBackState === 'REMOVED_IN_ICLOUD' ? p.writeBackState : 'PENDING',
-          nextAttemptAt: null,
-        },
-      })
-    }
-    for (const userId of participants.userIds) {
-      const previous = fresh.participants.find((p) => p.userId === userId)
-      const pending = linked.has(userId) || (previous !== undefined && previous.writeBackState !== null)
-      // Deleted in iCloud by the user: never re-created behind their back, whatever changes in the CRM.
-      const state = previous?.writeBackState === 'REMOVED_IN_ICLOUD' ? 'REMOVED_IN_ICLOUD' : pending ? 'PENDING' : null
-      await tx.appointmentParticipant.upsert({
-        where: { appointmentId_userId: { appointmentId: current.id, userId } },
-        create: {
-          appointmentId: current.id,
-          userId,
-          start: new Date(start),
-          end: new Date(end),
-          remoteCalendarId: linked.get(userId) ?? null,
-          writeBackState: state,
-        },
-        update: {
-          start: new Date(start),
-          end: new Date(end),
-          active: true,
-          writeBackState: state,
-          nextAttemptAt: null,
-          ...(previous?.remoteCalendarId ? {} : { remoteCalendarId: linked.get(userId) ?? null }),
-        },
-      })
-    }
-    const rescheduled = await tx.appointment.update({
-      where: { id: current.id },
-      data: {
-        start: new Date(start),
-        end: new Date(end),
-        assignedUserId: participants.assignedUserId,
-        sequence: { increment: 1 },
-        history: {
-          create: {
-            source: 'CRM',
-            change: {
-              action: 'RESCHEDULED',
-              from: { start: fresh.start.toISOString(), end: fresh.end.toISOString() },
-              to: { start: new Date(start).toISOString(), end: new Date(end).toISOString() },
-              userIds: participants.userIds,
-            },
-          },
-        },
-      },
+    const placement = await placeInSlot(services, tx, {
+      calendarId: current.calendarId,
+      subaccountId: current.subaccountId,
+      start,
+      now,
+      excludeAppointmentId: current.id,
+      currentAssignee: fresh.assignedUserId,
     })
-    await recordAppointmentEvent(tx, 'appointment.rescheduled', rescheduled, { before: fresh, after: rescheduled })
-    return rescheduled
+    return moveAppointment(tx, fresh, placement, { start: new Date(start), end: new Date(placement.slot.end) })
   }, TRANSACTION_OPTIONS)
 
-  const userIds = [...new Set([...oldUserIds, ...(await participantUserIds(services, updated.id))])]
-  await notifyBusyTimeChanged(
-    services,
-    userIds,
-    { from: min(current.start, updated.start), to: max(current.end, updated.end) },
-    'appointment rescheduled',
-  )
-  publishAppointmentChanged(services, {
-    appointmentId: updated.id,
-    calendarId: updated.calendarId,
-    userIds,
+  await announce(services, updated, {
+    userIds: [...new Set([...oldUserIds, ...(await participantUserIds(services, updated.id))])],
+    range: { from: min(current.start, updated.start), to: max(current.end, updated.end) },
     kind: 'RESCHEDULED',
+    reason: 'appointment rescheduled',
   })
-  kickWriteBack(services)
-  kickWebhooks(services)
   return { appointment: updated, iCloudRecheck }
 }
 
@@ -312,7 +166,7 @@ export async function cancelAppointment(
   })
   if (!current) throw new NotFoundError('An appointment with this id')
   if (current.status === 'CANCELLED') return current
-  const userIds = current.participants.filter((p) => p.active).map((p) => p.userId)
+  const userIds = activeUserIds(current.participants)
 
   const updated = await services.prisma.$transaction(async (tx) => {
     await lockUsers(tx, userIds)
@@ -336,19 +190,16 @@ export async function cancelAppointment(
     return cancelled
   }, TRANSACTION_OPTIONS)
 
-  await notifyBusyTimeChanged(services, userIds, { from: current.start, to: current.end }, 'appointment cancelled')
-  publishAppointmentChanged(services, {
-    appointmentId: updated.id,
-    calendarId: updated.calendarId,
+  await announce(services, updated, {
     userIds,
+    range: { from: current.start, to: current.end },
     kind: 'CANCELLED',
+    reason: 'appointment cancelled',
   })
-  kickWriteBack(services)
-  kickWebhooks(services)
   return updated
 }
 
-// --- internals ---
+// --- steps shared by booking and rescheduling ---
 
 function assertInsideBookingWindow(
   calendar: { minNoticeMinutes: number; bookingWindowDays: number },
@@ -368,72 +219,18 @@ function assertInsideBookingWindow(
   }
 }
 
-async function checkSlot(
-  services: Pick<Services, 'config' | 'busyTimeCache'>,
-  tx: Tx,
-  calendarId: string,
-  start: number,
-  now: number,
-  excludeAppointmentId?: string,
-): Promise<{ loaded: AvailabilityInput; slot: Slot }> {
-  const loaded = await loadAvailabilityInput(
-    tx,
-    calendarId,
-    { start, end: start + 1 },
-    {
-      now,
-      excludeAppointmentId,
-      staleAfterMs: staleAfterMs(services.config.sync.intervalSeconds),
-      // Safe inside the transaction: the versions are read in its snapshot, so a cached member is as of that too.
-      busyCache: services.busyTimeCache,
-    },
-  )
-  if (!loaded) throw new NotFoundError('A CRM calendar with this id')
-  const slot = computeSlots(loaded.compute).find((s) => s.start === start)
-  if (!slot) throw new SlotUnavailableError()
-  return { loaded, slot }
-}
-
-async function chooseParticipants(
-  tx: Tx,
-  loaded: AvailabilityInput,
-  slot: Slot,
-  currentAssignee: string | null,
-  now: number,
-): Promise<{ assignedUserId: string; userIds: string[] }> {
-  const calendar: LoadedCalendar = loaded.calendar
-  if (calendar.type === 'COLLECTIVE') {
-    const userIds = calendar.members.map((m) => m.userId)
-    return { assignedUserId: userIds[0]!, userIds }
-  }
-  if (calendar.type === 'CLASS_BOOKING' || slot.freeMemberIds.length === 1) {
-    const userId = slot.freeMemberIds[0]!
-    return { assignedUserId: userId, userIds: [userId] }
-  }
-  // Rescheduling keeps the same person when they are free at the new time.
-  if (currentAssignee !== null && slot.freeMemberIds.includes(currentAssignee)) {
-    return { assignedUserId: currentAssignee, userIds: [currentAssignee] }
-  }
-  const recent = await tx.appointment.groupBy({
-    by: ['assignedUserId'],
-    where: {
-      calendarId: calendar.id,
-      status: 'BOOKED',
-      createdAt: { gte: new Date(now - ROUND_ROBIN_LOOKBACK_DAYS * DAY_MS) },
-    },
-    _count: { _all: true },
-  })
-  const counts = new Map(recent.map((r) => [r.assignedUserId, r._count._all]))
-  const picked = pickRoundRobinMember(
-    slot.freeMemberIds,
-    calendar.members.map((m) => ({
-      memberId: m.userId,
-      priority: m.priority,
-      recentBookings: counts.get(m.userId) ?? 0,
-    })),
-  )
-  if (picked === null) throw new SlotUnavailableError()
-  return { assignedUserId: picked, userIds: [picked] }
+/**
+ * Before the transaction, never inside it: one incremental sync of the candidates' conflict calendars, bounded by
+ * BOOKING_RECHECK_TIMEOUT_MS. The transaction then re-checks the slot against what it brought in.
+ */
+async function recheckICloud(
+  services: BookingServices,
+  subaccountId: string,
+  userIds: string[],
+  options: BookingOptions,
+): Promise<ICloudRecheck> {
+  if (options.skipICloudRecheck) return 'SKIPPED'
+  return recheckICloudBeforeBooking(services, { subaccountId, userIds })
 }
 
 /** Transaction-scoped advisory locks, one per user, in a global order. */
@@ -443,16 +240,218 @@ async function lockUsers(tx: Tx, userIds: readonly string[]): Promise<void> {
   }
 }
 
-/** userId -> the Calendar id of their linked iCloud calendar in this subaccount. */
-async function linkedCalendars(tx: Tx, subaccountId: string, userIds: string[]): Promise<Map<string, string>> {
-  const rows = await tx.integration.findMany({
-    where: { subaccountId, userId: { in: userIds }, status: { not: 'DISCONNECTED' }, linkedCalendar: { isNot: null } },
-    select: { userId: true, linkedCalendar: { select: { calendarId: true } } },
-  })
-  const out = new Map<string, string>()
-  for (const row of rows) if (row.linkedCalendar) out.set(row.userId, row.linkedCalendar.calendarId)
-  return out
+/** A participant row at the appointment's time, with their copy's write-back target and state. */
+function newParticipant(
+  userId: string,
+  span: Span,
+  linked: Map<string, string>,
+  previous?: { writeBackState: string | null },
+) {
+  return {
+    userId,
+    start: span.start,
+    end: span.end,
+    remoteCalendarId: linked.get(userId) ?? null,
+    writeBackState: writeBackStateFor(userId, linked, previous),
+  }
 }
+
+/**
+ * The write-back state of a participant's copy, given the row they had before (if any). The write-back outbox picks
+ * up PENDING rows; users without a linked calendar (and no copy written earlier) have nothing to write.
+ */
+function writeBackStateFor(
+  userId: string,
+  linked: Map<string, string>,
+  previous?: { writeBackState: string | null },
+): 'PENDING' | 'REMOVED_IN_ICLOUD' | null {
+  // Deleted in iCloud by the user: never re-created behind their back, whatever changes in the CRM.
+  if (previous?.writeBackState === 'REMOVED_IN_ICLOUD') return 'REMOVED_IN_ICLOUD'
+  const pending = linked.has(userId) || (previous !== undefined && previous.writeBackState !== null)
+  return pending ? 'PENDING' : null
+}
+
+interface Announcement {
+  userIds: string[]
+  range: { from: Date; to: Date }
+  kind: AppointmentChangeKind
+  reason: string
+}
+
+/** After commit: availability subscribers, appointment subscribers, the write-back outbox and the webhook outbox. */
+async function announce(services: BookingServices, appointment: Appointment, change: Announcement): Promise<void> {
+  await notifyBusyTimeChanged(services, change.userIds, change.range, change.reason)
+  publishAppointmentChanged(services, {
+    appointmentId: appointment.id,
+    calendarId: appointment.calendarId,
+    userIds: change.userIds,
+    kind: change.kind,
+  })
+  kickWriteBack(services)
+  kickWebhooks(services)
+}
+
+// --- booking's own steps ---
+
+interface BookingPlan {
+  start: number
+  now: number
+  lockUserIds: string[]
+  iCloudRecheck: ICloudRecheck
+}
+
+async function bookInTransaction(
+  services: BookingServices,
+  input: BookAppointmentInput,
+  plan: BookingPlan,
+): Promise<BookingResult> {
+  const { iCloudRecheck } = plan
+  try {
+    return await services.prisma.$transaction(async (tx) => {
+      await lockUsers(tx, plan.lockUserIds)
+      // A concurrent request with the same key may have committed while we waited for the lock.
+      const again = await findByIdempotencyKey(tx, input)
+      if (again) return { appointment: again, created: false, iCloudRecheck }
+      const appointment = await insertAppointment(services, tx, input, plan)
+      return { appointment, created: true, iCloudRecheck }
+    }, TRANSACTION_OPTIONS)
+  } catch (error) {
+    // Two first requests with one key on PostgreSQL: the loser of the unique index returns the winner's appointment.
+    if ((input.idempotencyKey ?? null) !== null && isUniqueViolation(error)) {
+      const winner = await findByIdempotencyKey(services.prisma, input)
+      if (winner) return { appointment: winner, created: false, iCloudRecheck }
+    }
+    throw error
+  }
+}
+
+async function insertAppointment(
+  services: BookingServices,
+  tx: Tx,
+  input: BookAppointmentInput,
+  { start, now }: BookingPlan,
+): Promise<Appointment> {
+  const placement = await placeInSlot(services, tx, {
+    calendarId: input.calendarId,
+    subaccountId: input.subaccountId,
+    start,
+    now,
+    currentAssignee: null,
+  })
+  const contact = await upsertContact(tx, input.subaccountId, input.contact)
+  const span = { start: new Date(start), end: new Date(placement.slot.end) }
+  const appointment = await tx.appointment.create({
+    data: {
+      subaccountId: input.subaccountId,
+      calendarId: input.calendarId,
+      assignedUserId: placement.assignedUserId,
+      contactId: contact.id,
+      ...span,
+      title: input.title?.trim() || `${placement.loaded.calendar.name} with ${contact.name}`,
+      notes: input.notes ?? null,
+      icalUid: `${randomUUID()}@${ICAL_UID_DOMAIN}`,
+      idempotencyKey: input.idempotencyKey ?? null,
+      participants: { create: placement.userIds.map((userId) => newParticipant(userId, span, placement.linked)) },
+      history: {
+        create: {
+          source: 'CRM',
+          change: { action: 'BOOKED', start: span.start.toISOString(), userIds: placement.userIds },
+        },
+      },
+    },
+  })
+  await recordAppointmentEvent(tx, 'appointment.booked', appointment)
+  return appointment
+}
+
+/** The contact with this e-mail in the subaccount, made on its first booking (later bookings leave it as it is). */
+async function upsertContact(tx: Tx, subaccountId: string, contact: BookingContactInput) {
+  const email = contact.email.trim().toLowerCase()
+  return tx.contact.upsert({
+    where: { subaccountId_email: { subaccountId, email } },
+    create: { subaccountId, name: contact.name.trim(), email, phone: contact.phone ?? null },
+    update: {},
+  })
+}
+
+// --- rescheduling's own steps ---
+
+type AppointmentWithParticipants = Appointment & { participants: AppointmentParticipant[] }
+
+/** Inside the reschedule transaction: every participant row and the appointment itself moved to the new time. */
+async function moveAppointment(
+  tx: Tx,
+  fresh: AppointmentWithParticipants,
+  placement: Placement,
+  span: Span,
+): Promise<Appointment> {
+  await removeParticipants(tx, fresh.participants, new Set(placement.userIds))
+  for (const userId of placement.userIds) await moveParticipant(tx, fresh, userId, placement.linked, span)
+  const rescheduled = await tx.appointment.update({
+    where: { id: fresh.id },
+    data: {
+      ...span,
+      assignedUserId: placement.assignedUserId,
+      sequence: { increment: 1 },
+      history: {
+        create: {
+          source: 'CRM',
+          change: {
+            action: 'RESCHEDULED',
+            from: { start: fresh.start.toISOString(), end: fresh.end.toISOString() },
+            to: { start: span.start.toISOString(), end: span.end.toISOString() },
+            userIds: placement.userIds,
+          },
+        },
+      },
+    },
+  })
+  await recordAppointmentEvent(tx, 'appointment.rescheduled', rescheduled, { before: fresh, after: rescheduled })
+  return rescheduled
+}
+
+/** Active participants the new time no longer includes: the outbox deletes their copy if it was ever written. */
+async function removeParticipants(tx: Tx, participants: AppointmentParticipant[], keep: Set<string>): Promise<void> {
+  for (const p of participants) {
+    if (keep.has(p.userId)) continue
+    if (!p.active) continue
+    await tx.appointmentParticipant.update({
+      where: { id: p.id },
+      data: {
+        active: false,
+        // A copy deleted in iCloud has nothing left to remove.
+        writeBackState:
+          p.writeBackState === null || p.writeBackState === 'REMOVED_IN_ICLOUD' ? p.writeBackState : 'PENDING',
+        nextAttemptAt: null,
+      },
+    })
+  }
+}
+
+/** A participant at the new time: their row moved (and their copy queued again), or made when they are new. */
+async function moveParticipant(
+  tx: Tx,
+  fresh: AppointmentWithParticipants,
+  userId: string,
+  linked: Map<string, string>,
+  span: Span,
+): Promise<void> {
+  const previous = fresh.participants.find((p) => p.userId === userId)
+  const row = newParticipant(userId, span, linked, previous)
+  await tx.appointmentParticipant.upsert({
+    where: { appointmentId_userId: { appointmentId: fresh.id, userId } },
+    create: { appointmentId: fresh.id, ...row },
+    update: {
+      ...span,
+      active: true,
+      writeBackState: row.writeBackState,
+      nextAttemptAt: null,
+      ...(previous?.remoteCalendarId ? {} : { remoteCalendarId: row.remoteCalendarId }),
+    },
+  })
+}
+
+// --- lookups ---
 
 /**
  * The appointment an earlier request with this key booked, when this request is a retry of it (same calendar,
@@ -475,6 +474,10 @@ async function findByIdempotencyKey(db: Tx, input: BookAppointmentInput): Promis
     Date.parse(bookedStart) === input.start.getTime() && contact.email === input.contact.email.trim().toLowerCase()
   if (!sameRequest) throw new IdempotencyKeyReusedError()
   return appointment
+}
+
+function activeUserIds(participants: { userId: string; active: boolean }[]): string[] {
+  return participants.filter((p) => p.active).map((p) => p.userId)
 }
 
 async function participantUserIds(services: Pick<Services, 'prisma'>, appointmentId: string): Promise<string[]> {

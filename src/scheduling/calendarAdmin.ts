@@ -147,10 +147,9 @@ export async function removeCrmCalendarMember(
   subaccountId: string,
   memberId: string,
 ): Promise<CrmCalendarMember> {
-  const member = await findMember(services, subaccountId, memberId)
-  await services.prisma.crmCalendarMember.delete({ where: { id: member.id } })
-  notifyCalendarChanged(services, member.calendarId, 'member removed')
-  return member
+  return changeMember(services, subaccountId, memberId, 'member removed', (member) =>
+    services.prisma.crmCalendarMember.delete({ where: { id: member.id } }),
+  )
 }
 
 /** Replaces the member's weekly rules. */
@@ -160,21 +159,20 @@ export async function setWorkingHours(
   memberId: string,
   rules: WorkingHoursRule[],
 ): Promise<CrmCalendarMember> {
-  const member = await findMember(services, subaccountId, memberId)
-  validateRules(rules)
-  await services.prisma.$transaction([
-    services.prisma.workingHoursRule.deleteMany({ where: { memberId: member.id } }),
-    services.prisma.workingHoursRule.createMany({
-      data: rules.map(({ weekday, startMinute, endMinute }) => ({
-        memberId: member.id,
-        weekday,
-        startMinute,
-        endMinute,
-      })),
-    }),
-  ])
-  notifyCalendarChanged(services, member.calendarId, 'working hours changed')
-  return member
+  return changeMember(services, subaccountId, memberId, 'working hours changed', async (member) => {
+    validateRules(rules)
+    await services.prisma.$transaction([
+      services.prisma.workingHoursRule.deleteMany({ where: { memberId: member.id } }),
+      services.prisma.workingHoursRule.createMany({
+        data: rules.map(({ weekday, startMinute, endMinute }) => ({
+          memberId: member.id,
+          weekday,
+          startMinute,
+          endMinute,
+        })),
+      }),
+    ])
+  })
 }
 
 /** Replaces the hours of one local date: `spans` empty means closed that day. */
@@ -185,22 +183,21 @@ export async function setDateOverride(
   date: string,
   spans: MinuteSpan[],
 ): Promise<CrmCalendarMember> {
-  const member = await findMember(services, subaccountId, memberId)
-  try {
-    dayKeyToNaive(date)
-  } catch {
-    throw InvalidInputError.at(['date'], `Not a YYYY-MM-DD calendar date: ${date}`)
-  }
-  spans.forEach((span, i) => validateSpan(span, ['intervals', String(i)]))
-  const rows = spans.length === 0 ? [{ startMinute: null, endMinute: null }] : spans
-  await services.prisma.$transaction([
-    services.prisma.dateOverride.deleteMany({ where: { memberId: member.id, date } }),
-    services.prisma.dateOverride.createMany({
-      data: rows.map((r) => ({ memberId: member.id, date, startMinute: r.startMinute, endMinute: r.endMinute })),
-    }),
-  ])
-  notifyCalendarChanged(services, member.calendarId, 'date override set')
-  return member
+  return changeMember(services, subaccountId, memberId, 'date override set', async (member) => {
+    try {
+      dayKeyToNaive(date)
+    } catch {
+      throw InvalidInputError.at(['date'], `Not a YYYY-MM-DD calendar date: ${date}`)
+    }
+    spans.forEach((span, i) => validateSpan(span, ['intervals', String(i)]))
+    const rows = spans.length === 0 ? [{ startMinute: null, endMinute: null }] : spans
+    await services.prisma.$transaction([
+      services.prisma.dateOverride.deleteMany({ where: { memberId: member.id, date } }),
+      services.prisma.dateOverride.createMany({
+        data: rows.map((r) => ({ memberId: member.id, date, startMinute: r.startMinute, endMinute: r.endMinute })),
+      }),
+    ])
+  })
 }
 
 export async function removeDateOverride(
@@ -209,10 +206,9 @@ export async function removeDateOverride(
   memberId: string,
   date: string,
 ): Promise<CrmCalendarMember> {
-  const member = await findMember(services, subaccountId, memberId)
-  await services.prisma.dateOverride.deleteMany({ where: { memberId: member.id, date } })
-  notifyCalendarChanged(services, member.calendarId, 'date override removed')
-  return member
+  return changeMember(services, subaccountId, memberId, 'date override removed', (member) =>
+    services.prisma.dateOverride.deleteMany({ where: { memberId: member.id, date } }),
+  )
 }
 
 // --- internals ---
@@ -228,6 +224,20 @@ async function findMember(services: AdminServices, subaccountId: string, memberI
     where: { id: memberId, calendar: { subaccountId } },
   })
   if (!member) throw new NotFoundError('A CRM calendar member with this id')
+  return member
+}
+
+/** A change to one member (found in the subaccount first); the calendar's availability subscribers are told after. */
+async function changeMember(
+  services: AdminServices,
+  subaccountId: string,
+  memberId: string,
+  reason: string,
+  change: (member: CrmCalendarMember) => Promise<unknown>,
+): Promise<CrmCalendarMember> {
+  const member = await findMember(services, subaccountId, memberId)
+  await change(member)
+  notifyCalendarChanged(services, member.calendarId, reason)
   return member
 }
 

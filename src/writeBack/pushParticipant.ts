@@ -13,13 +13,20 @@ import {
   ICalParseError,
   readAppointmentEvent,
   updateAppointmentEvent,
+  type AppointmentEventInput,
 } from '../caldav/ical/index.ts'
+import type { Calendar } from '../generated/prisma/client.ts'
 import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
 import { jitteredBackoffMs } from '../outbox/claim.ts'
 import { publishAppointmentChanged } from '../realtime/appointmentChanges.ts'
 import { notifyBusyTimeChanged } from '../realtime/notify.ts'
 import { kickWebhooks } from '../webhooks/worker.ts'
-import { eventForAppointment, participantWithAppointment, resourceHref } from './eventForAppointment.ts'
+import {
+  eventForAppointment,
+  participantWithAppointment,
+  resourceHref,
+  type ParticipantWithAppointment,
+} from './eventForAppointment.ts'
 import { applyICloudEdit, markRemovedInICloud } from './twoWay.ts'
 
 const MAX_WRITE_ATTEMPTS = 8
@@ -38,9 +45,8 @@ export async function pushParticipant(services: Services, participantId: string)
     include: participantWithAppointment,
   })
   if (!participant || participant.writeBackState !== 'PENDING') return 'SKIPPED'
-  const { appointment } = participant
   const integration = await prisma.integration.findUnique({
-    where: { userId_subaccountId: { userId: participant.userId, subaccountId: appointment.subaccountId } },
+    where: { userId_subaccountId: { userId: participant.userId, subaccountId: participant.appointment.subaccountId } },
     include: { linkedCalendar: { include: { calendar: true } } },
   })
   if (!integration || integration.status === 'DISCONNECTED') {
@@ -54,87 +60,119 @@ export async function pushParticipant(services: Services, participantId: string)
   const calendar = participant.remoteCalendarId
     ? await prisma.calendar.findUnique({ where: { id: participant.remoteCalendarId } })
     : (integration.linkedCalendar?.calendar ?? null)
-  const wantsEvent = appointment.status === 'BOOKED' && participant.active
 
   try {
     const client = createICloudClient(services, storedLogin(services, integration), 'writeBack')
-    if (!wantsEvent) {
-      if (participant.remoteHref) await deleteRemote(client, participant.remoteHref, participant.remoteEtag)
-      else if (calendar) await deleteIfOurs(client, resourceHref(calendar.path, appointment.icalUid), appointment.id)
-      await finish(services, participant, { remoteHref: null, remoteEtag: null })
-      return 'SYNCED'
-    }
-    if (!calendar) return fail(services, participantId, 'No linked iCloud calendar to write to.')
-    if (!calendar.writable) return fail(services, participantId, 'The linked iCloud calendar is read-only.')
-    const event = eventForAppointment(participant)
-    const href = participant.remoteHref ?? resourceHref(calendar.path, appointment.icalUid)
-
-    if (!participant.remoteHref) {
-      const created = await createRemote(client, href, event)
-      if (created === 'CONFLICT') {
-        return fail(services, participantId, `Another event already exists at ${href} in iCloud.`)
-      }
-      await finish(services, participant, { remoteCalendarId: calendar.id, remoteHref: href, remoteEtag: created.etag })
-      return 'SYNCED'
-    }
-
-    const current = await client.getObject(href)
-    if (!current) {
-      // Deleted in iCloud: the CRM keeps the appointment and never re-creates the event behind the user's back.
-      const removal = await prisma.$transaction((tx) => markRemovedInICloud(tx, participant))
-      if (removal) {
-        publishAppointmentChanged(services, { ...removal, kind: 'REMOVED_IN_ICLOUD' })
-        kickWebhooks(services)
-      }
-      return 'REMOVED_IN_ICLOUD'
-    }
-    // (With no ETag on record we cannot tell an iCloud edit from our own write: the CRM version is written.)
-    if (current.etag && participant.remoteEtag !== null && current.etag !== participant.remoteEtag) {
-      // Edited in iCloud since our last write: the conflict rule (twoWay.ts) applies before anything is pushed.
-      const result = await prisma.$transaction((tx) =>
-        applyICloudEdit(tx, {
-          appointmentId: appointment.id,
-          userId: participant.userId,
-          href,
-          etag: current.etag,
-          data: current.data,
-        }),
-      )
-      if (result?.changed) {
-        await notifyBusyTimeChanged(services, result.userIds, changedRange(result), 'appointment edited in iCloud')
-        publishAppointmentChanged(services, { ...result, kind: 'UPDATED_IN_ICLOUD' })
-        kickWebhooks(services)
-        return 'SYNCED'
-      }
-    }
-    try {
-      const written = await client.putObject(href, updateAppointmentEvent(current.data, event), {
-        ifMatch: current.etag ?? participant.remoteEtag ?? '*',
-      })
-      const etag = written.etag ?? (await client.getObject(href))?.etag ?? null
-      await finish(services, participant, { remoteHref: href, remoteEtag: etag })
-      return 'SYNCED'
-    } catch (error) {
-      // 412: edited in iCloud between our read and our write; the next attempt reads it and applies the rule.
-      if (error instanceof CalDavPreconditionFailedError)
-        return retry(services, participant, 'edited in iCloud meanwhile', 0)
-      throw error
-    }
+    return await writeCopy(services, client, participant, calendar)
   } catch (error) {
-    if (error instanceof CalDavForbiddenError) {
-      return fail(services, participantId, 'The linked iCloud calendar is read-only.')
-    }
-    if (error instanceof CalDavAuthError) {
-      return retry(services, participant, 'iCloud refused the app-specific password.')
-    }
-    // Data we cannot turn into iCalendar (unknown zone, unreadable resource) will not get better by retrying.
-    if (error instanceof RangeError || error instanceof ICalParseError) {
-      return fail(services, participantId, `Could not write the event: ${error.message}`)
-    }
-    const retryAfter = error instanceof CalDavRateLimitedError ? error.retryAfterMs : undefined
-    const message = error instanceof Error ? error.message : String(error)
-    return retry(services, participant, message, undefined, retryAfter)
+    return outcomeOfError(services, participant, error)
   }
+}
+
+/** Deletes, creates or updates the participant's copy in `calendar` (their linked calendar, or where it was written). */
+async function writeCopy(
+  services: Services,
+  client: CalDavClient,
+  participant: ParticipantWithAppointment,
+  calendar: Calendar | null,
+): Promise<PushOutcome> {
+  const { appointment } = participant
+  if (appointment.status !== 'BOOKED' || !participant.active) {
+    if (participant.remoteHref) await deleteRemote(client, participant.remoteHref, participant.remoteEtag)
+    else if (calendar) await deleteIfOurs(client, resourceHref(calendar.path, appointment.icalUid), appointment.id)
+    await finish(services, participant, { remoteHref: null, remoteEtag: null })
+    return 'SYNCED'
+  }
+  if (!calendar) return fail(services, participant.id, 'No linked iCloud calendar to write to.')
+  if (!calendar.writable) return fail(services, participant.id, 'The linked iCloud calendar is read-only.')
+  const event = eventForAppointment(participant)
+  if (participant.remoteHref) return updateCopy(services, client, participant, participant.remoteHref, event)
+
+  const href = resourceHref(calendar.path, appointment.icalUid)
+  const created = await createRemote(client, href, event)
+  if (created === 'CONFLICT')
+    return fail(services, participant.id, `Another event already exists at ${href} in iCloud.`)
+  await finish(services, participant, { remoteCalendarId: calendar.id, remoteHref: href, remoteEtag: created.etag })
+  return 'SYNCED'
+}
+
+/** A copy written before: deleted in iCloud, edited there (the conflict rule), or overwritten with the CRM version. */
+async function updateCopy(
+  services: Services,
+  client: CalDavClient,
+  participant: ParticipantWithAppointment,
+  href: string,
+  event: AppointmentEventInput,
+): Promise<PushOutcome> {
+  const current = await client.getObject(href)
+  if (!current) return markRemoved(services, participant)
+  // (With no ETag on record we cannot tell an iCloud edit from our own write: the CRM version is written.)
+  if (current.etag && participant.remoteEtag !== null && current.etag !== participant.remoteEtag) {
+    // Edited in iCloud since our last write: the conflict rule (twoWay.ts) applies before anything is pushed.
+    if (await adoptICloudEdit(services, participant, href, current)) return 'SYNCED'
+  }
+  try {
+    const written = await client.putObject(href, updateAppointmentEvent(current.data, event), {
+      ifMatch: current.etag ?? participant.remoteEtag ?? '*',
+    })
+    const etag = written.etag ?? (await client.getObject(href))?.etag ?? null
+    await finish(services, participant, { remoteHref: href, remoteEtag: etag })
+    return 'SYNCED'
+  } catch (error) {
+    // 412: edited in iCloud between our read and our write; the next attempt reads it and applies the rule.
+    if (error instanceof CalDavPreconditionFailedError)
+      return retry(services, participant, 'edited in iCloud meanwhile', 0)
+    throw error
+  }
+}
+
+/** Deleted in iCloud: the CRM keeps the appointment and never re-creates the event behind the user's back. */
+async function markRemoved(services: Services, participant: ParticipantWithAppointment): Promise<PushOutcome> {
+  const removal = await services.prisma.$transaction((tx) => markRemovedInICloud(tx, participant))
+  if (removal) {
+    publishAppointmentChanged(services, { ...removal, kind: 'REMOVED_IN_ICLOUD' })
+    kickWebhooks(services)
+  }
+  return 'REMOVED_IN_ICLOUD'
+}
+
+/** The iCloud edit applied to the appointment (twoWay.ts); true when it changed it, so that nothing is pushed. */
+async function adoptICloudEdit(
+  services: Services,
+  participant: ParticipantWithAppointment,
+  href: string,
+  current: { etag: string | null; data: string },
+): Promise<boolean> {
+  const result = await services.prisma.$transaction((tx) =>
+    applyICloudEdit(tx, {
+      appointmentId: participant.appointment.id,
+      userId: participant.userId,
+      href,
+      etag: current.etag,
+      data: current.data,
+    }),
+  )
+  if (!result?.changed) return false
+  await notifyBusyTimeChanged(services, result.userIds, changedRange(result), 'appointment edited in iCloud')
+  publishAppointmentChanged(services, { ...result, kind: 'UPDATED_IN_ICLOUD' })
+  kickWebhooks(services)
+  return true
+}
+
+async function outcomeOfError(services: Services, participant: ParticipantRef, error: unknown): Promise<PushOutcome> {
+  if (error instanceof CalDavForbiddenError) {
+    return fail(services, participant.id, 'The linked iCloud calendar is read-only.')
+  }
+  if (error instanceof CalDavAuthError) {
+    return retry(services, participant, 'iCloud refused the app-specific password.')
+  }
+  // Data we cannot turn into iCalendar (unknown zone, unreadable resource) will not get better by retrying.
+  if (error instanceof RangeError || error instanceof ICalParseError) {
+    return fail(services, participant.id, `Could not write the event: ${error.message}`)
+  }
+  const retryAfter = error instanceof CalDavRateLimitedError ? error.retryAfterMs : undefined
+  const message = error instanceof Error ? error.message : String(error)
+  return retry(services, participant, message, undefined, retryAfter)
 }
 
 function changedRange(result: { before: { start: Date; end: Date }; after: { start: Date; end: Date } }) {
@@ -147,7 +185,7 @@ function changedRange(result: { before: { start: Date; end: Date }; after: { sta
 async function createRemote(
   client: CalDavClient,
   href: string,
-  event: ReturnType<typeof eventForAppointment>,
+  event: AppointmentEventInput,
 ): Promise<{ etag: string | null } | 'CONFLICT'> {
   try {
     const { etag } = await client.putObject(href, buildAppointmentEvent(event), { ifNoneMatch: '*' })

@@ -7,7 +7,7 @@
 // another href than the one we wrote) is ignored. STATUS:CANCELLED set in iCloud does not cancel the CRM appointment
 // (like a deletion, see crmEvents.ts): it is only recorded.
 import { readAppointmentEvent, type AppointmentEventFields } from '../caldav/ical/index.ts'
-import type { Prisma } from '../generated/prisma/client.ts'
+import type { Appointment, AppointmentParticipant, Prisma } from '../generated/prisma/client.ts'
 import { recordAppointmentEvent } from '../webhooks/hooks.ts'
 import { sameHref } from './eventForAppointment.ts'
 
@@ -37,28 +37,16 @@ function notesFromDescription(description: string | null): string | null {
   return notes === '' ? null : notes
 }
 
-export async function applyICloudEdit(
-  tx: Tx,
-  edit: { appointmentId: string; userId: string; href: string; etag: string | null; data: string },
-): Promise<ICloudEditResult | null> {
-  const appointment = await tx.appointment.findUnique({
-    where: { id: edit.appointmentId },
-    include: { participants: true },
-  })
-  const participant = appointment?.participants.find((p) => p.userId === edit.userId)
-  if (!appointment || !participant || !participant.active) return null
-  // The same UID somewhere else (a copy the user made, the old linked calendar): not the resource we maintain.
-  if (participant.remoteHref !== null && !sameHref(participant.remoteHref, edit.href)) return null
-  // Our own write coming back: nothing to learn from it.
-  if (edit.etag !== null && edit.etag === participant.remoteEtag) return null
+type Edit = { appointmentId: string; userId: string; href: string; etag: string | null; data: string }
+type AppointmentWithParticipants = Appointment & { participants: AppointmentParticipant[] }
+/** The appointment's values as the iCloud copy now has them. */
+type IncomingValues = Pick<Appointment, 'start' | 'end' | 'title' | 'location' | 'notes'>
 
-  const owner = await tx.user.findUniqueOrThrow({ where: { id: edit.userId }, select: { timeZone: true } })
-  let fields: AppointmentEventFields | null = null
-  try {
-    fields = readAppointmentEvent(edit.data, owner.timeZone)
-  } catch {
-    fields = null // unreadable: keep the CRM version, remember where the event is
-  }
+export async function applyICloudEdit(tx: Tx, edit: Edit): Promise<ICloudEditResult | null> {
+  const tracked = await trackedCopy(tx, edit)
+  if (!tracked) return null
+  const { appointment, participant } = tracked
+  const fields = await readEdit(tx, edit)
   // The server's spelling of the href from now on; a copy marked deleted that is back is tracked again.
   const remote = {
     remoteHref: edit.href,
@@ -70,13 +58,68 @@ export async function applyICloudEdit(
     return null
   }
 
-  const incoming = {
+  const incoming: IncomingValues = {
     start: fields.start,
     end: fields.end,
     title: fields.summary ?? appointment.title,
     location: fields.location,
     notes: notesFromDescription(fields.description),
   }
+  const result = compareEdit(appointment, incoming)
+  if (!result.changed) {
+    await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
+    return result
+  }
+
+  result.historyId = await recordEditInHistory(tx, appointment, participant, incoming, edit.userId)
+  // A new sequence for the CRM version: the other participants' copies must follow; this copy already has it.
+  const sequence = Math.max(appointment.sequence + 1, fields.sequence)
+  await tx.appointment.update({ where: { id: appointment.id }, data: { ...incoming, sequence } })
+  result.queuedOthers = await moveCopies(tx, appointment.participants, participant.id, incoming, {
+    ...remote,
+    pushedSequence: sequence,
+  })
+  // After the writes above: the payload reads the appointment as this transaction leaves it.
+  await recordAppointmentEvent(tx, 'appointment.updated_in_icloud', appointment, {
+    before: appointment,
+    after: incoming,
+    iCloudUserId: edit.userId,
+  })
+  return result
+}
+
+/**
+ * The appointment and the participant whose copy was edited; null for a copy the CRM no longer owns or does not
+ * maintain, and for our own write coming back.
+ */
+async function trackedCopy(
+  tx: Tx,
+  edit: Edit,
+): Promise<{ appointment: AppointmentWithParticipants; participant: AppointmentParticipant } | null> {
+  const appointment = await tx.appointment.findUnique({
+    where: { id: edit.appointmentId },
+    include: { participants: true },
+  })
+  const participant = appointment?.participants.find((p) => p.userId === edit.userId)
+  if (!appointment || !participant || !participant.active) return null
+  // The same UID somewhere else (a copy the user made, the old linked calendar): not the resource we maintain.
+  if (participant.remoteHref !== null && !sameHref(participant.remoteHref, edit.href)) return null
+  // Our own write coming back: nothing to learn from it.
+  if (edit.etag !== null && edit.etag === participant.remoteEtag) return null
+  return { appointment, participant }
+}
+
+/** The edited event's fields in its owner's zone; null when unreadable (the CRM version is kept). */
+async function readEdit(tx: Tx, edit: Edit): Promise<AppointmentEventFields | null> {
+  const owner = await tx.user.findUniqueOrThrow({ where: { id: edit.userId }, select: { timeZone: true } })
+  try {
+    return readAppointmentEvent(edit.data, owner.timeZone)
+  } catch {
+    return null // unreadable: keep the CRM version, remember where the event is
+  }
+}
+
+function compareEdit(appointment: AppointmentWithParticipants, incoming: IncomingValues): ICloudEditResult {
   const timeChanged =
     incoming.start.getTime() !== appointment.start.getTime() || incoming.end.getTime() !== appointment.end.getTime()
   const changed =
@@ -84,7 +127,7 @@ export async function applyICloudEdit(
     incoming.title !== appointment.title ||
     incoming.location !== appointment.location ||
     incoming.notes !== appointment.notes
-  const result: ICloudEditResult = {
+  return {
     appointmentId: appointment.id,
     changed,
     timeChanged,
@@ -95,11 +138,16 @@ export async function applyICloudEdit(
     historyId: null,
     queuedOthers: false,
   }
-  if (!changed) {
-    await tx.appointmentParticipant.update({ where: { id: participant.id }, data: remote })
-    return result
-  }
+}
 
+/** The edit in the history, with the CRM version it replaced: CONFLICT_ICLOUD_WINS when that had not been pushed. */
+async function recordEditInHistory(
+  tx: Tx,
+  appointment: Appointment,
+  participant: AppointmentParticipant,
+  incoming: IncomingValues,
+  byUserId: string,
+): Promise<string> {
   const crmVersion = {
     start: appointment.start.toISOString(),
     end: appointment.end.toISOString(),
@@ -117,40 +165,45 @@ export async function applyICloudEdit(
         kind: unpushedCrmChange ? 'CONFLICT_ICLOUD_WINS' : 'EDITED_IN_ICLOUD',
         replaced: crmVersion,
         applied: { ...incoming, start: incoming.start.toISOString(), end: incoming.end.toISOString() },
-        byUserId: edit.userId,
+        byUserId,
       },
     },
     select: { id: true },
   })
-  result.historyId = history.id
-  // A new sequence for the CRM version: the other participants' copies must follow; this copy already has it.
-  const sequence = Math.max(appointment.sequence + 1, fields.sequence)
-  await tx.appointment.update({ where: { id: appointment.id }, data: { ...incoming, sequence } })
-  for (const other of appointment.participants) {
-    const isSource = other.id === participant.id
+  return history.id
+}
+
+/**
+ * Every participant row moves to the edited time: the edited copy is recorded as synced, the other written copies
+ * are queued to follow (true when there were any).
+ */
+async function moveCopies(
+  tx: Tx,
+  participants: AppointmentParticipant[],
+  sourceId: string,
+  incoming: IncomingValues,
+  sourceRemote: { remoteHref: string; remoteEtag: string | null; pushedSequence: number },
+): Promise<boolean> {
+  let queuedOthers = false
+  for (const other of participants) {
+    const isSource = other.id === sourceId
+    const follows =
+      !isSource && other.active && other.writeBackState !== null && other.writeBackState !== 'REMOVED_IN_ICLOUD'
     await tx.appointmentParticipant.update({
       where: { id: other.id },
       data: {
         start: incoming.start,
         end: incoming.end,
         ...(isSource
-          ? { ...remote, pushedSequence: sequence, writeBackState: 'SYNCED', writeBackError: null }
-          : other.active && other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD'
+          ? { ...sourceRemote, writeBackState: 'SYNCED', writeBackError: null }
+          : follows
             ? { writeBackState: 'PENDING', nextAttemptAt: null, attempts: 0 }
             : {}),
       },
     })
-    if (!isSource && other.active && other.writeBackState && other.writeBackState !== 'REMOVED_IN_ICLOUD') {
-      result.queuedOthers = true
-    }
+    if (follows) queuedOthers = true
   }
-  // After the writes above: the payload reads the appointment as this transaction leaves it.
-  await recordAppointmentEvent(tx, 'appointment.updated_in_icloud', appointment, {
-    before: appointment,
-    after: incoming,
-    iCloudUserId: edit.userId,
-  })
-  return result
+  return queuedOthers
 }
 
 export interface ICloudRemovalResult {

@@ -219,16 +219,7 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
   validate(input)
   const wz = writeZone(input.timeZone, input.start)
   const calendars = parseCalendars(existingIcs)
-  let target: { calendar: number; vevent: number; component: ICAL.Component } | undefined
-  calendars.forEach((calendar, ci) => {
-    calendar.getAllSubcomponents('vevent').forEach((vevent, vi) => {
-      if (!target && !vevent.hasProperty('recurrence-id') && eventUid(vevent) === input.uid) {
-        target = { calendar: ci, vevent: vi, component: vevent }
-      }
-    })
-  })
-  if (!target) throw new ICalParseError(`The resource has no VEVENT with UID ${input.uid}`)
-
+  const target = findMasterEvent(calendars, input.uid)
   const original = target.component
   const updated = new ICAL.Component(structuredClone(original.jCal))
   applyInput(updated, input, wz, false)
@@ -237,9 +228,38 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
   const calendarBlock = calendarBlocks(lines)[target.calendar]
   const eventBlock = calendarBlock?.children.filter((c) => c.name === 'VEVENT')[target.vevent]
   if (!calendarBlock || !eventBlock) throw new ICalParseError('Could not locate the VEVENT in the resource text')
+  const own = ownPropertyLines(lines, eventBlock)
+  const patch = propertyPatch(original, updated, lines, own.byName)
+  const zone = zoneToInsert(calendars[target.calendar]!, wz, calendarBlock.children, eventBlock)
+  const out = applyPatch(lines, patch, own.firstSubcomponent, zone)
 
-  // Direct property lines of the master VEVENT, by name (VALARM and other subcomponents excluded).
-  const ownLines = new Map<string, number[]>()
+  const result = dropUnusedZone(out, original, updated)
+  // A text-level patch must still be iCalendar before it goes to iCloud.
+  parseCalendars(result)
+  return result
+}
+
+/** The first VEVENT with this UID that is not an override: which calendar, which of its VEVENTs. */
+function findMasterEvent(
+  calendars: ICAL.Component[],
+  uid: string,
+): { calendar: number; vevent: number; component: ICAL.Component } {
+  for (const [ci, calendar] of calendars.entries()) {
+    for (const [vi, vevent] of calendar.getAllSubcomponents('vevent').entries()) {
+      if (!vevent.hasProperty('recurrence-id') && eventUid(vevent) === uid) {
+        return { calendar: ci, vevent: vi, component: vevent }
+      }
+    }
+  }
+  throw new ICalParseError(`The resource has no VEVENT with UID ${uid}`)
+}
+
+/** Direct property lines of the master VEVENT by name (VALARM and other subcomponents excluded). */
+function ownPropertyLines(
+  lines: ContentLine[],
+  eventBlock: Block,
+): { byName: Map<string, number[]>; firstSubcomponent: number } {
+  const byName = new Map<string, number[]>()
   let firstSubcomponent = eventBlock.end
   let depth = 0
   for (let i = eventBlock.begin + 1; i < eventBlock.end; i++) {
@@ -248,60 +268,92 @@ export function updateAppointmentEvent(existingIcs: string, input: AppointmentEv
       if (depth === 0 && firstSubcomponent === eventBlock.end) firstSubcomponent = i
       depth++
     } else if (line.name === 'END') depth--
-    else if (depth === 0) ownLines.set(line.name, [...(ownLines.get(line.name) ?? []), i])
+    else if (depth === 0) byName.set(line.name, [...(byName.get(line.name) ?? []), i])
   }
+  return { byName, firstSubcomponent }
+}
 
+interface PropertyPatch {
+  /** First line of a changed property -> the property's new lines. */
+  replacement: Map<number, ContentLine[]>
+  /** Every line of a changed property. */
+  dropped: Set<number>
+  /** Lines of properties the event did not have. */
+  appended: ContentLine[]
+}
+
+function propertyPatch(
+  original: ICAL.Component,
+  updated: ICAL.Component,
+  lines: ContentLine[],
+  ownLines: Map<string, number[]>,
+): PropertyPatch {
+  const patch: PropertyPatch = { replacement: new Map(), dropped: new Set(), appended: [] }
   const names = new Set([...original.getAllProperties(), ...updated.getAllProperties()].map((p) => p.name))
-  const replacement = new Map<number, ContentLine[]>()
-  const dropped = new Set<number>()
-  const appended: ContentLine[] = []
   for (const name of names) {
-    const before = original.getAllProperties(name)
+    const beforeJson = original.getAllProperties(name).map((p) => JSON.stringify(p.jCal))
     const after = updated.getAllProperties(name)
-    const beforeJson = before.map((p) => JSON.stringify(p.jCal))
     const afterJson = after.map((p) => JSON.stringify(p.jCal))
     if (beforeJson.join('\n') === afterJson.join('\n')) continue
     const indices = ownLines.get(name.toUpperCase()) ?? []
-    if (indices.length !== before.length) throw new ICalParseError(`Could not match ${name.toUpperCase()} lines`)
-    const used = new Set<number>()
-    const newLines = after.map((prop, j) => {
-      // Unchanged properties keep their original text.
-      const k = beforeJson.findIndex((json, idx) => json === afterJson[j] && !used.has(idx))
-      if (k >= 0) {
-        used.add(k)
-        return lines[indices[k]!]!
-      }
-      return contentLine(prop.toICALString())
-    })
-    indices.forEach((i) => dropped.add(i))
-    if (indices.length > 0) replacement.set(indices[0]!, newLines)
-    else appended.push(...newLines)
-  }
-
-  const out: ContentLine[] = []
-  let vtimezoneInserted = false
-  const hasZone =
-    wz.tzid === null ||
-    calendars[target.calendar]!.getAllSubcomponents('vtimezone').some(
-      (z) => z.getFirstPropertyValue('tzid') === wz.tzid,
+    if (indices.length !== beforeJson.length) throw new ICalParseError(`Could not match ${name.toUpperCase()} lines`)
+    const newLines = rewrittenLines(
+      after,
+      afterJson,
+      beforeJson,
+      indices.map((i) => lines[i]!),
     )
-  const calendarChildren = calendarBlock.children
-  const firstNonZone = calendarChildren.find((c) => c.name !== 'VTIMEZONE')?.begin ?? eventBlock.begin
-  lines.forEach((line, i) => {
-    if (!hasZone && !vtimezoneInserted && i === firstNonZone) {
-      out.push(...splitContentLines(refold(wz.vtimezone!.toString())))
-      vtimezoneInserted = true
-    }
-    if (i === firstSubcomponent) out.push(...appended)
-    const replaced = replacement.get(i)
-    if (replaced) out.push(...replaced)
-    else if (!dropped.has(i)) out.push(line)
-  })
+    indices.forEach((i) => patch.dropped.add(i))
+    if (indices.length > 0) patch.replacement.set(indices[0]!, newLines)
+    else patch.appended.push(...newLines)
+  }
+  return patch
+}
 
-  const result = dropUnusedZone(out, original, updated)
-  // A text-level patch must still be iCalendar before it goes to iCloud.
-  parseCalendars(result)
-  return result
+/** A changed property's new lines: values it had before keep their original text. */
+function rewrittenLines(
+  after: ICAL.Property[],
+  afterJson: string[],
+  beforeJson: string[],
+  beforeLines: ContentLine[],
+): ContentLine[] {
+  const used = new Set<number>()
+  return after.map((prop, j) => {
+    const k = beforeJson.findIndex((json, idx) => json === afterJson[j] && !used.has(idx))
+    if (k < 0) return contentLine(prop.toICALString())
+    used.add(k)
+    return beforeLines[k]!
+  })
+}
+
+/** The VTIMEZONE the new DTSTART/DTEND need when the calendar lacks it, before its first non-zone component. */
+function zoneToInsert(
+  calendar: ICAL.Component,
+  wz: WriteZone,
+  calendarChildren: (Block & { name: string })[],
+  eventBlock: Block,
+): { at: number; lines: ContentLine[] } | null {
+  if (wz.tzid === null) return null
+  if (calendar.getAllSubcomponents('vtimezone').some((z) => z.getFirstPropertyValue('tzid') === wz.tzid)) return null
+  const at = calendarChildren.find((c) => c.name !== 'VTIMEZONE')?.begin ?? eventBlock.begin
+  return { at, lines: splitContentLines(refold(wz.vtimezone!.toString())) }
+}
+
+function applyPatch(
+  lines: ContentLine[],
+  patch: PropertyPatch,
+  appendAt: number,
+  zone: { at: number; lines: ContentLine[] } | null,
+): ContentLine[] {
+  const out: ContentLine[] = []
+  lines.forEach((line, i) => {
+    if (zone && i === zone.at) out.push(...zone.lines)
+    if (i === appendAt) out.push(...patch.appended)
+    const replaced = patch.replacement.get(i)
+    if (replaced) out.push(...replaced)
+    else if (!patch.dropped.has(i)) out.push(line)
+  })
+  return out
 }
 
 /** Removes the VTIMEZONE the old DTSTART/DTEND used if nothing references it any more. */

@@ -190,6 +190,15 @@ function spellOutYearlyDay(recur: ICAL.Recur, dtstart: ICAL.Time): ((t: ICAL.Tim
   return (t) => days.includes(t.day)
 }
 
+/** Instants (UTC ms) and local day numbers: the instances a series already gave or removed. */
+interface InstantsAndDays {
+  instants: Set<number>
+  days: Set<number>
+}
+
+/** Emits one instance of a series: its local start (ms as if UTC), zone, UTC start and, for an RDATE period, end. */
+type EmitInstance = (local: number, zone: Zone, ms: number, periodEndMs?: number) => void
+
 function expandSeries(
   masterComp: ICAL.Component | undefined,
   overrideComps: ICAL.Component[],
@@ -204,37 +213,15 @@ function expandSeries(
 
   // Each override stands on its own (also without a master: an invitation to a single instance of a series).
   for (const o of overrides) {
-    if (!o.hidden)
-      pushOccurrence(
-        out,
-        window,
-        o,
-        o.startMs,
-        endMsFor(o.startLocal, o.startZone, o.startMs, o.duration),
-        o.recurrenceId!.ms,
-      )
+    if (!o.hidden) pushAtOwnTime(out, window, o, o.recurrenceId!.ms)
   }
   if (!master || !masterComp) return
 
-  const exact = new Set<number>()
-  const exactDays = new Set<number>()
-  for (const o of overrides) {
-    exact.add(o.recurrenceId!.ms)
-    if (o.recurrenceId!.isDate || master.allDay) exactDays.add(o.recurrenceId!.day)
-  }
+  const overridden = overriddenInstances(overrides, master.allDay)
   const rrules = masterComp.getAllProperties('rrule')
   const rdates = masterComp.getAllProperties('rdate')
   if (rrules.length === 0 && rdates.length === 0) {
-    if (!master.hidden && !exact.has(master.startMs)) {
-      pushOccurrence(
-        out,
-        window,
-        master,
-        master.startMs,
-        endMsFor(master.startLocal, master.startZone, master.startMs, master.duration),
-        null,
-      )
-    }
+    if (!master.hidden && !overridden.instants.has(master.startMs)) pushAtOwnTime(out, window, master, null)
     return
   }
 
@@ -242,6 +229,50 @@ function expandSeries(
   const future = overrides
     .filter((o) => o.recurrenceId!.thisAndFuture)
     .sort((a, b) => a.recurrenceId!.ms - b.recurrenceId!.ms)
+  const bounds = iterationBounds(master, future, window)
+  const excluded = excludedDates(masterComp, master.allDay, zones)
+  const emit = instanceEmitter({ master, future, overridden, excluded, window, out })
+
+  // DTSTART is always the first instance (RFC 5545 §3.8.5.3), whether or not it matches the rule.
+  emit(master.startLocal, master.startZone, master.startMs)
+  emitRdates(rdates, zones, bounds.stopMs, emit)
+  const dtstartForRule = floating(naiveToFields(master.startLocal), master.allDay)
+  for (const prop of rrules) {
+    const value = prop.getFirstValue()
+    if (value instanceof ICAL.Recur) emitRrule(value.clone(), dtstartForRule, master, bounds, emit)
+  }
+}
+
+/** An event (a single one, or an override) at its own DTSTART, for its own duration. */
+function pushAtOwnTime(out: Occurrence[], window: Window, info: EventInfo, ridMs: number | null): void {
+  pushOccurrence(
+    out,
+    window,
+    info,
+    info.startMs,
+    endMsFor(info.startLocal, info.startZone, info.startMs, info.duration),
+    ridMs,
+  )
+}
+
+function overriddenInstances(overrides: EventInfo[], allDaySeries: boolean): InstantsAndDays {
+  const instants = new Set<number>()
+  const days = new Set<number>()
+  for (const o of overrides) {
+    instants.add(o.recurrenceId!.ms)
+    if (o.recurrenceId!.isDate || allDaySeries) days.add(o.recurrenceId!.day)
+  }
+  return { instants, days }
+}
+
+interface IterationBounds {
+  /** Instances starting at or after this cannot reach into the window. */
+  stopMs: number
+  /** Where a rule without COUNT may jump to (iterationStart). */
+  fastForwardTarget: number
+}
+
+function iterationBounds(master: EventInfo, future: EventInfo[], window: Window): IterationBounds {
   let maxEarlier = 0
   let maxLater = 0
   let maxTravel = master.travelMs
@@ -253,32 +284,47 @@ function expandSeries(
     maxTravel = Math.max(maxTravel, o.travelMs)
     maxLength = Math.max(maxLength, durationUpperMs(o.duration))
   }
-  // Instances starting at or after this cannot reach into the window.
-  const stopMs = window.end + maxTravel + maxEarlier
-  const fastForwardTarget = window.start - maxLength - maxLater - 2 * DAY_MS
+  return {
+    stopMs: window.end + maxTravel + maxEarlier,
+    fastForwardTarget: window.start - maxLength - maxLater - 2 * DAY_MS,
+  }
+}
 
-  const exInstants = new Set<number>()
-  const exDays = new Set<number>()
+function excludedDates(masterComp: ICAL.Component, allDaySeries: boolean, zones: ZoneResolver): InstantsAndDays {
+  const instants = new Set<number>()
+  const days = new Set<number>()
   for (const prop of masterComp.getAllProperties('exdate')) {
     const tzid = tzidParam(prop)
     for (const raw of prop.jCal.slice(3)) {
       const wall = parseWallTime(raw)
       if (!wall) continue
       // A DATE EXDATE on a timed series removes that local day; on an all-day series dates are the identity.
-      if (wall.isDate || master.allDay) exDays.add(dayNumber(wallLocalMs(wall)))
-      else exInstants.add(wallToMs(wall, zones.zoneFor(wall, tzid)))
+      if (wall.isDate || allDaySeries) days.add(dayNumber(wallLocalMs(wall)))
+      else instants.add(wallToMs(wall, zones.zoneFor(wall, tzid)))
     }
   }
+  return { instants, days }
+}
 
-  // All-day series live in the user's zone; timed ones in DTSTART's.
-  const seriesZone = master.startZone
+interface SeriesInstances {
+  master: EventInfo
+  /** THISANDFUTURE overrides by RECURRENCE-ID: the last one at or before an instance shapes it. */
+  future: EventInfo[]
+  overridden: InstantsAndDays
+  excluded: InstantsAndDays
+  window: Window
+  out: Occurrence[]
+}
+
+/** Emits each instance once, unless excluded or overridden, shaped by the master or a THISANDFUTURE override. */
+function instanceEmitter({ master, future, overridden, excluded, window, out }: SeriesInstances): EmitInstance {
   const seen = new Set<number>()
-  const instance = (local: number, zone: Zone, ms: number, periodEndMs?: number): void => {
+  return (local, zone, ms, periodEndMs) => {
     if (seen.has(ms)) return
     seen.add(ms)
     const day = dayNumber(local)
-    if (exInstants.has(ms) || exDays.has(day)) return
-    if (exact.has(ms) || exactDays.has(day)) return
+    if (excluded.instants.has(ms) || excluded.days.has(day)) return
+    if (overridden.instants.has(ms) || overridden.days.has(day)) return
     let source = master
     for (const o of future) {
       if (o.recurrenceId!.ms <= ms) source = o
@@ -293,10 +339,9 @@ function expandSeries(
     const localStart = startMs + offsetAtUtc(source.startZone, startMs)
     pushOccurrence(out, window, source, startMs, endMsFor(localStart, source.startZone, startMs, source.duration), ms)
   }
+}
 
-  // DTSTART is always the first instance (RFC 5545 §3.8.5.3), whether or not it matches the rule.
-  instance(master.startLocal, seriesZone, master.startMs)
-
+function emitRdates(rdates: ICAL.Property[], zones: ZoneResolver, stopMs: number, emit: EmitInstance): void {
   for (const prop of rdates) {
     const tzid = tzidParam(prop)
     for (const raw of prop.jCal.slice(3)) {
@@ -307,51 +352,62 @@ function expandSeries(
       const local = wallLocalMs(wall)
       const ms = localToUtcMs(local, zone)
       if (ms >= stopMs) continue
-      let periodEnd: number | undefined
-      if (second !== undefined) {
-        const endWall = parseWallTime(second)
-        const d = endWall ? null : parseDuration(second)
-        if (endWall) periodEnd = wallToMs(endWall, zones.zoneFor(endWall, tzid))
-        else if (d) periodEnd = endMsFor(local, zone, ms, d)
-      }
-      instance(local, zone, ms, periodEnd)
+      const periodEnd = second === undefined ? undefined : periodEndMs(second, { local, zone, ms }, zones, tzid)
+      emit(local, zone, ms, periodEnd)
     }
   }
+}
 
-  const dtstartForRule = floating(naiveToFields(master.startLocal), master.allDay)
-  for (const prop of rrules) {
-    const value = prop.getFirstValue()
-    if (!(value instanceof ICAL.Recur)) continue
-    const recur = value.clone()
-    normaliseUntil(recur, master.allDay, seriesZone)
-    const isRealDate = spellOutYearlyDay(recur, dtstartForRule)
-    // Skipped dates must not use up COUNT, so it is counted here when results are checked.
-    const from = iterationStart(recur, dtstartForRule, master.startMs, fastForwardTarget)
-    const count = isRealDate ? recur.count : null
-    if (count) recur.count = null
-    let iterator: ICAL.RecurIterator
+/** The end of an RDATE;VALUE=PERIOD (RFC 5545 §3.3.9): an explicit end, or a duration from the start. */
+function periodEndMs(
+  raw: unknown,
+  start: { local: number; zone: Zone; ms: number },
+  zones: ZoneResolver,
+  tzid: string | undefined,
+): number | undefined {
+  const endWall = parseWallTime(raw)
+  if (endWall) return wallToMs(endWall, zones.zoneFor(endWall, tzid))
+  const d = parseDuration(raw)
+  return d ? endMsFor(start.local, start.zone, start.ms, d) : undefined
+}
+
+function emitRrule(
+  recur: ICAL.Recur,
+  dtstart: ICAL.Time,
+  master: EventInfo,
+  bounds: IterationBounds,
+  emit: EmitInstance,
+): void {
+  // All-day series live in the user's zone; timed ones in DTSTART's.
+  const seriesZone = master.startZone
+  normaliseUntil(recur, master.allDay, seriesZone)
+  const isRealDate = spellOutYearlyDay(recur, dtstart)
+  // Skipped dates must not use up COUNT, so it is counted here when results are checked.
+  const from = iterationStart(recur, dtstart, master.startMs, bounds.fastForwardTarget)
+  const count = isRealDate ? recur.count : null
+  if (count) recur.count = null
+  let iterator: ICAL.RecurIterator
+  try {
+    iterator = recur.iterator(from)
+  } catch {
+    return // a rule ical.js rejects (e.g. BYYEARDAY in a MONTHLY rule): DTSTART alone stands
+  }
+  let counted = 0
+  for (let i = 0; i < MAX_ITERATIONS && (!count || counted < count); i++) {
+    let next: ICAL.Time | null
     try {
-      iterator = recur.iterator(from)
+      next = iterator.next()
     } catch {
-      continue // a rule ical.js rejects (e.g. BYYEARDAY in a MONTHLY rule): DTSTART alone stands
+      break
     }
-    let counted = 0
-    for (let i = 0; i < MAX_ITERATIONS && (!count || counted < count); i++) {
-      let next: ICAL.Time | null
-      try {
-        next = iterator.next()
-      } catch {
-        break
-      }
-      if (!next) break
-      if (isRealDate && !isRealDate(next)) continue
-      counted++
-      // The iterator hands out its own mutable cursor: read it before the next call.
-      const local = wallLocalMs(next)
-      const ms = localToUtcMs(local, seriesZone)
-      if (ms >= stopMs) break
-      instance(local, seriesZone, ms)
-    }
+    if (!next) break
+    if (isRealDate && !isRealDate(next)) continue
+    counted++
+    // The iterator hands out its own mutable cursor: read it before the next call.
+    const local = wallLocalMs(next)
+    const ms = localToUtcMs(local, seriesZone)
+    if (ms >= bounds.stopMs) break
+    emit(local, seriesZone, ms)
   }
 }
 

@@ -1,14 +1,18 @@
 import ICAL from 'ical.js'
 import { IcuZone, zoneForName, type Zone } from './timezones.ts'
 
-/** A DATE or DATE-TIME value as written, before any zone is applied. */
-export interface WallTime {
+/** Calendar date and clock time fields, as ical.js and iCalendar spell them (month 1–12). */
+interface WallFields {
   year: number
   month: number
   day: number
   hour: number
   minute: number
   second: number
+}
+
+/** A DATE or DATE-TIME value as written, before any zone is applied. */
+export interface WallTime extends WallFields {
   isDate: boolean
   utc: boolean
 }
@@ -77,13 +81,7 @@ interface OffsetTable {
 
 const offsetTables = new WeakMap<Zone, OffsetTable>()
 
-interface ZoneChange {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
+interface ZoneChange extends WallFields {
   utcOffset: number
   prevUtcOffset: number
 }
@@ -92,9 +90,7 @@ function offsetTable(zone: Zone, year: number): OffsetTable | null {
   const cached = offsetTables.get(zone)
   if (cached && cached.coveredYear >= year) return cached
   zone._ensureCoverage(year)
-  const changes = (zone.changes as ZoneChange[])
-    .map((c) => ({ at: Date.UTC(c.year, c.month - 1, c.day, c.hour, c.minute, c.second), c }))
-    .sort((a, b) => a.at - b.at)
+  const changes = (zone.changes as ZoneChange[]).map((c) => ({ at: wallLocalMs(c), c })).sort((a, b) => a.at - b.at)
   if (changes.length === 0) return null
   const table: OffsetTable = {
     // ical.js expands to at least year + EXTRA_COVERAGE (5).
@@ -158,23 +154,15 @@ export function utcToZonedTime(utcMs: number, zone: Zone): ICAL.Time {
 }
 
 export function timeToMs(time: ICAL.Time): number {
-  const local = Date.UTC(time.year, time.month - 1, time.day, time.hour, time.minute, time.second)
-  return localToUtcMs(local, time.zone ?? ICAL.Timezone.localTimezone)
+  return localToUtcMs(wallLocalMs(time), time.zone ?? ICAL.Timezone.localTimezone)
 }
 
 export function wallToMs(wall: WallTime, zone: Zone): number {
-  return localToUtcMs(Date.UTC(wall.year, wall.month - 1, wall.day, wall.hour, wall.minute, wall.second), zone)
+  return localToUtcMs(wallLocalMs(wall), zone)
 }
 
 /** Wall-clock fields as milliseconds "as if UTC": calendar arithmetic on it is exact, with no zone involved. */
-export function wallLocalMs(t: {
-  year: number
-  month: number
-  day: number
-  hour: number
-  minute: number
-  second: number
-}): number {
+export function wallLocalMs(t: WallFields): number {
   return Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second)
 }
 

@@ -6,6 +6,7 @@ import { consumePublicQuota } from '../publicQuota.ts'
 import { managedBookingType } from '../types/PublicBooking.ts'
 import { PublicCalendarNotFoundError } from '../types/PublicBookingErrors.ts'
 import { CalendarNotBookableError, OutsideBookingWindowError, SlotUnavailableError } from '../types/SchedulingErrors.ts'
+import { directResult } from '../errors.ts'
 
 const BookPublicSlotInput = builder.inputType('BookPublicSlotInput', {
   description: 'An invitee books a slot of a published calendar. A contact with this e-mail is made or reused.',
@@ -32,30 +33,17 @@ builder.mutationField('bookPublicSlot', (t) =>
     description:
       'Books a slot of a published calendar without a token, with the same guarantees as bookAppointment (locks, ' +
       're-check, idempotency, write-back to iCloud). Rate-limited per address and per calendar.',
-    errors: {
-      types: [
-        SlotUnavailableError,
-        OutsideBookingWindowError,
-        CalendarNotBookableError,
-        PublicCalendarNotFoundError,
-        InvalidInputError,
-      ],
-      union: { name: 'BookPublicSlotResult' },
-      directResult: true,
-    },
+    errors: directResult('BookPublicSlot', [
+      SlotUnavailableError,
+      OutsideBookingWindowError,
+      CalendarNotBookableError,
+      PublicCalendarNotFoundError,
+      InvalidInputError,
+    ]),
     args: { input: t.arg({ type: BookPublicSlotInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       await consumePublicQuota(context, { calendar: input, booking: true })
-      return bookPublicSlot(context.services, {
-        subaccountSlug: input.subaccountSlug,
-        calendarSlug: input.calendarSlug,
-        start: input.start,
-        name: input.name,
-        email: input.email,
-        phone: input.phone ?? null,
-        notes: input.notes ?? null,
-        idempotencyKey: input.idempotencyKey,
-      })
+      return bookPublicSlot(context.services, input)
     },
   }),
 )

@@ -5,6 +5,7 @@ import { builder } from '../builder.ts'
 import { consumePublicQuota } from '../publicQuota.ts'
 import { PublicBookingRef } from '../types/PublicBooking.ts'
 import { InvalidManageTokenError } from '../types/PublicBookingErrors.ts'
+import { directResult } from '../errors.ts'
 
 const CancelBookingInput = builder.inputType('CancelBookingInput', {
   fields: (t) => ({
@@ -23,11 +24,7 @@ builder.mutationField('cancelBooking', (t) =>
     description:
       'The invitee cancels with the manage token from their confirmation (no account). Cancelling again returns the ' +
       'cancelled booking. The event is removed from the host’s iCloud calendar.',
-    errors: {
-      types: [InvalidManageTokenError, InvalidInputError],
-      union: { name: 'CancelBookingResult' },
-      directResult: true,
-    },
+    errors: directResult('CancelBooking', [InvalidManageTokenError, InvalidInputError]),
     args: { input: t.arg({ type: CancelBookingInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       await consumePublicQuota(context, { booking: true })

@@ -1,6 +1,6 @@
 import { configureCalendars, type ConfigureResult } from '../../integrations/icloud/configureCalendars.ts'
 import { builder } from '../builder.ts'
-import { commonErrors } from '../errors.ts'
+import { commonErrors, directResult } from '../errors.ts'
 import { CalendarRef } from '../types/Calendar.ts'
 import { calendarChoiceErrors } from '../types/ICloudErrors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
@@ -42,11 +42,7 @@ builder.mutationField('configureICloudCalendars', (t) =>
     description:
       'Chooses the linked calendar and the conflict calendars. Idempotent. Newly added conflict calendars are ' +
       'synced right away; removed ones stop blocking time at once.',
-    errors: {
-      types: [...commonErrors, ...calendarChoiceErrors],
-      union: { name: 'ConfigureICloudCalendarsResult' },
-      directResult: true,
-    },
+    errors: directResult('ConfigureICloudCalendars', [...commonErrors, ...calendarChoiceErrors]),
     args: { input: t.arg({ type: ConfigureICloudCalendarsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)

@@ -5,6 +5,7 @@ import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarTypeEnum } from '../types/enums.ts'
 import { textLimits } from '../inputText.ts'
+import { nullsAsAbsent } from '../nullsAsAbsent.ts'
 
 const CreateCrmCalendarInput = builder.inputType('CreateCrmCalendarInput', {
   fields: (t) => ({
@@ -34,19 +35,7 @@ builder.mutationField('createCrmCalendar', (t) =>
     args: { input: t.arg({ type: CreateCrmCalendarInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const calendar = await createCrmCalendar(context.services, context.viewer.subaccountId, {
-        name: input.name,
-        type: input.type,
-        timeZone: input.timeZone ?? undefined,
-        slotDurationMinutes: input.slotDurationMinutes ?? undefined,
-        slotIntervalMinutes: input.slotIntervalMinutes ?? undefined,
-        bufferBeforeMinutes: input.bufferBeforeMinutes ?? undefined,
-        bufferAfterMinutes: input.bufferAfterMinutes ?? undefined,
-        minNoticeMinutes: input.minNoticeMinutes ?? undefined,
-        bookingWindowDays: input.bookingWindowDays ?? undefined,
-        maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember ?? undefined,
-        seatsPerSlot: input.seatsPerSlot ?? undefined,
-      })
+      const calendar = await createCrmCalendar(context.services, context.viewer.subaccountId, nullsAsAbsent(input))
       return context.services.prisma.crmCalendar.findUniqueOrThrow({
         ...prismaQuery(query),
         where: { id: calendar.id },

@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { createWebhookEndpoint } from '../../webhooks/endpoints.ts'
 import { builder } from '../builder.ts'
-import { commonErrors } from '../errors.ts'
+import { commonErrors, directResult } from '../errors.ts'
 import { WebhookEventTypeEnum } from '../types/WebhookEndpoint.ts'
 import { endpointWithSecretType } from '../types/WebhookEndpointSecret.ts'
 import { assertWebhookAdmin } from '../authz.ts'
@@ -31,11 +31,7 @@ builder.mutationField('createWebhookEndpoint', (t) =>
     description:
       'Registers a webhook endpoint of the subaccount (admins only). Events recorded from now on are delivered to ' +
       'it, signed with the returned secret.',
-    errors: {
-      types: [...commonErrors, ...webhookUrlErrors],
-      union: { name: 'CreateWebhookEndpointResult' },
-      directResult: true,
-    },
+    errors: directResult('CreateWebhookEndpoint', [...commonErrors, ...webhookUrlErrors]),
     args: { input: t.arg({ type: CreateWebhookEndpointInput, required: true }) },
     resolve: (_root, { input }, context) => {
       assertWebhookAdmin(context)

@@ -1,7 +1,7 @@
 import { reconnectICloud } from '../../integrations/icloud/reconnect.ts'
 import type { RefreshResult } from '../../integrations/icloud/refreshCalendars.ts'
 import { builder } from '../builder.ts'
-import { commonErrors } from '../errors.ts'
+import { commonErrors, directResult } from '../errors.ts'
 import { credentialErrors } from '../types/ICloudErrors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
 import { appSpecificPasswordSchema } from './connectICloud.ts'
@@ -36,11 +36,7 @@ builder.mutationField('reconnectICloud', (t) =>
     description:
       'Stores a new app-specific password after iCloud refused the old one (NEEDS_REAUTH), or to rotate it. The ' +
       'password is checked against iCloud first; linked and conflict calendars and history are kept.',
-    errors: {
-      types: [...commonErrors, ...credentialErrors],
-      union: { name: 'ReconnectICloudResult' },
-      directResult: true,
-    },
+    errors: directResult('ReconnectICloud', [...commonErrors, ...credentialErrors]),
     args: { input: t.arg({ type: ReconnectICloudInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)

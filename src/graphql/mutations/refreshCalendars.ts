@@ -1,6 +1,6 @@
 import { refreshCalendars, type RefreshResult } from '../../integrations/icloud/refreshCalendars.ts'
 import { builder } from '../builder.ts'
-import { commonErrors } from '../errors.ts'
+import { commonErrors, directResult } from '../errors.ts'
 import { credentialErrors } from '../types/ICloudErrors.ts'
 import { findIntegrationForMutation, IntegrationRef } from '../types/Integration.ts'
 
@@ -29,11 +29,7 @@ builder.mutationField('refreshCalendars', (t) =>
     description:
       'Rediscovers the iCloud calendars: new ones appear, removed ones disappear (with their linked/conflict role). ' +
       'InvalidCredentialsError means the stored password was revoked: the integration is set to NEEDS_REAUTH.',
-    errors: {
-      types: [...commonErrors, ...credentialErrors],
-      union: { name: 'RefreshCalendarsResult' },
-      directResult: true,
-    },
+    errors: directResult('RefreshCalendars', [...commonErrors, ...credentialErrors]),
     args: { input: t.arg({ type: RefreshCalendarsInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       const integration = await findIntegrationForMutation(context, input.integrationId.id)

@@ -9,6 +9,7 @@ import {
   OutsideBookingWindowError,
   SlotUnavailableError,
 } from '../types/SchedulingErrors.ts'
+import { directResult } from '../errors.ts'
 
 const RescheduleBookingInput = builder.inputType('RescheduleBookingInput', {
   fields: (t) => ({
@@ -23,17 +24,13 @@ builder.mutationField('rescheduleBooking', (t) =>
     description:
       'The invitee moves their booking with the manage token (no account), re-checked like a new booking. The ' +
       'answer carries a fresh manage token; the old one keeps working until it expires.',
-    errors: {
-      types: [
-        SlotUnavailableError,
-        OutsideBookingWindowError,
-        AppointmentCancelledError,
-        InvalidManageTokenError,
-        InvalidInputError,
-      ],
-      union: { name: 'RescheduleBookingResult' },
-      directResult: true,
-    },
+    errors: directResult('RescheduleBooking', [
+      SlotUnavailableError,
+      OutsideBookingWindowError,
+      AppointmentCancelledError,
+      InvalidManageTokenError,
+      InvalidInputError,
+    ]),
     args: { input: t.arg({ type: RescheduleBookingInput, required: true }) },
     resolve: async (_root, { input }, context) => {
       await consumePublicQuota(context, { booking: true })

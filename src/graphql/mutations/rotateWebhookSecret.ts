@@ -1,6 +1,6 @@
 import { rotateWebhookSecret } from '../../webhooks/endpoints.ts'
 import { builder } from '../builder.ts'
-import { commonErrors } from '../errors.ts'
+import { commonErrors, directResult } from '../errors.ts'
 import { WebhookEndpointRef } from '../types/WebhookEndpoint.ts'
 import { endpointWithSecretType } from '../types/WebhookEndpointSecret.ts'
 import { assertWebhookAdmin } from '../authz.ts'
@@ -18,7 +18,7 @@ builder.mutationField('rotateWebhookSecret', (t) =>
   t.field({
     type: RotateWebhookSecretSuccess,
     description: 'Replaces an endpoint’s signing secret (admins only); the old one keeps signing for 24 hours.',
-    errors: { types: commonErrors, union: { name: 'RotateWebhookSecretResult' }, directResult: true },
+    errors: directResult('RotateWebhookSecret', commonErrors),
     args: { input: t.arg({ type: RotateWebhookSecretInput, required: true }) },
     resolve: (_root, { input }, context) => {
       assertWebhookAdmin(context)

@@ -5,6 +5,7 @@ import { assertAdmin } from '../authz.ts'
 import { prismaQuery } from '../prismaQuery.ts'
 import { mutationResult } from '../errors.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
+import { nullsAsAbsent } from '../nullsAsAbsent.ts'
 
 const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
   description: 'Omitted fields stay as they are; null clears a nullable setting.',
@@ -23,9 +24,6 @@ const UpdateCrmCalendarInput = builder.inputType('UpdateCrmCalendarInput', {
   }),
 })
 
-// Non-nullable settings ignore null (= leave unchanged); nullable ones take null as "clear".
-const orUndefined = <T>(value: T | null | undefined): T | undefined => (value === null ? undefined : value)
-
 builder.mutationField('updateCrmCalendar', (t) =>
   t.prismaField({
     type: 'CrmCalendar',
@@ -34,17 +32,12 @@ builder.mutationField('updateCrmCalendar', (t) =>
     args: { input: t.arg({ type: UpdateCrmCalendarInput, required: true }) },
     resolve: async (query, _root, { input }, context) => {
       assertAdmin(context)
-      const calendar = await updateCrmCalendar(context.services, context.viewer.subaccountId, input.id.id, {
-        name: orUndefined(input.name),
-        timeZone: orUndefined(input.timeZone),
-        slotDurationMinutes: orUndefined(input.slotDurationMinutes),
-        slotIntervalMinutes: orUndefined(input.slotIntervalMinutes),
-        bufferBeforeMinutes: orUndefined(input.bufferBeforeMinutes),
-        bufferAfterMinutes: orUndefined(input.bufferAfterMinutes),
-        minNoticeMinutes: orUndefined(input.minNoticeMinutes),
-        bookingWindowDays: orUndefined(input.bookingWindowDays),
-        maxBookingsPerDayPerMember: input.maxBookingsPerDayPerMember,
-        seatsPerSlot: input.seatsPerSlot,
+      const { id, maxBookingsPerDayPerMember, seatsPerSlot, ...settings } = input
+      // Non-nullable settings ignore null (= leave unchanged); nullable ones take null as "clear".
+      const calendar = await updateCrmCalendar(context.services, context.viewer.subaccountId, id.id, {
+        ...nullsAsAbsent(settings),
+        maxBookingsPerDayPerMember,
+        seatsPerSlot,
       })
       return context.services.prisma.crmCalendar.findUniqueOrThrow({
         ...prismaQuery(query),

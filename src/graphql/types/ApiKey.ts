@@ -1,5 +1,6 @@
 import { assertHumanAdmin } from '../authz.ts'
 import { builder } from '../builder.ts'
+import { nullableDateTime } from '../fieldOptions.ts'
 
 export const ApiKeyRef = builder.prismaNode('ApiKey', {
   id: { field: 'id' },
@@ -13,16 +14,8 @@ export const ApiKeyRef = builder.prismaNode('ApiKey', {
     name: t.exposeString('name', { description: 'What the key is for, e.g. "CRM backend (production)".' }),
     prefix: t.exposeString('prefix', { description: 'The first characters of the key, to tell keys apart.' }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    lastUsedAt: t.expose('lastUsedAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'Last request made with the key (to the minute).',
-    }),
-    revokedAt: t.expose('revokedAt', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'When the key was revoked; it is refused from then on.',
-    }),
+    lastUsedAt: t.expose('lastUsedAt', nullableDateTime('Last request made with the key (to the minute).')),
+    revokedAt: t.expose('revokedAt', nullableDateTime('When the key was revoked; it is refused from then on.')),
   }),
 })
 

@@ -4,6 +4,7 @@ import type { StaleMember } from '../../scheduling/loadAvailabilityInput.ts'
 import { noteAttention } from '../../scheduling/attention.ts'
 import { builder } from '../builder.ts'
 import { CrmCalendarRef } from './CrmCalendar.ts'
+import { slotFields } from './slotFields.ts'
 
 /** What the query returns, plus the diff a subscription push carries. */
 export type AvailabilityPayload = Availability & { added?: RenderedSlot[] | null; removed?: RenderedSlot[] | null }
@@ -11,19 +12,13 @@ export type AvailabilityPayload = Availability & { added?: RenderedSlot[] | null
 const SlotRef = builder.objectRef<RenderedSlot>('Slot').implement({
   description: 'A bookable start time. Pass `start` to bookAppointment.',
   fields: (t) => ({
-    start: t.field({ type: 'DateTime', resolve: (slot) => slot.start }),
-    end: t.field({ type: 'DateTime', resolve: (slot) => slot.end }),
-    localStart: t.exposeString('localStart', {
-      description: 'ISO 8601 in the requested time zone with its offset, e.g. 2026-03-30T09:00:00+02:00.',
-    }),
-    localEnd: t.exposeString('localEnd'),
+    ...slotFields(t),
     freeMembers: t.idList({
       description:
         'Global IDs of the users who could take this slot: for round robin the free members (the booking picks ' +
         'one), for collective every member, for class booking the host.',
       resolve: (slot) => slot.freeMemberIds.map((id) => encodeGlobalID('User', id)),
     }),
-    seatsLeft: t.exposeInt('seatsLeft', { nullable: true, description: 'Class booking only: seats still free.' }),
   }),
 })
 

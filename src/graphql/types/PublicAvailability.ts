@@ -5,18 +5,11 @@ import {
 } from '../../publicBooking/publicAvailability.ts'
 import { builder } from '../builder.ts'
 import { consumePublicQuota } from '../publicQuota.ts'
+import { slotFields } from './slotFields.ts'
 
 const PublicSlotRef = builder.objectRef<PublicSlot>('PublicSlot').implement({
   description: 'A bookable start time. Pass `start` to bookPublicSlot.',
-  fields: (t) => ({
-    start: t.field({ type: 'DateTime', resolve: (slot) => slot.start }),
-    end: t.field({ type: 'DateTime', resolve: (slot) => slot.end }),
-    localStart: t.exposeString('localStart', {
-      description: 'ISO 8601 in the requested time zone with its offset, e.g. 2026-03-30T09:00:00+02:00.',
-    }),
-    localEnd: t.exposeString('localEnd'),
-    seatsLeft: t.exposeInt('seatsLeft', { nullable: true, description: 'Class booking only: seats still free.' }),
-  }),
+  fields: (t) => slotFields(t),
 })
 
 export const PublicAvailabilityRef = builder.objectRef<PublicAvailability>('PublicAvailability').implement({

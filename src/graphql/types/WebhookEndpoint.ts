@@ -1,6 +1,7 @@
 import { WEBHOOK_EVENT_DESCRIPTIONS, WEBHOOK_EVENT_TYPES, type WebhookEventType } from '../../webhooks/eventTypes.ts'
 import { builder } from '../builder.ts'
 import { assertWebhookAdmin } from '../authz.ts'
+import { nullableDateTime } from '../fieldOptions.ts'
 
 const enumName = (type: WebhookEventType) => type.toUpperCase().replace('.', '_')
 
@@ -34,16 +35,16 @@ export const WebhookEndpointRef = builder.prismaNode('WebhookEndpoint', {
       description: 'Why it is disabled: by an admin, or automatically after every delivery failed for days.',
     }),
     disabledAt: t.expose('disabledAt', { type: 'DateTime', nullable: true }),
-    failingSince: t.expose('failingSince', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'Since when every delivery has failed; null after a success.',
-    }),
-    secretRotatedUntil: t.expose('previousSecretUntil', {
-      type: 'DateTime',
-      nullable: true,
-      description: 'After a rotation, the old secret also signs until then (two signatures in `webhook-signature`).',
-    }),
+    failingSince: t.expose(
+      'failingSince',
+      nullableDateTime('Since when every delivery has failed; null after a success.'),
+    ),
+    secretRotatedUntil: t.expose(
+      'previousSecretUntil',
+      nullableDateTime(
+        'After a rotation, the old secret also signs until then (two signatures in `webhook-signature`).',
+      ),
+    ),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
     deliveries: t.relatedConnection('deliveries', {
