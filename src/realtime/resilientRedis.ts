@@ -30,7 +30,7 @@ interface PubSubRedisClient {
 }
 
 /** A command on the publish connection. */
-export type RedisCommand<T> = (client: Redis) => Promise<T>
+type RedisCommand<T> = (client: Redis) => Promise<T>
 
 export interface ResilientRedis {
   publishClient: PubSubRedisClient

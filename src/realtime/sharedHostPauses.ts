@@ -8,7 +8,7 @@ import type { Logger } from '../logger.ts'
 import type { ResilientRedis } from './resilientRedis.ts'
 
 export const HOST_PAUSES_KEY = 'icloud-scheduling:caldav-host-pauses'
-export const HOST_PAUSED_CHANNEL = 'icloud-scheduling:caldav-host-paused'
+const HOST_PAUSED_CHANNEL = 'icloud-scheduling:caldav-host-paused'
 
 /** The throttle's two ports (src/caldav's HostThrottle has them), so that src/caldav never imports src/realtime. */
 export interface HostPausePorts {
