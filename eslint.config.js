@@ -84,5 +84,23 @@ export default tseslint.config(
       'max-lines-per-function': ['error', { max: 60, skipBlankLines: true, skipComments: true, IIFEs: true }],
     },
   },
+  {
+    // Arrows one way: the CalDAV client knows nothing of the process around it. What crosses processes (host pauses)
+    // reaches it through ports (HostThrottle's onHostPaused/applyHostPause), connected in src/app.
+    files: ['src/caldav/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/app/*', '**/realtime/*', '**/sync/*', '**/integrations/*'],
+              message: 'src/caldav must not import the process wiring, pub/sub or its callers: give it a port.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   { files: ['**/*.js'], ...tseslint.configs.disableTypeChecked },
 )

@@ -13,6 +13,8 @@ import { createLogger } from '../logger.ts'
 import { AppMetrics } from '../observability/metrics.ts'
 import { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { createAppPubSub } from '../realtime/pubsub.ts'
+import { shareHostPauses } from '../realtime/sharedHostPauses.ts'
+import { hostThrottleOf } from '../integrations/icloud/caldavSession.ts'
 import { CredentialCipher } from '../security/credentialCipher.ts'
 import { loadSecrets } from '../security/secrets.ts'
 import { createHttpServer, type HttpServer } from '../server.ts'
@@ -57,7 +59,7 @@ export async function createServices(
     schema: options.databaseSchema,
     pgliteTemplate: options.pgliteTemplate,
   })
-  const { pubsub, state: pubsubState, close: closePubSub } = createAppPubSub(config.redisUrl, logger)
+  const { pubsub, state: pubsubState, close: closePubSub, redis } = createAppPubSub(config.redisUrl, logger)
   const base = {
     config,
     prisma: database.prisma,
@@ -75,9 +77,13 @@ export async function createServices(
     publicLimits: new PublicLimits({ redisUrl: config.redisUrl, ...config.publicBooking }, logger),
   }
   const liveAvailability = new LiveAvailabilityHub(base)
-  const metrics = new AppMetrics({ prisma: base.prisma, liveAvailability })
+  const hostThrottle = hostThrottleOf(base)
+  const metrics = new AppMetrics({ prisma: base.prisma, liveAvailability, hostThrottle })
   const services: Services = Object.assign(base, { liveAvailability, metrics })
+  // iCloud's Retry-After pauses a host for every process on this Redis; one process alone needs nothing more.
+  const stopSharingPauses = redis ? shareHostPauses(redis, hostThrottle, logger) : () => {}
   const closeAll = async () => {
+    stopSharingPauses()
     services.publicLimits.close()
     await closePubSub()
   }

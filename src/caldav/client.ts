@@ -1,6 +1,7 @@
 import * as calendars from './calendars.ts'
 import type { RemoteCalendar } from './calendars.ts'
 import { discover } from './discovery.ts'
+import { HostThrottle } from './hostThrottle.ts'
 import { HttpTransport, type RequestInfo } from './http.ts'
 import * as objects from './objects.ts'
 import type { PutPrecondition } from './objects.ts'
@@ -30,6 +31,8 @@ export interface CalDavClientOptions {
   connectionsPerHost?: number
   /** Known calendar home (skips discovery). */
   homeUrl?: string
+  /** Host pauses (Retry-After) to share with other clients; default: this client's own. */
+  hostThrottle?: HostThrottle
 }
 
 export class CalDavClient {
@@ -50,6 +53,7 @@ export class CalDavClient {
       baseRetryDelayMs: options.baseRetryDelayMs ?? 500,
       onRequest: options.onRequest,
       connectionsPerHost: options.connectionsPerHost ?? 256,
+      hostThrottle: options.hostThrottle ?? new HostThrottle(),
       onPermanentRedirect: (from, to) => {
         if (this.homeUrl && from.startsWith(this.homeUrl) && new URL(from).origin !== new URL(to).origin)
           this.movedFrom ??= this.homeUrl

@@ -1,7 +1,7 @@
 import { channel } from 'node:diagnostics_channel'
 import { fetch } from 'undici'
 import { hostDispatcher } from './hostAgent.ts'
-import { hostPauseMs, pauseHost } from './hostThrottle.ts'
+import type { HostThrottle } from './hostThrottle.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -30,6 +30,8 @@ export interface TransportOptions {
   onRequest?: (info: RequestInfo) => void
   /** Sockets per host of the process-wide pool (hostAgent.ts). */
   connectionsPerHost: number
+  /** Host pauses (Retry-After) shared with the other clients of the process. */
+  hostThrottle: HostThrottle
   /** A 301/308 hop (RFC 9110 §15.4.2, §15.4.9): the resource moved for good, callers may re-map what they store. */
   onPermanentRedirect?: (from: string, to: string) => void
 }
@@ -127,7 +129,7 @@ export class HttpTransport {
       }
       const retryAfter = parseRetryAfter(result.headers.get('retry-after'))
       const throttled = result.status === 429 || result.status === 503
-      if (throttled && retryAfter !== null) pauseHost(new URL(result.url).origin, retryAfter)
+      if (throttled && retryAfter !== null) this.options.hostThrottle.pauseHost(new URL(result.url).origin, retryAfter)
       const delay = retryAfter ?? this.backoff(attempt)
       if (canRetry && delay <= this.options.maxRetryDelayMs) {
         await sleep(delay)
@@ -146,9 +148,9 @@ export class HttpTransport {
     }
   }
 
-  /** A host that throttled this process is not asked again before its Retry-After: short waits are slept through. */
+  /** A paused host (see HostThrottle) is not asked again before its Retry-After: short waits are slept through. */
   private async waitForHost(method: string, url: string): Promise<void> {
-    const wait = hostPauseMs(new URL(url).origin)
+    const wait = this.options.hostThrottle.hostPauseMs(new URL(url).origin)
     if (wait === 0) return
     if (wait <= this.options.maxRetryDelayMs) return sleep(wait)
     throw new CalDavRateLimitedError(

@@ -2,6 +2,7 @@ export { CalDavClient, type CalDavClientOptions, type CalDavCredentials } from '
 export type { RemoteCalendar } from './calendars.ts'
 export type { MultigetResult } from './sync.ts'
 export type { RequestInfo } from './http.ts'
+export { HostThrottle } from './hostThrottle.ts'
 export { caldavRequestChannel, parseRetryAfter } from './http.ts'
 export {
   CalDavError,

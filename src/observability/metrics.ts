@@ -3,7 +3,7 @@
 // engine publish on diagnostics channels, so they know nothing about metrics.
 import { subscribe, unsubscribe } from 'node:diagnostics_channel'
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client'
-import { caldavRequestChannel, type RequestInfo } from '../caldav/index.ts'
+import { caldavRequestChannel, type HostThrottle, type RequestInfo } from '../caldav/index.ts'
 import type { PrismaClient } from '../generated/prisma/client.ts'
 import type { LiveAvailabilityHub } from '../realtime/liveAvailability.ts'
 import { syncFinishedChannel, type SyncFinishedEvent } from '../sync/syncEvents.ts'
@@ -17,6 +17,7 @@ const MAX_OPERATION_NAMES = 200
 export interface MetricsSources {
   prisma: PrismaClient
   liveAvailability: LiveAvailabilityHub
+  hostThrottle: Pick<HostThrottle, 'pausedHosts'>
 }
 
 export class AppMetrics {
@@ -79,6 +80,7 @@ export class AppMetrics {
     subscribe(caldavRequestChannel.name, this.onCaldavRequest)
     subscribe(syncFinishedChannel.name, this.onSyncFinished)
     this.liveGauges()
+    this.hostPauseGauge()
     this.backlogGauges()
   }
 
@@ -134,6 +136,20 @@ export class AppMetrics {
       collect() {
         this.reset()
         this.inc(live().computations)
+      },
+    })
+  }
+
+  private hostPauseGauge(): void {
+    const paused = () => this.sources.hostThrottle.pausedHosts()
+    new Gauge({
+      name: 'caldav_host_pause_seconds',
+      help: 'CalDAV hosts this process holds back (Retry-After, told to it or to another process), by seconds left.',
+      labelNames: ['host'],
+      registers: [this.registry],
+      collect() {
+        this.reset()
+        for (const { origin, remainingMs } of paused()) this.set({ host: hostOf(origin) }, remainingMs / 1000)
       },
     })
   }

@@ -3,7 +3,7 @@ import { createRedisEventTarget } from '@graphql-yoga/redis-event-target'
 import { createPubSub } from '@graphql-yoga/subscription'
 import type { Redis } from 'ioredis'
 import type { Logger } from '../logger.ts'
-import { createResilientRedis, type RedisState } from './resilientRedis.ts'
+import { createResilientRedis, type RedisState, type ResilientRedis } from './resilientRedis.ts'
 
 /** Payloads carry ids and ISO strings only: subscribers re-read what they show from the database. */
 export interface SyncStatusEvent {
@@ -51,7 +51,12 @@ export type PubSubState = 'memory' | RedisState
 
 export function createAppPubSub(redisUrl: string | null, logger: Logger) {
   if (!redisUrl) {
-    return { pubsub: createPubSub<PubSubTopics>(), state: (): PubSubState => 'memory', close: async () => {} }
+    return {
+      pubsub: createPubSub<PubSubTopics>(),
+      state: (): PubSubState => 'memory',
+      close: async () => {},
+      redis: null,
+    }
   }
   const redis = createResilientRedis(redisUrl, logger)
   // The event target calls only publish, subscribe, unsubscribe and on('message'), which the facades provide.
@@ -63,6 +68,8 @@ export function createAppPubSub(redisUrl: string | null, logger: Logger) {
     pubsub: createPubSub<PubSubTopics>({ eventTarget }),
     state: (): PubSubState => redis.state(),
     close: async () => redis.close(),
+    /** The connections themselves, for what crosses processes besides subscriptions (sharedHostPauses.ts). */
+    redis: redis as ResilientRedis | null,
   }
 }
 

@@ -1,7 +1,8 @@
 // /metrics in Prometheus text format: request latency by operation, open subscriptions, sync runs by outcome, CalDAV
-// requests by host and status, sync lag and the write-back outbox, all read by scraping the real server.
+// requests by host and status, paused hosts, sync lag and the write-back outbox, all read by scraping the real server.
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hostThrottleOf } from '../../src/integrations/icloud/caldavSession.ts'
 import { graphql } from '../graphql/index.ts'
 import { createTeam } from '../support/factories.ts'
 import {
@@ -88,6 +89,15 @@ describe('/metrics', () => {
     ).toBe(2)
     expect(sample(text, 'http_request_duration_seconds_count', { route: '/graphql', status: '200' })).toBeGreaterThan(0)
     expect(text).toContain('process_cpu_seconds_total')
+  })
+
+  it('shows the CalDAV hosts held back by a Retry-After, with the seconds left', async () => {
+    hostThrottleOf(t.services).applyHostPause('https://p42-caldav.icloud.com', Date.now() + 30_000)
+    const left = sample(await scrape(), 'caldav_host_pause_seconds', { host: 'p42-caldav.icloud.com' })
+    expect(left).toBeGreaterThan(25)
+    expect(left).toBeLessThanOrEqual(30)
+    hostThrottleOf(t.services).clear()
+    expect(sample(await scrape(), 'caldav_host_pause_seconds', { host: 'p42-caldav.icloud.com' })).toBeNull()
   })
 
   it('shows open subscriptions and their shared feeds while they are open', async () => {

@@ -1,6 +1,6 @@
 // The one place a CalDAV client for iCloud is made: the server and timeout from config, the login, and the retry
 // budget of the caller. Connect, reconnect, refresh, the sync engine and the write-back outbox all come here.
-import { CalDavClient, type CalDavClientOptions, type RequestInfo } from '../../caldav/index.ts'
+import { CalDavClient, HostThrottle, type CalDavClientOptions, type RequestInfo } from '../../caldav/index.ts'
 import type { Services } from '../../app/services.ts'
 import type { Integration } from '../../generated/prisma/client.ts'
 import { decryptCredential } from './credentials.ts'
@@ -26,6 +26,18 @@ export interface ICloudLogin {
   homeUrl?: string
 }
 
+// One HostThrottle per services (one per process; tests may run several): every client made here shares its host
+// pauses, and the app wiring shares them with the other processes (app.ts). Keyed by the services object rather than
+// a field of it, so the sync engine's narrower SyncServices reach it as they are.
+const hostThrottles = new WeakMap<object, HostThrottle>()
+
+/** The host pauses of the clients made for these services. */
+export function hostThrottleOf(services: Pick<Services, 'config'>): HostThrottle {
+  let throttle = hostThrottles.get(services)
+  if (!throttle) hostThrottles.set(services, (throttle = new HostThrottle()))
+  return throttle
+}
+
 export function createICloudClient(
   services: Pick<Services, 'config'>,
   login: ICloudLogin,
@@ -38,6 +50,7 @@ export function createICloudClient(
     timeoutMs: services.config.caldavTimeoutMs,
     connectionsPerHost: services.config.caldavConnectionsPerHost,
     homeUrl: login.homeUrl,
+    hostThrottle: hostThrottleOf(services),
     ...RETRY_BUDGETS[budget],
     onRequest,
   })

@@ -1,7 +1,7 @@
 // connectICloud against the iCloud-faithful test server: principal on the entry host, calendar home on a partition
 // host, Reminders/inbox/outbox/notification/subscribed collections, a read-only shared calendar, 401s.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
+import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createSubaccount, createTeam, createUser } from '../../support/factories.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
@@ -32,8 +32,8 @@ async function newAccount(options: { normalPassword?: string } = {}) {
 
 const integrationCount = () => t.services.prisma.integration.count()
 
-// A throttled answer pauses the host for this process (src/caldav/hostThrottle.ts); each test starts unpaused.
-beforeEach(() => clearHostPauses())
+// A throttled answer pauses the host for this app (hostThrottleOf); each test starts unpaused.
+beforeEach(() => hostThrottleOf(t.services).clear())
 
 beforeAll(async () => {
   server = await startICloudServer()
@@ -195,7 +195,7 @@ describe('connectICloud', () => {
     expect(throttled.connectICloud.__typename).toBe('ICloudUnavailableError')
     expect(await integrationCount()).toBe(before)
     server.resetQuirks()
-    clearHostPauses() // the Retry-After has passed: this process sends to the host again
+    hostThrottleOf(t.services).clear() // the Retry-After has passed: this app sends to the host again
     const ok = await t.client(user.token).data(ConnectICloud, { input: { appleId, appSpecificPassword } })
     expect(ok.connectICloud.__typename).toBe('ConnectICloudSuccess')
   })

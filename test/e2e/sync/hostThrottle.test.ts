@@ -1,7 +1,7 @@
 // iCloud throttles per host: once a host answered 503 with Retry-After to one integration, every integration on that
 // host waits, without a request, until then (ICLOUD.md); the next tick after the window syncs them.
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
+import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { createTeam } from '../../support/factories.ts'
 import {
@@ -57,7 +57,7 @@ it('a 503 with Retry-After to one integration pauses every integration on that h
   expect(row.rateLimitedUntil!.getTime() - Date.now()).toBeGreaterThan(60_000)
 
   // Once the window has passed, the host is asked again.
-  clearHostPauses()
+  hostThrottleOf(t.services).clear()
   await t.services.prisma.integration.updateMany({ data: { rateLimitedUntil: null } })
   expect((await syncIntegration(t.services, second.integrationId, 'MANUAL'))?.outcome).toBe('SUCCESS')
 })

@@ -2,7 +2,7 @@
 // window answers at once with RateLimitedError instead of asking iCloud again.
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { afterAll, beforeAll, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
+import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import { graphql } from '../../graphql/index.ts'
 import { createTeam, type TestUser } from '../../support/factories.ts'
 import {
@@ -70,7 +70,7 @@ it('syncNow inside a Retry-After window answers RateLimitedError with retryAt, w
   expect(await t.services.prisma.syncRun.count({ where: { integrationId: fx.integrationId } })).toBe(1)
 
   // After the window a user's sync goes through again (the host's pause in this process has passed too).
-  clearHostPauses()
+  hostThrottleOf(t.services).clear()
   await t.services.prisma.integration.update({
     where: { id: fx.integrationId },
     data: { rateLimitedUntil: new Date(Date.now() - 1000) },

@@ -1,5 +1,4 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
 import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import {
   CalDavAuthError,
@@ -12,9 +11,6 @@ import {
   type RequestInfo,
 } from '../../../src/caldav/index.ts'
 import { event } from './targets.ts'
-
-// A throttling test pauses the shared test host for this process (hostThrottle.ts): each test starts unpaused.
-beforeEach(() => clearHostPauses())
 
 // Behaviour specific to iCloud, against the iCloud-faithful test server (Radicale behind a proxy with quirks).
 describe('CalDavClient against the iCloud test server', () => {

@@ -1,5 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
+import { afterEach, describe, expect, it } from 'vitest'
 import {
   CalDavAuthError,
   CalDavClient,
@@ -12,9 +11,6 @@ import {
   type RequestInfo,
 } from '../../../src/caldav/index.ts'
 import { multistatus, sendXml, startLocalServer, type Handler, type LocalServer } from './localServer.ts'
-
-// A throttling test pauses the shared test host for this process (hostThrottle.ts): each test starts unpaused.
-beforeEach(() => clearHostPauses())
 
 const credentials = { username: 'someone@icloud.com', password: 'abcd-efgh-ijkl-mnop' }
 const basic = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`

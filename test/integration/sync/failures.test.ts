@@ -1,7 +1,7 @@
 // Failure handling and leases, against the iCloud-faithful test server: revoked password, throttling, dropped
 // connections, slow answers, and several processes ticking at once.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
-import { clearHostPauses } from '../../../src/caldav/hostThrottle.ts'
+import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import type { Services } from '../../../src/app/services.ts'
 import { syncDueIntegrations, syncIntegration } from '../../../src/sync/index.ts'
 import { createTeam, createUser } from '../../support/factories.ts'
@@ -15,8 +15,8 @@ import {
 } from '../../support/integrationFixtures.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
 
-// A throttling test pauses the shared test host for this process (hostThrottle.ts): each test starts unpaused.
-beforeEach(() => clearHostPauses())
+// A throttling test pauses the shared test host for this app (caldavSession.ts): each test starts unpaused.
+beforeEach(() => hostThrottleOf(t.services).clear())
 
 let server: SyncServer
 let t: TestApp

@@ -80,7 +80,7 @@ describe('iCloud test server: quirks', () => {
     })
   })
 
-  it('throttles the next n requests with 503 and Retry-After, then recovers', async () => {
+  it('throttles the next n requests with 503 (or 429) and Retry-After, then recovers', async () => {
     server.quirks.throttle = { count: 2, retryAfterSeconds: 7 }
     const body = propfindXml('<d:getctag/>')
     const first = await dav('PROPFIND', calendar, { auth, depth: '0', body })
@@ -90,6 +90,10 @@ describe('iCloud test server: quirks', () => {
     expect(first.headers.get('retry-after')).toBe('7')
     expect(second.headers.get('retry-after')).toBe('7')
     expect(server.quirks.throttle).toBeNull()
+
+    server.quirks.throttle = { count: 1, retryAfterSeconds: 3, status: 429 }
+    const tooMany = await dav('PROPFIND', calendar, { auth, depth: '0', body })
+    expect([tooMany.status, tooMany.headers.get('retry-after')]).toEqual([429, '3'])
   })
 
   it('answers 412 to a PUT with a stale If-Match and to If-None-Match: * on an existing resource', async () => {
@@ -201,15 +205,37 @@ describe('iCloud test server: quirks', () => {
     expect(res.status).toBe(400)
   })
 
-  it('records every request with host, path, depth, status and the start of the body', async () => {
+  it('records every request with host, path, depth, status, the start of the body and its arrival', async () => {
     const body = propfindXml('<d:current-user-principal/>')
     await dav('PROPFIND', server.entryUrl, { auth, depth: '0', body })
     await dav('GET', calendar + 'paris.ics', { auth })
     await dav('GET', calendar + 'paris.ics', { auth: [auth[0], 'nope'] })
     expect(server.requests).toEqual([
-      { method: 'PROPFIND', host: 'entry', path: '/', status: 207, depth: '0', bodyStart: body },
-      { method: 'GET', host: 'partition', path: `${account.homePath}work/paris.ics`, status: 200, bodyStart: '' },
-      { method: 'GET', host: 'partition', path: `${account.homePath}work/paris.ics`, status: 401, bodyStart: '' },
+      {
+        method: 'PROPFIND',
+        host: 'entry',
+        path: '/',
+        status: 207,
+        depth: '0',
+        bodyStart: body,
+        at: expect.any(Number),
+      },
+      {
+        method: 'GET',
+        host: 'partition',
+        path: `${account.homePath}work/paris.ics`,
+        status: 200,
+        bodyStart: '',
+        at: expect.any(Number),
+      },
+      {
+        method: 'GET',
+        host: 'partition',
+        path: `${account.homePath}work/paris.ics`,
+        status: 401,
+        bodyStart: '',
+        at: expect.any(Number),
+      },
     ])
     server.requests.length = 0
     expect(server.requests).toHaveLength(0)

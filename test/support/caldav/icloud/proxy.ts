@@ -76,6 +76,7 @@ async function handle(ctx: ProxyContext, host: HostKind, req: IncomingMessage, r
     status: 0,
     ...(depth !== undefined ? { depth } : {}),
     bodyStart: text.slice(0, 300),
+    at: Date.now(),
   }
   ctx.requests.push(record)
 
@@ -101,8 +102,9 @@ async function route(
 ): Promise<Reply> {
   const method = req.method ?? 'GET'
   const quirks = ctx.quirks()
-  const retryAfter = takeThrottle(quirks)
-  if (retryAfter !== undefined) return { status: 503, headers: { 'Retry-After': String(retryAfter) }, body: '' }
+  const throttled = takeThrottle(quirks)
+  if (throttled)
+    return { status: throttled.status, headers: { 'Retry-After': String(throttled.retryAfterSeconds) }, body: '' }
   if (method === 'OPTIONS') {
     return {
       status: 200,

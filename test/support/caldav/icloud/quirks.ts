@@ -14,14 +14,13 @@ export function defaultQuirks(): ICloudQuirks {
   }
 }
 
-/** Consumes one throttled request; returns the Retry-After seconds when this request must get 503. */
-export function takeThrottle(quirks: ICloudQuirks): number | undefined {
+/** Consumes one throttled request; returns the status and Retry-After seconds when this request must be refused. */
+export function takeThrottle(quirks: ICloudQuirks): { status: 429 | 503; retryAfterSeconds: number } | undefined {
   const throttle = quirks.throttle
   if (!throttle || throttle.count <= 0) return undefined
   throttle.count -= 1
-  const seconds = throttle.retryAfterSeconds
   if (throttle.count <= 0) quirks.throttle = null
-  return seconds
+  return { status: throttle.status ?? 503, retryAfterSeconds: throttle.retryAfterSeconds }
 }
 
 /** Consumes one dropped connection; returns true when this request's socket must be destroyed. */

@@ -11,11 +11,16 @@ export interface RecordedRequest {
   depth?: string
   /** First 300 characters of the request body */
   bodyStart: string
+  /** When the request arrived (epoch ms). */
+  at: number
 }
 
 export interface ICloudQuirks {
-  /** The next `count` requests get 503 with `Retry-After: retryAfterSeconds`; count goes down to 0. */
-  throttle: { count: number; retryAfterSeconds: number } | null
+  /**
+   * The next `count` requests get 503 (or `status`, e.g. 429) with `Retry-After: retryAfterSeconds`; count goes down
+   * to 0.
+   */
+  throttle: { count: number; retryAfterSeconds: number; status?: 429 | 503 } | null
   /** Every sync-collection REPORT with a non-empty token gets a bare 403 (as after a token expiry). */
   invalidateSyncTokens: boolean
   /** Strip the ETag header from PUT responses (iCloud sometimes omits it). */
