@@ -74,10 +74,15 @@ function executedOnce(source: AsyncIterator<object>, args: ExecutionArgs): Async
   return iterator
 }
 
+/** The document by its text (Yoga's parser cache hands out one object per text, but need not), then the rest. */
 function executionKey(args: ExecutionArgs): string {
-  let documentId = documentIds.get(args.document)
-  if (documentId === undefined) documentIds.set(args.document, (documentId = nextDocumentId++))
-  return `${documentId}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`
+  let document = args.document.loc?.source.body
+  if (document === undefined) {
+    let id = documentIds.get(args.document)
+    if (id === undefined) documentIds.set(args.document, (id = nextDocumentId++))
+    document = `#${id}`
+  }
+  return JSON.stringify([document, args.operationName ?? null, args.variableValues ?? {}])
 }
 
 function executeOnce(push: object, key: string, args: ExecutionArgs): Promise<ExecutionResult> {

@@ -2,6 +2,7 @@
 // share one feed, and so do invitees of the same published calendar (slugs) and range. Each change is computed once
 // per feed in UTC and rendered once per time zone.
 import type { Services } from '../app/services.ts'
+import { PublicCalendarNotFoundError } from '../publicBooking/errors.ts'
 import {
   computePublicAvailability,
   publicSlotsDiffer,
@@ -75,14 +76,29 @@ export class LiveAvailabilityHub {
     })
   }
 
-  /** An invitee's stream of a published calendar; it ends with CALENDAR_NOT_FOUND once the slugs stop resolving. */
+  /**
+   * The calendar of a current public feed of these slugs and range, or null. Such a feed resolved the slugs at its last
+   * computation, and every change since (publishing, slugs) would have made it recompute: a newcomer needs no look-up.
+   */
+  currentPublicCalendar(slugs: PublicLiveAvailabilityRequest['slugs'], range: AvailabilityRange): string | null {
+    const feed = this.feeds.get(publicKey(slugs, range))
+    return feed?.isCurrent() ? feed.calendarId : null
+  }
+
+  /**
+   * An invitee's stream of a published calendar. It ends with CALENDAR_NOT_FOUND once the slugs stop resolving to
+   * that calendar (unpublished, renamed, or another calendar took them: subscribing again follows them).
+   */
   openPublic(request: PublicLiveAvailabilityRequest): Promise<AsyncIterableIterator<PublicAvailability>> {
-    const { slugs, range } = request
-    const key = `public|${request.calendarId}|${slugs.subaccountSlug}|${slugs.calendarSlug}|${rangeKey(range)}`
+    const { calendarId, slugs, range } = request
+    const key = publicKey(slugs, range)
+    if (this.feeds.get(key)?.calendarId !== calendarId) this.feeds.delete(key) // it closes with its subscribers
     return this.subscribe(key, request.timeZone, () => {
-      const source = publicSource(request.calendarId, () => {
+      const source = publicSource(calendarId, async () => {
         this.computations++
-        return computePublicAvailability(this.services, slugs, range)
+        const computed = await computePublicAvailability(this.services, slugs, range)
+        if (computed.calendarId !== calendarId) throw new PublicCalendarNotFoundError()
+        return computed
       })
       return { source, onClose: () => {} }
     })
@@ -117,6 +133,10 @@ export class LiveAvailabilityHub {
 
 function rangeKey(range: AvailabilityRange): string {
   return `${range.from.getTime()}|${range.to.getTime()}`
+}
+
+function publicKey(slugs: PublicLiveAvailabilityRequest['slugs'], range: AvailabilityRange): string {
+  return `public|${JSON.stringify([slugs.subaccountSlug, slugs.calendarSlug])}|${rangeKey(range)}`
 }
 
 interface SlotChange {

@@ -56,10 +56,19 @@ export class SharedFeed<S, C, P> {
     return this.subscribers.size + this.awaitingFirst.size
   }
 
+  get calendarId(): string {
+    return this.source.calendarId
+  }
+
+  /** Whether the state reflects every change heard so far (no computation pending or running). */
+  isCurrent(): boolean {
+    return this.current !== null && !this.dirty && !this.running && !this.closed
+  }
+
   /** A new subscriber's queue; its first push is there at once when the feed is current, else after the computation. */
   subscribe(timeZone: string): SubscriberQueue<P> {
     const subscriber: Subscriber<P> = { timeZone, queue: new SubscriberQueue(() => this.remove(subscriber)) }
-    if (this.current !== null && !this.dirty && !this.running) {
+    if (this.isCurrent()) {
       subscriber.queue.push(this.firstPush(this.current, timeZone))
       this.subscribers.add(subscriber)
     } else this.awaitingFirst.add(subscriber)

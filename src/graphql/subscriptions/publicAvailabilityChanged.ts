@@ -1,10 +1,18 @@
+import type { Services } from '../../app/services.ts'
 import type { PublicAvailability } from '../../publicBooking/publicAvailability.ts'
 import { requirePublishedCalendar } from '../../publicBooking/publicCalendar.ts'
 import { validateAvailabilityRange } from '../../scheduling/availabilityService.ts'
+import { singleFlightPer } from '../../timing/singleFlight.ts'
 import { builder } from '../builder.ts'
 import { consumePublicQuota } from '../publicQuota.ts'
 import { shareResults } from '../sharedResults.ts'
 import { publicAvailabilityArgs, PublicAvailabilityRef } from '../types/PublicAvailability.ts'
+
+/** Invitees opening the widget at the same moment share one look-up of the calendar (nothing is kept after it). */
+const publishedCalendar = singleFlightPer((services: Services, slugs: string) => {
+  const [subaccountSlug, calendarSlug] = JSON.parse(slugs) as [string, string]
+  return requirePublishedCalendar(services, subaccountSlug, calendarSlug)
+})
 
 builder.subscriptionField('publicAvailabilityChanged', (t) =>
   t.field({
@@ -19,17 +27,15 @@ builder.subscriptionField('publicAvailabilityChanged', (t) =>
     subscribe: async (_root, args, context): Promise<AsyncIterable<PublicAvailability>> => {
       const { services, publicClient } = context
       await consumePublicQuota(context, { calendar: args })
-      const { calendar } = await requirePublishedCalendar(services, args.subaccountSlug, args.calendarSlug)
+      const slugs = { subaccountSlug: args.subaccountSlug, calendarSlug: args.calendarSlug }
       const range = { from: args.from, to: args.to }
-      validateAvailabilityRange(range, args.timeZone)
+      const calendarId =
+        services.liveAvailability.currentPublicCalendar(slugs, range) ??
+        (await publishedCalendar(services, JSON.stringify([slugs.subaccountSlug, slugs.calendarSlug]))).calendar.id
       const release = publicClient ? services.publicLimits.acquireSubscription(publicClient.ip) : () => {}
       try {
-        const stream = await services.liveAvailability.openPublic({
-          calendarId: calendar.id,
-          slugs: { subaccountSlug: args.subaccountSlug, calendarSlug: args.calendarSlug },
-          range,
-          timeZone: args.timeZone,
-        })
+        validateAvailabilityRange(range, args.timeZone)
+        const stream = await services.liveAvailability.openPublic({ calendarId, slugs, range, timeZone: args.timeZone })
         return shareResults(context, whenEnded(stream, release))
       } catch (error) {
         release()
