@@ -57,22 +57,19 @@ function open(graphqlUrl: string, spec: SubscriberSpec): Promise<Subscriber> {
   const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true })
   const subscriber: Subscriber = { calendarId: spec.calendarId, client, arrivals: [], marked: 0, error: null }
   return new Promise((resolve) => {
-    client.subscribe(
-      payload,
-      {
-        next: (result) => {
-          if (result.errors) subscriber.error = result.errors
-          subscriber.arrivals.push(now())
-          if (subscriber.arrivals.length === 1) resolve(subscriber)
-        },
-        error: (error) => {
-          const { code, reason, message } = error as { code?: number; reason?: string; message?: string }
-          subscriber.error = message ?? `closed ${code} ${reason}`
-          resolve(subscriber)
-        },
-        complete: () => resolve(subscriber),
+    client.subscribe(payload, {
+      next: (result) => {
+        if (result.errors) subscriber.error = result.errors
+        subscriber.arrivals.push(now())
+        if (subscriber.arrivals.length === 1) resolve(subscriber)
       },
-    )
+      error: (error) => {
+        const { code, reason, message } = error as { code?: number; reason?: string; message?: string }
+        subscriber.error = message ?? `closed ${code} ${reason}`
+        resolve(subscriber)
+      },
+      complete: () => resolve(subscriber),
+    })
   })
 }
 

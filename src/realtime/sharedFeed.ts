@@ -68,7 +68,7 @@ export class SharedFeed<S, C, P> {
   /** A new subscriber's queue; its first push is there at once when the feed is current, else after the computation. */
   subscribe(timeZone: string): SubscriberQueue<P> {
     const subscriber: Subscriber<P> = { timeZone, queue: new SubscriberQueue(() => this.remove(subscriber)) }
-    if (this.isCurrent()) {
+    if (this.isCurrent() && this.current !== null) {
       subscriber.queue.push(this.firstPush(this.current, timeZone))
       this.subscribers.add(subscriber)
     } else this.awaitingFirst.add(subscriber)

@@ -68,7 +68,8 @@ function whenEnded<T>(stream: AsyncIterableIterator<T>, onEnd: () => void): Asyn
     },
     throw: async (error?: unknown) => {
       onEnd()
-      return stream.throw ? stream.throw(error) : Promise.reject(error)
+      if (!stream.throw) throw error
+      return stream.throw(error)
     },
     [Symbol.asyncIterator]: () => iterator,
   }
