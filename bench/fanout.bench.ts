@@ -94,8 +94,20 @@ async function startServer(root: string): Promise<Server> {
 
 const memory = (server: Server) => server.rpc.call<{ heapUsed: number; rss: number }>('memory')
 
+/** The server's memory once the subscribers of an earlier scenario are gone (their sockets close asynchronously). */
+async function settledMemory(server: Server) {
+  const deadline = Date.now() + 30_000
+  for (;;) {
+    const live = await server.rpc.call<{ subscribers: number } | null>('stats')
+    if (live === null || live.subscribers === 0 || Date.now() > deadline) break
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  await new Promise((resolve) => setTimeout(resolve, 500))
+  return memory(server)
+}
+
 async function subscribe(server: Server, clients: ChildRpc, specs: SubscriberSpec[]) {
-  const before = await memory(server)
+  const before = await settledMemory(server)
   const url = server.graphqlUrl.replace(/^http/, 'ws')
   const opened = await clients.call<{ elapsedMs: number; failed: number; firstError: string | null }>('subscribe', {
     url,
