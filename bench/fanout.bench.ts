@@ -93,6 +93,11 @@ async function startServer(root: string): Promise<Server> {
 }
 
 const memory = (server: Server) => server.rpc.call<{ heapUsed: number; rss: number }>('memory')
+/** CPU time of a process so far (ms): load-independent where wall times on this shared machine are not. */
+const cpuMs = async (rpc: ChildRpc) => {
+  const { user, system } = await rpc.call<{ user: number; system: number }>('cpu')
+  return (user + system) / 1000
+}
 
 /** The server's memory once the subscribers of an earlier scenario are gone (their sockets close asynchronously). */
 async function settledMemory(server: Server) {
@@ -109,6 +114,7 @@ async function settledMemory(server: Server) {
 async function subscribe(server: Server, clients: ChildRpc, specs: SubscriberSpec[]) {
   const before = await settledMemory(server)
   const url = server.graphqlUrl.replace(/^http/, 'ws')
+  const [serverCpu, clientCpu] = await Promise.all([cpuMs(server.rpc), cpuMs(clients)])
   const opened = await clients.call<{ elapsedMs: number; failed: number; firstError: string | null }>('subscribe', {
     url,
     specs,
@@ -116,14 +122,28 @@ async function subscribe(server: Server, clients: ChildRpc, specs: SubscriberSpe
   })
   // On this shared machine a few connections can fail under load: counted and reported, not measured.
   if (opened.failed > specs.length / 100) throw new Error(`${opened.failed} subscriptions failed: ${opened.firstError}`)
+  const cpu = { server: (await cpuMs(server.rpc)) - serverCpu, client: (await cpuMs(clients)) - clientCpu }
   const after = await memory(server)
   return {
     subscribers: specs.length,
     failedToSubscribe: opened.failed,
     subscribeMs: Math.round(opened.elapsedMs),
+    subscribeCpuMsPerSubscriber: {
+      server: round2(cpu.server / specs.length),
+      client: round2(cpu.client / specs.length),
+    },
     heapBytesPerIdleSubscriber: Math.round((after.heapUsed - before.heapUsed) / specs.length),
     rssBytesPerIdleSubscriber: Math.round((after.rss - before.rss) / specs.length),
   }
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100
+
+/** Server CPU per change (ms) over `rounds` deliveries. */
+async function delivering(server: Server, rounds: () => Promise<Delivery[]>, changes: number) {
+  const before = await cpuMs(server.rpc)
+  const delivered = await rounds()
+  return { delivered, serverCpuMsPerChange: Math.round(((await cpuMs(server.rpc)) - before) / changes) }
 }
 
 function summarize(rounds: Delivery[]): { delivery: Stats; complete: boolean; othersPushed: number } {
@@ -145,9 +165,16 @@ async function scenarioOneCalendar(server: Server, { calendar, audience, changes
   const clients = startChild(path.join(directory, 'support/fanoutClients.ts'))
   try {
     const subscribing = await subscribe(server, clients, specsFor([calendar], 1000, audience))
-    const rounds: Delivery[] = []
-    for (let i = 0; i < changes; i++) rounds.push(await deliver(server, clients, [calendar], timeoutMs))
-    return { ...subscribing, changes, ...summarize(rounds) }
+    const { delivered, serverCpuMsPerChange } = await delivering(
+      server,
+      async () => {
+        const rounds: Delivery[] = []
+        for (let i = 0; i < changes; i++) rounds.push(await deliver(server, clients, [calendar], timeoutMs))
+        return rounds
+      },
+      changes,
+    )
+    return { ...subscribing, changes, serverCpuMsPerChange, ...summarize(delivered) }
   } finally {
     await clients.call('close').catch(() => {})
     await clients.stop()
@@ -158,12 +185,19 @@ async function scenarioHundredCalendars(server: Server, calendars: Seeded[]) {
   const clients = startChild(path.join(directory, 'support/fanoutClients.ts'))
   try {
     const subscribing = await subscribe(server, clients, specsFor(calendars, 100, 'staff'))
-    const rounds: Delivery[] = []
-    for (let round = 0; round < 2; round++) {
-      const changed = calendars.filter((_, i) => i % 10 === round)
-      rounds.push(await deliver(server, clients, changed, 30_000))
-    }
-    return { ...subscribing, rounds: rounds.length, changedCalendarsPerRound: 10, ...summarize(rounds) }
+    const { delivered, serverCpuMsPerChange } = await delivering(
+      server,
+      async () => {
+        const rounds: Delivery[] = []
+        for (let round = 0; round < 2; round++) {
+          const changed = calendars.filter((_, i) => i % 10 === round)
+          rounds.push(await deliver(server, clients, changed, 30_000))
+        }
+        return rounds
+      },
+      20,
+    )
+    return { ...subscribing, rounds: 2, changedCalendarsPerRound: 10, serverCpuMsPerChange, ...summarize(delivered) }
   } finally {
     await clients.call('close').catch(() => {})
     await clients.stop()
@@ -262,15 +296,23 @@ const result = {
 }
 const met = (ok: boolean) => (ok ? 'met' : 'not met')
 
-const row = (name: string, s: { delivery: Stats; subscribeMs: number; heapBytesPerIdleSubscriber: number }) =>
-  `| ${name} | ${s.subscribeMs} | ${s.delivery.p50} | ${s.delivery.p99} | ${s.delivery.max} | ` +
+interface Row {
+  delivery: Stats
+  subscribeMs: number
+  heapBytesPerIdleSubscriber: number
+  subscribeCpuMsPerSubscriber: { server: number; client: number }
+  serverCpuMsPerChange: number
+}
+const row = (name: string, s: Row) =>
+  `| ${name} | ${s.subscribeMs} | ${s.subscribeCpuMsPerSubscriber.server} / ${s.subscribeCpuMsPerSubscriber.client} | ` +
+  `${s.delivery.p50} | ${s.delivery.p99} | ${s.delivery.max} | ${s.serverCpuMsPerChange} | ` +
   `${(s.heapBytesPerIdleSubscriber / 1024).toFixed(1)} |`
 const md = `# Live availability fan-out
 
 ${result.description}.
 
-| Scenario | Subscribing (ms) | Delivery p50 (ms) | p99 (ms) | max (ms) | Server heap per idle subscriber (KiB) |
-| --- | --- | --- | --- | --- | --- |
+| Scenario | Subscribing (ms) | CPU per subscribe, server / clients (ms) | Delivery p50 (ms) | p99 (ms) | max (ms) | Server CPU per change (ms) | Server heap per idle subscriber (KiB) |
+| --- | --- | --- | --- | --- | --- | --- | --- |
 ${row('Shared feeds: 1,000 subscribers of one calendar, 3 changes', oneCalendar)}
 ${row('Shared feeds: 1,000 public subscribers of one published calendar, 3 changes', publicCalendar)}
 ${row('Shared feeds: 10,000 subscribers over 100 calendars, 10 calendars changed at once, 2 rounds', hundredCalendars)}
