@@ -1,8 +1,10 @@
 // The client process of bench/fanout.bench.ts: one graphql-ws connection per subscriber (as many booking widgets
-// would open), each recording when its pushes arrive.
-import { createClient, type Client } from 'graphql-ws'
+// would open), each recording when its pushes arrive. Staff subscribers use availabilityChanged with a token on
+// /graphql; public ones the booking widget's persisted publicAvailabilityChanged on /public/graphql.
+import { createClient, type Client, type SubscribePayload } from 'graphql-ws'
 import pLimit from 'p-limit'
 import WebSocket from 'ws'
+import { PublicAvailabilityChangedDocument } from '../../web/generated/graphql.ts'
 import { serveRequests } from './childRpc.ts'
 
 const AVAILABILITY_CHANGED = `subscription($calendarId: ID!, $from: DateTime!, $to: DateTime!, $timeZone: TimeZone!) {
@@ -11,10 +13,32 @@ const AVAILABILITY_CHANGED = `subscription($calendarId: ID!, $from: DateTime!, $
 
 export interface SubscriberSpec {
   calendarId: string
-  token: string
+  /** A staff subscriber's bearer token; public subscribers have `slugs` instead. */
+  token?: string
+  slugs?: { subaccountSlug: string; calendarSlug: string }
   timeZone: string
   from: string
   to: string
+}
+
+const PUBLIC_HASH = (PublicAvailabilityChangedDocument as unknown as { __meta__: { hash: string } }).__meta__.hash
+
+/** Where a subscriber connects and what it sends. */
+function operationOf(graphqlUrl: string, spec: SubscriberSpec) {
+  const range = { from: spec.from, to: spec.to, timeZone: spec.timeZone }
+  if (spec.slugs) {
+    const payload: SubscribePayload = {
+      query: '',
+      extensions: { persistedQuery: { version: 1, sha256Hash: PUBLIC_HASH } },
+      variables: { ...spec.slugs, ...range },
+    }
+    return { url: graphqlUrl.replace(/\/graphql$/, '/public/graphql'), connectionParams: undefined, payload }
+  }
+  const payload: SubscribePayload = {
+    query: AVAILABILITY_CHANGED,
+    variables: { calendarId: spec.calendarId, ...range },
+  }
+  return { url: graphqlUrl, connectionParams: { authorization: `Bearer ${spec.token}` }, payload }
 }
 
 interface Subscriber {
@@ -28,33 +52,24 @@ interface Subscriber {
 const now = () => performance.timeOrigin + performance.now()
 let subscribers: Subscriber[] = []
 
-function open(url: string, spec: SubscriberSpec): Promise<Subscriber> {
-  const client = createClient({
-    url,
-    webSocketImpl: WebSocket,
-    connectionParams: { authorization: `Bearer ${spec.token}` },
-    retryAttempts: 0,
-    lazy: true,
-  })
+function open(graphqlUrl: string, spec: SubscriberSpec): Promise<Subscriber> {
+  const { url, connectionParams, payload } = operationOf(graphqlUrl, spec)
+  const client = createClient({ url, webSocketImpl: WebSocket, connectionParams, retryAttempts: 0, lazy: true })
   const subscriber: Subscriber = { calendarId: spec.calendarId, client, arrivals: [], marked: 0, error: null }
   return new Promise((resolve) => {
-    const variables = { calendarId: spec.calendarId, from: spec.from, to: spec.to, timeZone: spec.timeZone }
-    client.subscribe(
-      { query: AVAILABILITY_CHANGED, variables },
-      {
-        next: (result) => {
-          if (result.errors) subscriber.error = result.errors
-          subscriber.arrivals.push(now())
-          if (subscriber.arrivals.length === 1) resolve(subscriber)
-        },
-        error: (error) => {
-          const { code, reason, message } = error as { code?: number; reason?: string; message?: string }
-          subscriber.error = message ?? `closed ${code} ${reason}`
-          resolve(subscriber)
-        },
-        complete: () => resolve(subscriber),
+    client.subscribe(payload, {
+      next: (result) => {
+        if (result.errors) subscriber.error = result.errors
+        subscriber.arrivals.push(now())
+        if (subscriber.arrivals.length === 1) resolve(subscriber)
       },
-    )
+      error: (error) => {
+        const { code, reason, message } = error as { code?: number; reason?: string; message?: string }
+        subscriber.error = message ?? `closed ${code} ${reason}`
+        resolve(subscriber)
+      },
+      complete: () => resolve(subscriber),
+    })
   })
 }
 
@@ -96,4 +111,5 @@ serveRequests({
     subscribers = []
   },
   now: () => now(),
+  cpu: () => process.cpuUsage(),
 })

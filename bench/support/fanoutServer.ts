@@ -28,6 +28,10 @@ const config = loadConfig({
   AUTH_SECRET: randomBytes(32).toString('hex'),
   ENCRYPTION_KEYS: generateEncryptionKey('bench'),
   LOG_LEVEL: 'warn',
+  // One address opens every public subscription of the benchmark.
+  PUBLIC_RATE_LIMIT_PER_IP: '1000000',
+  PUBLIC_RATE_LIMIT_PER_CALENDAR: '1000000',
+  PUBLIC_SUBSCRIPTIONS_PER_IP: '1000000',
   ...(process.env.FANOUT_DATABASE_URL ? { DATABASE_URL: process.env.FANOUT_DATABASE_URL } : {}),
 })
 const app = await createApp(config, { startBackgroundJobs: false })
@@ -39,11 +43,13 @@ const services: Omit<Services, 'liveAvailability'> & Partial<Services> = app.ser
 const CREATE_CALENDAR = `mutation($input: CreateCrmCalendarInput!) { createCrmCalendar(input: $input) {
   __typename ... on CreateCrmCalendarSuccess { crmCalendar { id } } } }`
 const ADD_MEMBER = `mutation($input: AddCrmCalendarMemberInput!) { addCrmCalendarMember(input: $input) { __typename } }`
+const PUBLISH = `mutation($input: PublishCrmCalendarInput!) { publishCrmCalendar(input: $input) {
+  __typename ... on PublishCrmCalendarSuccess { crmCalendar { slug } } } }`
 const WEEKDAYS_9_TO_5 = [1, 2, 3, 4, 5].map((weekday) => ({ weekday, startMinute: 540, endMinute: 1020 }))
 
 /** One subaccount per calendar, its admin the only member (and the one whose blocked slots change it). */
-async function seedCalendar(index: number) {
-  const { admin } = await createTeam(app.services, { timeZone: 'Europe/Berlin' })
+async function seedCalendar(index: number, publish: boolean) {
+  const { admin, subaccount } = await createTeam(app.services, { timeZone: 'Europe/Berlin' })
   const created = await postGraphql<{ createCrmCalendar: { crmCalendar: { id: string } } }>(
     graphqlUrl,
     admin.token,
@@ -64,14 +70,22 @@ async function seedCalendar(index: number) {
   await postGraphql(graphqlUrl, admin.token, ADD_MEMBER, {
     input: { calendarId, userId, priority: 0, timeZone: 'Europe/Berlin', workingHours: WEEKDAYS_9_TO_5 },
   })
-  return { calendarId, userId, token: admin.token }
+  if (!publish) return { calendarId, userId, token: admin.token }
+  const published = await postGraphql<{ publishCrmCalendar: { crmCalendar: { slug: string } } }>(
+    graphqlUrl,
+    admin.token,
+    PUBLISH,
+    { input: { calendarId, published: true } },
+  )
+  const slugs = { subaccountSlug: subaccount.slug, calendarSlug: published.publishCrmCalendar.crmCalendar.slug }
+  return { calendarId, userId, token: admin.token, slugs }
 }
 
 serveRequests({
   url: () => graphqlUrl,
-  seed: async ({ calendars }: { calendars: number }) => {
+  seed: async ({ calendars, publish = false }: { calendars: number; publish?: boolean }) => {
     const seeded = []
-    for (let i = 0; i < calendars; i++) seeded.push(await seedCalendar(i))
+    for (let i = 0; i < calendars; i++) seeded.push(await seedCalendar(i, publish))
     return seeded
   },
   memory: () => {

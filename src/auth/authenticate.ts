@@ -3,6 +3,7 @@
 import type { Services } from '../app/services.ts'
 import { resolveMember } from '../accounts/provisioning.ts'
 import type { Role } from '../generated/prisma/enums.ts'
+import { singleFlightPer } from '../timing/singleFlight.ts'
 import { findActiveApiKey, isApiKeyShaped } from './apiKeys.ts'
 
 export type Principal =
@@ -30,12 +31,22 @@ function bearerToken(authorization: string | null | undefined): string | null {
   return match?.[1] ?? null
 }
 
+/**
+ * Requests with the same token at the same moment (a client opening many subscriptions at once, each checked at
+ * connection_init and again per operation) share one verification and one membership read. Nothing is kept once a
+ * check settles, so a removed member is refused from the next request on.
+ */
+const sharedCheck = singleFlightPer(principalOf)
+
 export async function authenticate(
   services: Services,
   authorization: string | null | undefined,
 ): Promise<Principal | null> {
   const token = bearerToken(authorization)
-  if (!token) return null
+  return token ? sharedCheck(services, token) : null
+}
+
+async function principalOf(services: Services, token: string): Promise<Principal | null> {
   if (isApiKeyShaped(token)) {
     const key = await findActiveApiKey(services, token)
     if (!key) return null

@@ -12,6 +12,7 @@ import { publicContext, type GraphQLContext } from './context.ts'
 import { metricsPlugin } from './metricsPlugin.ts'
 import { persistedQueryHash, type PersistedDocuments } from './persistedDocuments.ts'
 import { schema } from './schema.ts'
+import { sharedResultsPlugin } from './sharedResults.ts'
 import { limitPlugins, sharedYogaOptions } from './yoga.ts'
 
 const PUBLIC_GRAPHQL_PATH = '/public/graphql'
@@ -78,6 +79,7 @@ export function createPublicYogaApp(services: Services, documents: PersistedDocu
         customErrors: { persistedQueryOnly: () => persistedOnlyError(), notFound: () => persistedOnlyError() },
       }),
       ...limitPlugins(config),
+      sharedResultsPlugin(),
     ],
   })
 }

@@ -8,6 +8,7 @@ import type { ServerOptions, SubscribePayload } from 'graphql-ws'
 import { useServer, type Extra } from 'graphql-ws/use/ws'
 import { WebSocketServer } from 'ws'
 import type { PublicYogaApp } from './publicYoga.ts'
+import { GraphQLWebSocketConnection, serializedOnce } from './websocketPayloads.ts'
 import type { YogaApp } from './yoga.ts'
 
 interface GraphQLWebSocket {
@@ -61,12 +62,17 @@ export interface GraphQLWebSocketOptions {
 
 /** graphql-ws for one Yoga app; the HTTP server hands it the upgrades of that app's path (see ../server.ts). */
 export function createGraphQLWebSocket(yoga: YogaApp | PublicYogaApp, options: GraphQLWebSocketOptions) {
-  const wsServer = new WebSocketServer({ noServer: true, maxPayload: options.maxPayloadBytes })
+  const wsServer = new WebSocketServer({
+    noServer: true,
+    maxPayload: options.maxPayloadBytes,
+    WebSocket: GraphQLWebSocketConnection,
+  })
   const handle = useServer(
     {
       onConnect: options.onConnect,
       execute: (args) => (args.rootValue as { execute: (a: unknown) => unknown }).execute(args) as never,
       subscribe: (args) => (args.rootValue as { subscribe: (a: unknown) => unknown }).subscribe(args) as never,
+      onNext: (_ctx, _id, _payload, _args, result) => serializedOnce(result),
       onSubscribe: async (ctx, _id, params) => {
         const query = options.prepare ? await options.prepare(params, ctx.extra.request) : params.query
         if (typeof query !== 'string') return query.map((error) => asClientError(error, 'INVALID_INPUT'))

@@ -10,6 +10,7 @@ import { GRAPHIQL_EXAMPLES } from './graphiqlExamples.ts'
 import { operationLimitsPlugin } from './limits.ts'
 import { metricsPlugin } from './metricsPlugin.ts'
 import { schema } from './schema.ts'
+import { sharedResultsPlugin } from './sharedResults.ts'
 import { hideSuggestionsPlugin } from './suggestions.ts'
 import { endSubscriptionsAtTokenExpiry } from './tokenExpiry.ts'
 
@@ -66,7 +67,12 @@ export function createYogaApp(services: Services) {
         (typeof connectionParams?.authorization === 'string' ? connectionParams.authorization : null)
       return { services, viewer: await authenticate(services, authorization) }
     },
-    plugins: [metricsPlugin(services.metrics), ...limitPlugins(config), endSubscriptionsAtTokenExpiry()],
+    plugins: [
+      metricsPlugin(services.metrics),
+      ...limitPlugins(config),
+      endSubscriptionsAtTokenExpiry(),
+      sharedResultsPlugin(),
+    ],
   })
 }
 

@@ -1,7 +1,14 @@
 // Open slots of a published calendar as invitees see them: start, end and seats. Who is free (round robin), member
 // ids, and why a time is busy never leave this module.
 import type { Services } from '../app/services.ts'
-import { getAvailability, type Availability, type AvailabilityRange } from '../scheduling/availabilityService.ts'
+import {
+  computeAvailability,
+  getAvailability,
+  renderAvailability,
+  type Availability,
+  type AvailabilityRange,
+  type ComputedAvailability,
+} from '../scheduling/availabilityService.ts'
 import { requirePublishedCalendar } from './publicCalendar.ts'
 
 export interface PublicSlot {
@@ -45,6 +52,24 @@ function toPublicAvailability(availability: Availability): PublicAvailability {
     slots: [...byStart.values()],
     generatedAt: availability.generatedAt,
   }
+}
+
+/**
+ * The availability of the published calendar at these slugs, before rendering (the same for every time zone). Re-
+ * resolves the slugs every time, so a calendar unpublished meanwhile answers CALENDAR_NOT_FOUND.
+ */
+export async function computePublicAvailability(
+  services: AvailabilityServices,
+  slugs: { subaccountSlug: string; calendarSlug: string },
+  range: AvailabilityRange,
+): Promise<ComputedAvailability> {
+  const { calendar } = await requirePublishedCalendar(services, slugs.subaccountSlug, slugs.calendarSlug)
+  return computeAvailability(services, calendar.id, range, { subaccountId: calendar.subaccountId })
+}
+
+/** What an invitee in `timeZone` sees of a computed availability. */
+export function renderPublicAvailability(computed: ComputedAvailability, timeZone: string): PublicAvailability {
+  return toPublicAvailability(renderAvailability(computed, timeZone))
 }
 
 /** Re-resolves the slugs every time, so a calendar unpublished meanwhile answers CALENDAR_NOT_FOUND. */

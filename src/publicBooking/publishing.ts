@@ -58,15 +58,23 @@ async function freeCalendarSlug(services: PublishServices, subaccountId: string,
 }
 
 export async function updateSubaccountSlug(
-  services: Pick<Services, 'prisma'>,
+  services: PublishServices,
   subaccountId: string,
   slug: string,
 ): Promise<Subaccount> {
   assertValidSlug(slug, 'slug')
+  let updated: Subaccount
   try {
-    return await services.prisma.subaccount.update({ where: { id: subaccountId }, data: { slug } })
+    updated = await services.prisma.subaccount.update({ where: { id: subaccountId }, data: { slug } })
   } catch (error) {
     if (isUniqueViolation(error)) throw new SlugTakenError('subaccount')
     throw error
   }
+  // The old addresses stop answering: public live availability re-checks its calendar's slugs on a change.
+  const published = await services.prisma.crmCalendar.findMany({
+    where: { subaccountId, published: true },
+    select: { id: true },
+  })
+  for (const calendar of published) notifyCalendarChanged(services, calendar.id, 'subaccount slug changed')
+  return updated
 }

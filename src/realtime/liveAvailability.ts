@@ -1,8 +1,15 @@
-// Live availability shared by every subscriber of the same (calendar, range) in this process: one pub/sub listener
-// and one computation per change (a burst of changes is one computation), the diff taken once in UTC and rendered
-// once per time zone. A new subscriber's first push is the shared state when no change is pending, so subscribing
-// costs no computation while the feed is current.
+// Live availability on shared feeds (./sharedFeed.ts): staff subscribers of the same (subaccount, calendar, range)
+// share one feed, and so do invitees of the same published calendar (slugs) and range. Each change is computed once
+// per feed in UTC and rendered once per time zone.
 import type { Services } from '../app/services.ts'
+import { PublicCalendarNotFoundError } from '../publicBooking/errors.ts'
+import {
+  computePublicAvailability,
+  publicSlotsDiffer,
+  renderPublicAvailability,
+  type PublicAvailability,
+} from '../publicBooking/publicAvailability.ts'
+import { keepAttention } from '../scheduling/attention.ts'
 import {
   computeAvailability,
   diffSlots,
@@ -14,7 +21,8 @@ import {
   type RenderedSlot,
 } from '../scheduling/availabilityService.ts'
 import type { Slot } from '../scheduling/slots.ts'
-import { SubscriberQueue } from './subscriberQueue.ts'
+import { SharedFeed, type FeedSource } from './sharedFeed.ts'
+import type { SubscriberQueue } from './subscriberQueue.ts'
 
 /** What a push carries: the availability in the subscriber's zone, plus the diff since its previous push. */
 export type LiveAvailabilityPush = Availability & { added: RenderedSlot[] | null; removed: RenderedSlot[] | null }
@@ -27,144 +35,15 @@ export interface LiveAvailabilityRequest {
   timeZone: string
 }
 
-type HubServices = Pick<Services, 'prisma' | 'config' | 'busyTimeCache' | 'pubsub' | 'logger'>
-
-interface Subscriber {
+export interface PublicLiveAvailabilityRequest {
+  /** The published calendar the slugs resolved to when subscribing: its changes make the feed recompute. */
+  calendarId: string
+  slugs: { subaccountSlug: string; calendarSlug: string }
+  range: AvailabilityRange
   timeZone: string
-  queue: SubscriberQueue<LiveAvailabilityPush>
 }
 
-/** Bursts (a sync run writing many slots, a booking touching several members) become one recomputation. */
-const AVAILABILITY_COALESCE_MS = 50
-
-class SharedFeed {
-  readonly subscribers = new Set<Subscriber>()
-  /** Subscribers whose first push waits for the computation in flight or pending. */
-  readonly awaitingFirst = new Set<Subscriber>()
-  current: ComputedAvailability | null = null
-  /** A change arrived that `current` does not reflect yet. */
-  dirty = true
-  private running = false
-  private timer: NodeJS.Timeout | null = null
-  private closed = false
-  private readonly events: AsyncIterator<unknown>
-
-  constructor(
-    private readonly hub: LiveAvailabilityHub,
-    readonly key: string,
-    private readonly request: Omit<LiveAvailabilityRequest, 'timeZone'>,
-  ) {
-    // Listen before the first computation so that nothing changing in between is missed.
-    this.events = hub.services.pubsub.subscribe('availabilityChanged', request.calendarId)[Symbol.asyncIterator]()
-    void this.listen()
-    this.schedule(0)
-  }
-
-  isCurrent(): boolean {
-    return this.current !== null && !this.dirty && !this.running
-  }
-
-  remove(subscriber: Subscriber): void {
-    this.subscribers.delete(subscriber)
-    this.awaitingFirst.delete(subscriber)
-    if (this.subscribers.size === 0 && this.awaitingFirst.size === 0) this.close()
-  }
-
-  private async listen(): Promise<void> {
-    for (;;) {
-      const result = await this.events.next()
-      if (result.done || this.closed) return
-      this.dirty = true
-      this.schedule(AVAILABILITY_COALESCE_MS)
-    }
-  }
-
-  private schedule(delayMs: number): void {
-    if (this.timer === null && !this.closed) this.timer = setTimeout(() => void this.recompute(), delayMs)
-  }
-
-  private async recompute(): Promise<void> {
-    this.timer = null
-    if (this.running || this.closed) return // the run in flight reschedules when it sees `dirty`
-    this.running = true
-    this.dirty = false
-    try {
-      const next = await this.hub.compute(this.request)
-      if (!this.closed) this.deliver(next)
-    } catch (error) {
-      this.failAll(error)
-    } finally {
-      this.running = false
-      if (this.dirty) this.schedule(AVAILABILITY_COALESCE_MS)
-    }
-  }
-
-  private deliver(next: ComputedAvailability): void {
-    const previous = this.current
-    this.current = next
-    const diff = previous ? diffSlots(previous.slots, next.slots) : null
-    const changed =
-      diff !== null &&
-      (diff.added.length > 0 ||
-        diff.removed.length > 0 ||
-        next.stale !== previous!.stale ||
-        JSON.stringify(next.staleMembers) !== JSON.stringify(previous!.staleMembers))
-    const firsts = new Map<string, LiveAvailabilityPush>()
-    const updates = new Map<string, LiveAvailabilityPush>()
-    for (const subscriber of this.awaitingFirst) {
-      subscriber.queue.push(cachedRender(firsts, subscriber.timeZone, () => firstPush(next, subscriber.timeZone)))
-      this.subscribers.add(subscriber)
-    }
-    if (changed) {
-      for (const subscriber of this.subscribers) {
-        if (this.awaitingFirst.has(subscriber)) continue
-        const zone = subscriber.timeZone
-        subscriber.queue.push(cachedRender(updates, zone, () => updatePush(next, diff, zone)))
-      }
-    }
-    this.awaitingFirst.clear()
-  }
-
-  private failAll(error: unknown): void {
-    this.hub.services.logger.warn({ err: error, calendarId: this.request.calendarId }, 'live availability stopped')
-    for (const subscriber of [...this.subscribers, ...this.awaitingFirst]) subscriber.queue.fail(error)
-    this.close()
-  }
-
-  private close(): void {
-    if (this.closed) return
-    this.closed = true
-    if (this.timer !== null) clearTimeout(this.timer)
-    void this.events.return?.()
-    this.hub.forget(this)
-  }
-}
-
-function cachedRender(
-  cache: Map<string, LiveAvailabilityPush>,
-  zone: string,
-  render: () => LiveAvailabilityPush,
-): LiveAvailabilityPush {
-  let push = cache.get(zone)
-  if (push === undefined) cache.set(zone, (push = render()))
-  return push
-}
-
-function firstPush(state: ComputedAvailability, timeZone: string): LiveAvailabilityPush {
-  return { ...renderAvailability(state, timeZone), added: null, removed: null }
-}
-
-function updatePush(
-  state: ComputedAvailability,
-  diff: { added: Slot[]; removed: Slot[] },
-  timeZone: string,
-): LiveAvailabilityPush {
-  return {
-    ...renderAvailability(state, timeZone),
-    added: renderSlots(diff.added, timeZone),
-    removed: renderSlots(diff.removed, timeZone),
-  }
-}
+type HubServices = Pick<Services, 'prisma' | 'config' | 'busyTimeCache' | 'pubsub' | 'logger'>
 
 export interface LiveAvailabilityStats {
   /** Availability computations run for live feeds since the process started. */
@@ -174,55 +53,142 @@ export interface LiveAvailabilityStats {
 }
 
 export class LiveAvailabilityHub {
-  private readonly feeds = new Map<string, SharedFeed>()
+  private readonly feeds = new Map<string, SharedFeed<unknown, unknown, unknown>>()
   private computations = 0
 
-  constructor(readonly services: HubServices) {}
+  constructor(private readonly services: HubServices) {}
 
   /**
-   * Opens a subscriber's stream. Resolves once its first push is known (so a calendar outside the subaccount or bad
-   * input fails here, before any push); the stream then carries every change until the caller returns it.
+   * A staff subscriber's stream. Resolves once its first push is known (so a calendar outside the subaccount fails
+   * here, before any push); the stream then carries every change until the caller returns it. While the feed is open
+   * its calendar counts as looked at (src/scheduling/attention.ts).
    */
-  async open(request: LiveAvailabilityRequest): Promise<AsyncIterableIterator<LiveAvailabilityPush>> {
-    const key = feedKey(request)
-    let feed = this.feeds.get(key)
-    if (feed === undefined) this.feeds.set(key, (feed = new SharedFeed(this, key, request)))
-    const owner = feed
-    const subscriber: Subscriber = {
-      timeZone: request.timeZone,
-      queue: new SubscriberQueue(() => owner.remove(subscriber)),
-    }
-    if (feed.isCurrent()) {
-      subscriber.queue.push(firstPush(feed.current!, request.timeZone))
-      feed.subscribers.add(subscriber)
-    } else feed.awaitingFirst.add(subscriber)
-    const first = await subscriber.queue.next()
-    if (first.done) throw new Error('subscription closed before its first push')
-    return prepend(first.value, subscriber.queue)
+  open(request: LiveAvailabilityRequest): Promise<AsyncIterableIterator<LiveAvailabilityPush>> {
+    const { calendarId, subaccountId, range } = request
+    const key = `staff|${subaccountId}|${calendarId}|${rangeKey(range)}`
+    return this.subscribe(key, request.timeZone, () => {
+      const stopAttention = keepAttention(this.services, calendarId)
+      const source = staffSource(request, () => {
+        this.computations++
+        return computeAvailability(this.services, calendarId, range, { subaccountId })
+      })
+      return { source, onClose: stopAttention }
+    })
+  }
+
+  /**
+   * The calendar of a current public feed of these slugs and range, or null. Such a feed resolved the slugs at its last
+   * computation, and every change since (publishing, slugs) would have made it recompute: a newcomer needs no look-up.
+   */
+  currentPublicCalendar(slugs: PublicLiveAvailabilityRequest['slugs'], range: AvailabilityRange): string | null {
+    const feed = this.feeds.get(publicKey(slugs, range))
+    return feed?.isCurrent() ? feed.calendarId : null
+  }
+
+  /**
+   * An invitee's stream of a published calendar. It ends with CALENDAR_NOT_FOUND once the slugs stop resolving to
+   * that calendar (unpublished, renamed, or another calendar took them: subscribing again follows them).
+   */
+  openPublic(request: PublicLiveAvailabilityRequest): Promise<AsyncIterableIterator<PublicAvailability>> {
+    const { calendarId, slugs, range } = request
+    const key = publicKey(slugs, range)
+    if (this.feeds.get(key)?.calendarId !== calendarId) this.feeds.delete(key) // it closes with its subscribers
+    return this.subscribe(key, request.timeZone, () => {
+      const source = publicSource(calendarId, async () => {
+        this.computations++
+        const computed = await computePublicAvailability(this.services, slugs, range)
+        if (computed.calendarId !== calendarId) throw new PublicCalendarNotFoundError()
+        return computed
+      })
+      return { source, onClose: () => {} }
+    })
   }
 
   stats(): LiveAvailabilityStats {
     let subscribers = 0
-    for (const feed of this.feeds.values()) subscribers += feed.subscribers.size + feed.awaitingFirst.size
+    for (const feed of this.feeds.values()) subscribers += feed.size
     return { computations: this.computations, feeds: this.feeds.size, subscribers }
   }
 
-  /** @internal the feed's one computation per change. */
-  compute(request: Omit<LiveAvailabilityRequest, 'timeZone'>): Promise<ComputedAvailability> {
-    this.computations++
-    return computeAvailability(this.services, request.calendarId, request.range, {
-      subaccountId: request.subaccountId,
-    })
-  }
-
-  /** @internal */
-  forget(feed: SharedFeed): void {
-    if (this.feeds.get(feed.key) === feed) this.feeds.delete(feed.key)
+  private async subscribe<S, C, P>(
+    key: string,
+    timeZone: string,
+    create: () => { source: FeedSource<S, C, P>; onClose: () => void },
+  ): Promise<AsyncIterableIterator<P>> {
+    let feed = this.feeds.get(key) as SharedFeed<S, C, P> | undefined
+    if (feed === undefined) {
+      const { source, onClose } = create()
+      const created: SharedFeed<S, C, P> = new SharedFeed(this.services, source, () => {
+        onClose()
+        if (this.feeds.get(key) === created) this.feeds.delete(key)
+      })
+      this.feeds.set(key, (feed = created) as SharedFeed<unknown, unknown, unknown>)
+    }
+    const queue = feed.subscribe(timeZone)
+    const first = await queue.next()
+    if (first.done) throw new Error('subscription closed before its first push')
+    return prepend(first.value, queue)
   }
 }
 
-function feedKey(request: LiveAvailabilityRequest): string {
-  return `${request.subaccountId}|${request.calendarId}|${request.range.from.getTime()}|${request.range.to.getTime()}`
+function rangeKey(range: AvailabilityRange): string {
+  return `${range.from.getTime()}|${range.to.getTime()}`
+}
+
+function publicKey(slugs: PublicLiveAvailabilityRequest['slugs'], range: AvailabilityRange): string {
+  return `public|${JSON.stringify([slugs.subaccountSlug, slugs.calendarSlug])}|${rangeKey(range)}`
+}
+
+interface SlotChange {
+  added: Slot[]
+  removed: Slot[]
+}
+
+function staffSource(
+  request: LiveAvailabilityRequest,
+  compute: () => Promise<ComputedAvailability>,
+): FeedSource<ComputedAvailability, SlotChange, LiveAvailabilityPush> {
+  return {
+    calendarId: request.calendarId,
+    compute,
+    change: (previous, next) => {
+      const diff = diffSlots(previous.slots, next.slots)
+      const changed =
+        diff.added.length > 0 ||
+        diff.removed.length > 0 ||
+        next.stale !== previous.stale ||
+        JSON.stringify(next.staleMembers) !== JSON.stringify(previous.staleMembers)
+      return changed ? diff : null
+    },
+    firstPush: (state, timeZone) => ({ ...renderAvailability(state, timeZone), added: null, removed: null }),
+    updatePush: (state, diff, timeZone) => ({
+      ...renderAvailability(state, timeZone),
+      added: renderSlots(diff.added, timeZone),
+      removed: renderSlots(diff.removed, timeZone),
+    }),
+  }
+}
+
+interface PublicState {
+  computed: ComputedAvailability
+  /** Rendered once in UTC to tell whether invitees see a difference (start, end and seats do not depend on zone). */
+  inUtc: PublicAvailability
+}
+
+function publicSource(
+  calendarId: string,
+  compute: () => Promise<ComputedAvailability>,
+): FeedSource<PublicState, true, PublicAvailability> {
+  return {
+    calendarId,
+    compute: async () => {
+      const computed = await compute()
+      return { computed, inUtc: renderPublicAvailability(computed, 'UTC') }
+    },
+    change: (previous, next) => (publicSlotsDiffer(previous.inUtc, next.inUtc) ? true : null),
+    firstPush: (state, timeZone) => renderPublicAvailability(state.computed, timeZone),
+    updatePush: (state, _change, timeZone) => renderPublicAvailability(state.computed, timeZone),
+  }
 }
 
 /** The first push, already taken from the queue, followed by the rest of it. */

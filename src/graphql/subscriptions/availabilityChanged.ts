@@ -1,7 +1,7 @@
 import { validateAvailabilityRange } from '../../scheduling/availabilityService.ts'
-import { keepAttention, noteAttention } from '../../scheduling/attention.ts'
-import type { Services } from '../../app/services.ts'
+import { noteAttention } from '../../scheduling/attention.ts'
 import { builder } from '../builder.ts'
+import { shareResults } from '../sharedResults.ts'
 import { AvailabilityRef, type AvailabilityPayload } from '../types/Availability.ts'
 import { CrmCalendarRef } from '../types/CrmCalendar.ts'
 
@@ -18,8 +18,10 @@ builder.subscriptionField('availabilityChanged', (t) =>
       to: t.arg({ type: 'DateTime', required: true }),
       timeZone: t.arg({ type: 'TimeZone', required: true }),
     },
-    // Subscribers of the same calendar and range share one computation per change (src/realtime/liveAvailability.ts).
-    subscribe: async (_root, args, { services, viewer }): Promise<AsyncIterable<AvailabilityPayload>> => {
+    // Subscribers of the same calendar and range share one computation per change (src/realtime/liveAvailability.ts),
+    // and one execution of each push per document and variables (../sharedResults.ts: Availability reads only it).
+    subscribe: async (_root, args, context): Promise<AsyncIterable<AvailabilityPayload>> => {
+      const { services, viewer } = context
       const range = { from: args.from, to: args.to }
       validateAvailabilityRange(range, args.timeZone)
       noteAttention(services, args.calendarId.id)
@@ -29,44 +31,8 @@ builder.subscriptionField('availabilityChanged', (t) =>
         range,
         timeZone: args.timeZone,
       })
-      return withAttention(services, args.calendarId.id, stream)
+      return shareResults(context, stream)
     },
     resolve: (payload) => payload,
   }),
 )
-
-/**
- * While the subscription is open its members count as looked at: their iCloud calendars are polled more often. The
- * iterator is wrapped by hand, not by an async generator: a generator waiting for the next push could not pass the
- * client's unsubscribe (`return`) on to the shared feed until that push came.
- */
-function withAttention<T>(
-  services: Pick<Services, 'prisma' | 'config' | 'logger'>,
-  calendarId: string,
-  stream: AsyncIterableIterator<T>,
-): AsyncIterableIterator<T> {
-  const stopAttention = keepAttention(services, calendarId)
-  const iterator: AsyncIterableIterator<T> = {
-    next: async () => {
-      try {
-        const result = await stream.next()
-        if (result.done) stopAttention()
-        return result
-      } catch (error) {
-        stopAttention()
-        throw error
-      }
-    },
-    return: async (value?: unknown) => {
-      stopAttention()
-      return (await stream.return?.(value)) ?? { done: true, value: undefined }
-    },
-    throw: async (error?: unknown) => {
-      stopAttention()
-      if (!stream.throw) throw error
-      return stream.throw(error)
-    },
-    [Symbol.asyncIterator]: () => iterator,
-  }
-  return iterator
-}
