@@ -6,6 +6,7 @@
 // in its own process).
 import { fork, type ChildProcess } from 'node:child_process'
 import { writeFile, mkdir } from 'node:fs/promises'
+import { Session } from 'node:inspector/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -15,9 +16,15 @@ import { claimDueIntegrations } from '../src/sync/lease.ts'
 import { createSyncScheduler } from '../src/sync/scheduler.ts'
 import { startClaimed } from '../src/sync/syncIntegration.ts'
 import { CALENDARS_PER_INTEGRATION, seedFreshness } from './support/freshnessSeed.ts'
+import { backendPids, CpuMeter, processCpuMs } from './support/processCpu.ts'
 import { openBenchServices } from './support/syncBenchSetup.ts'
 
 const POSTGRES_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+// The worker's connections name themselves, so their backends' CPU can be read from /proc.
+const APPLICATION_NAME = 'freshness_worker'
+const BASELINE = process.env.FRESHNESS_BASELINE !== '0'
+/** Writes a CPU profile (.cpuprofile) of the worker over the scheduled phase. */
+const CPU_PROFILE = process.env.FRESHNESS_CPU_PROF
 const INTEGRATIONS = Number(process.env.FRESHNESS_INTEGRATIONS ?? 12_000)
 const CONCURRENCY = Number(process.env.FRESHNESS_CONCURRENCY ?? 1_000)
 const LATENCY_MS = 150
@@ -56,30 +63,44 @@ interface Phase {
   synced: number
   statementsPerSync: number
   cpuMsPerSync: number
+  /** CPU per sync of the loopback CalDAV server process and of the PostgreSQL backends serving the worker. */
+  serverCpuMsPerSync: number
+  postgresCpuMsPerSync: number
   /** Wall time until the last of the phase's syncs (capped by the tick). */
   wallMs: number
 }
 
-async function measure(services: Services, name: string, run: (deadline: number) => Promise<void>): Promise<Phase> {
+interface Bench {
+  services: Services
+  serverPid: number
+}
+
+async function measure(bench: Bench, name: string, run: (deadline: number) => Promise<void>): Promise<Phase> {
+  const { services } = bench
   await services.prisma
     .$executeRaw`UPDATE "Integration" SET "nextSyncAt" = now(), "leaseOwner" = NULL, "leaseUntil" = NULL`
   await services.prisma.$executeRaw`DELETE FROM "SyncRun"`
+  const postgres = new CpuMeter(await backendPids(services.prisma, APPLICATION_NAME))
+  const serverBefore = processCpuMs(bench.serverPid)
   const startedAt = new Date()
   const cpu = process.cpuUsage()
   const before = statements
   await run(Date.now() + TICK_MS)
   const used = process.cpuUsage(cpu)
   const spent = statements - before
+  const serverMs = processCpuMs(bench.serverPid) - serverBefore
+  const postgresMs = postgres.spentMs(await backendPids(services.prisma, APPLICATION_NAME))
   const [row] = await services.prisma.$queryRaw<{ synced: bigint; last: Date | null }[]>`
     SELECT count(*) AS synced, max("finishedAt") AS last FROM "SyncRun"
     WHERE "outcome"::text = 'SUCCESS' AND "finishedAt" <= ${new Date(startedAt.getTime() + TICK_MS)}`
-  const all = await services.prisma.syncRun.count({ where: { outcome: 'SUCCESS' } })
-  const synced = Number(row!.synced)
+  const all = Math.max(1, await services.prisma.syncRun.count({ where: { outcome: 'SUCCESS' } }))
   return {
     name,
-    synced,
-    statementsPerSync: round(spent / Math.max(1, all), 2),
-    cpuMsPerSync: round((used.user + used.system) / 1000 / Math.max(1, all), 2),
+    synced: Number(row!.synced),
+    statementsPerSync: round(spent / all, 2),
+    cpuMsPerSync: round((used.user + used.system) / 1000 / all, 2),
+    serverCpuMsPerSync: round(serverMs / all, 2),
+    postgresCpuMsPerSync: round(postgresMs / all, 2),
     wallMs: row!.last ? row!.last.getTime() - startedAt.getTime() : 0,
   }
 }
@@ -115,20 +136,44 @@ async function main() {
   const load: number[] = [os.loadavg()[0]!]
   const server = await startServer()
   const schema = `bench_freshness_${process.pid}`
-  const { services, close } = await openBenchServices({ serverUrl: server.url, databaseUrl: POSTGRES_URL, schema })
+  const databaseUrl = `${POSTGRES_URL}${POSTGRES_URL.includes('?') ? '&' : '?'}application_name=${APPLICATION_NAME}`
+  const { services, close } = await openBenchServices({ serverUrl: server.url, databaseUrl, schema })
+  const bench = { services, serverPid: server.child.pid! }
   try {
     await seedFreshness(services, server.url, INTEGRATIONS)
     console.log(`seeded ${INTEGRATIONS} integrations × ${CALENDARS_PER_INTEGRATION} calendars`)
-    const baseline = await measure(services, 'sequential (old configuration)', (d) => sequential(services, d))
-    console.log(baseline)
-    const fresh = await measure(services, `parallel, SYNC_CONCURRENCY=${CONCURRENCY}`, (d) => scheduled(services, d))
+    const baseline = BASELINE
+      ? await measure(bench, 'sequential (old configuration)', (d) => sequential(services, d))
+      : null
+    if (baseline) console.log(baseline)
+    const fresh = await measure(bench, `parallel, SYNC_CONCURRENCY=${CONCURRENCY}`, (d) =>
+      profiled(() => scheduled(services, d)),
+    )
     console.log(fresh)
     load.push(os.loadavg()[0]!)
-    await write(baseline, fresh, load)
+    console.log(`load average (1 min): ${load.map((x) => round(x, 2)).join(' → ')}`)
+    if (baseline) await write(baseline, fresh, load)
   } finally {
     await services.prisma.$executeRawUnsafe(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).catch(() => {})
     await close()
     server.child.kill('SIGTERM')
+  }
+}
+
+/** FRESHNESS_CPU_PROF=file: the worker's CPU profile over `work`, for Chrome DevTools or speedscope. */
+async function profiled(work: () => Promise<void>) {
+  if (!CPU_PROFILE) return work()
+  const session = new Session()
+  session.connect()
+  await session.post('Profiler.enable')
+  await session.post('Profiler.setSamplingInterval', { interval: 200 })
+  await session.post('Profiler.start')
+  try {
+    await work()
+  } finally {
+    const { profile } = await session.post('Profiler.stop')
+    await writeFile(CPU_PROFILE, JSON.stringify(profile))
+    session.disconnect()
   }
 }
 

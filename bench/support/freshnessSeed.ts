@@ -41,6 +41,7 @@ export async function seedFreshness(services: Services, serverUrl: string, count
         quietRuns: 0,
         windowStart: window.start.toISOString(),
         windowEnd: window.end.toISOString(),
+        windowTimeZone: 'UTC',
       },
       ...{ createdAt: now, updatedAt: now, lastSyncedAt: now },
     })

@@ -1,7 +1,8 @@
 import { channel } from 'node:diagnostics_channel'
-import { fetch } from 'undici'
+import { request, type Dispatcher } from 'undici'
 import { hostDispatcher } from './hostAgent.ts'
 import { hostPauseMs, pauseHost } from './hostThrottle.ts'
+import { ACCEPT_ENCODING, readBodyText } from './responseBody.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -34,9 +35,28 @@ export interface TransportOptions {
   onPermanentRedirect?: (from: string, to: string) => void
 }
 
+/** Response headers as the pool hands them (lower-case names), read like fetch's Headers. */
+export class ResponseHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+
+  toHeaders(): Headers {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(this.raw)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v)
+    }
+    return headers
+  }
+}
+
 export interface HttpResult {
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   body: string
   /** URL that answered, after redirects: relative hrefs in the body resolve against it. */
   url: string
@@ -201,18 +221,20 @@ export class HttpTransport {
     const timer = setTimeout(() => controller.abort(new AttemptTimeout()), this.options.timeoutMs)
     let status = 0
     try {
-      const res = await fetch(url, {
-        method,
-        headers: { ...init.headers, Authorization: this.authorization },
+      const res = await request(url, {
+        method: method as Dispatcher.HttpMethod,
+        headers: { 'accept-encoding': ACCEPT_ENCODING, ...init.headers, authorization: this.authorization },
         body: init.body,
-        redirect: 'manual',
         signal: controller.signal,
         dispatcher: hostDispatcher(this.options.connectionsPerHost),
+        // undici closes the connection after a body sent with a method it does not expect one for (REPORT,
+        // PROPFIND): every sync-collection would pay a new handshake. CalDAV servers read those bodies.
+        reset: false,
       })
-      status = res.status
+      status = res.statusCode
       // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.
-      const body = await res.text()
-      return { status, headers: res.headers, body, url }
+      const body = await readBodyText(res)
+      return { status, headers: new ResponseHeaders(res.headers), body, url }
     } catch (err) {
       if (controller.signal.aborted) throw new AttemptTimeout()
       throw err
@@ -239,7 +261,10 @@ export class HttpTransport {
     const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body)
     const result = await this.request(init?.method ?? 'GET', url, { headers, body })
     const nullBody = result.status === 204 || result.status === 304 || (result.status >= 100 && result.status < 200)
-    const response = new Response(nullBody ? null : result.body, { status: result.status, headers: result.headers })
+    const response = new Response(nullBody ? null : result.body, {
+      status: result.status,
+      headers: result.headers.toHeaders(),
+    })
     Object.defineProperty(response, 'url', { value: result.url })
     return response
   }
