@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel'
-import { request, type Dispatcher } from 'undici'
+import { request } from 'undici'
 import { hostDispatcher } from './hostAgent.ts'
 import { hostPauseMs, pauseHost } from './hostThrottle.ts'
 import { ACCEPT_ENCODING, readBodyText } from './responseBody.ts'
@@ -222,7 +222,7 @@ export class HttpTransport {
     let status = 0
     try {
       const res = await request(url, {
-        method: method as Dispatcher.HttpMethod,
+        method,
         headers: { 'accept-encoding': ACCEPT_ENCODING, ...init.headers, authorization: this.authorization },
         body: init.body,
         signal: controller.signal,
