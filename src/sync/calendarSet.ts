@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import type { SyncCalendarRow } from './calendarSync.ts'
 import type { ChangedRange, ExpandContext } from './objectSlots.ts'
 import type { SyncWindow } from './window.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 export const INTEGRATION_FOR_SYNC = {
   user: { select: { email: true, timeZone: true } },
@@ -55,11 +56,5 @@ export async function dropSlotsOfUnchosenCalendars(
   return true
 }
 
-function validZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return zone
-  } catch {
-    return 'UTC'
-  }
-}
+// isValidTimeZone remembers known zones: checking builds an Intl formatter, once per integration and tick otherwise.
+const validZone = (zone: string): string => (isValidTimeZone(zone) ? zone : 'UTC')
