@@ -11,25 +11,32 @@ const SHAPE = new RegExp(
 const ATTR = /([A-Za-z_][\w.:-]*)\s*=\s*(?:"([^"]*)"|'([^']*)')/g
 const DAV = 'DAV:'
 
-type Scope = Map<string, string>
-
-/** The namespace declarations of an element on top of its parent's; null on a duplicate attribute (malformed). */
-function declare(parent: Scope, attrs: string): Scope | null {
-  const scope = new Map(parent)
-  const seen = new Set<string>()
-  for (const [, name, double, single] of attrs.matchAll(ATTR)) {
-    if (seen.has(name!)) return null
-    seen.add(name!)
-    if (name === 'xmlns') scope.set('', double ?? single ?? '')
-    else if (name!.startsWith('xmlns:')) scope.set(name!.slice(6), double ?? single ?? '')
+/** An element's attributes as [name, value] pairs; null on a duplicate (malformed). */
+function attributes(text: string): [string, string][] | null {
+  const out: [string, string][] = []
+  ATTR.lastIndex = 0
+  for (let m = ATTR.exec(text); m; m = ATTR.exec(text)) {
+    const name = m[1]!
+    if (out.some(([seen]) => seen === name)) return null
+    out.push([name, m[2] ?? m[3] ?? ''])
   }
-  return scope
+  return out
 }
 
-function isDav(qualified: string, scope: Scope, local: string): boolean {
+/** The namespace a prefix ('' for none) is bound to, innermost element first. */
+function namespaceOf(prefix: string, scopes: [string, string][][]): string | undefined {
+  const declaration = prefix === '' ? 'xmlns' : `xmlns:${prefix}`
+  for (const attrs of scopes) {
+    const found = attrs.find(([name]) => name === declaration)
+    if (found) return found[1]
+  }
+  return undefined
+}
+
+function isDav(qualified: string, local: string, scopes: [string, string][][]): boolean {
   const colon = qualified.indexOf(':')
-  const prefix = colon === -1 ? '' : qualified.slice(0, colon)
-  return qualified.slice(colon + 1) === local && scope.get(prefix) === DAV
+  if (qualified.slice(colon + 1) !== local) return false
+  return namespaceOf(colon === -1 ? '' : qualified.slice(0, colon), scopes) === DAV
 }
 
 /** The sync-token of a DAV:multistatus with no response in it; null when the answer is anything else. */
@@ -37,9 +44,9 @@ export function emptyMultistatusToken(xml: string): string | null {
   const m = SHAPE.exec(xml)
   if (!m) return null
   const [, rootName, rootAttrs, tokenName, tokenAttrs, text] = m
-  const rootScope = declare(new Map(), rootAttrs!)
-  if (!rootScope || !isDav(rootName!, rootScope, 'multistatus')) return null
-  const tokenScope = declare(rootScope, tokenAttrs!)
-  if (!tokenScope || !isDav(tokenName!, tokenScope, 'sync-token')) return null
+  const root = attributes(rootAttrs!)
+  const token = attributes(tokenAttrs!)
+  if (!root || !token) return null
+  if (!isDav(rootName!, 'multistatus', [root]) || !isDav(tokenName!, 'sync-token', [token, root])) return null
   return text!.trim()
 }

@@ -1,8 +1,8 @@
 import { channel } from 'node:diagnostics_channel'
-import { request } from 'undici'
 import { hostDispatcher } from './hostAgent.ts'
 import { hostPauseMs, pauseHost } from './hostThrottle.ts'
-import { ACCEPT_ENCODING, readBodyText } from './responseBody.ts'
+import { exchange, ExchangeTimeout } from './exchange.ts'
+import { ACCEPT_ENCODING } from './responseBody.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -94,8 +94,6 @@ const errorCode = (err: unknown): string | undefined => {
   return undefined
 }
 
-class AttemptTimeout extends Error {}
-
 /**
  * One CalDAV HTTP exchange with Basic auth, per-request timeout (covering the body), manual redirects (fetch drops
  * Authorization on cross-origin redirects, and iCloud moves accounts between partition hosts), and retries for
@@ -123,7 +121,7 @@ export class HttpTransport {
       } catch (err) {
         if (err instanceof CalDavError) throw err
         const code = errorCode(err)
-        const timedOut = err instanceof AttemptTimeout
+        const timedOut = err instanceof ExchangeTimeout
         // A timeout is not retried: the caller's budget is timeoutMs, and a server this slow is better left alone.
         const retryable = !timedOut && (safe || (code !== undefined && NOT_SENT_CODES.has(code)))
         if (retryable && canRetry) {
@@ -217,29 +215,18 @@ export class HttpTransport {
     init: { headers?: Record<string, string>; body?: string },
   ): Promise<HttpResult> {
     const started = performance.now()
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout()), this.options.timeoutMs)
     let status = 0
     try {
-      const res = await request(url, {
+      const answer = await exchange(hostDispatcher(this.options.connectionsPerHost), {
         method,
+        url,
         headers: { 'accept-encoding': ACCEPT_ENCODING, ...init.headers, authorization: this.authorization },
         body: init.body,
-        signal: controller.signal,
-        dispatcher: hostDispatcher(this.options.connectionsPerHost),
-        // undici closes the connection after a body sent with a method it does not expect one for (REPORT,
-        // PROPFIND): every sync-collection would pay a new handshake. CalDAV servers read those bodies.
-        reset: false,
+        timeoutMs: this.options.timeoutMs,
       })
-      status = res.statusCode
-      // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.
-      const body = await readBodyText(res)
-      return { status, headers: new ResponseHeaders(res.headers), body, url }
-    } catch (err) {
-      if (controller.signal.aborted) throw new AttemptTimeout()
-      throw err
+      status = answer.status
+      return { status, headers: new ResponseHeaders(answer.headers), body: answer.body, url }
     } finally {
-      clearTimeout(timer)
       const info: RequestInfo = { method, url: redactUrl(url), status, durationMs: performance.now() - started }
       this.options.onRequest?.(info)
       if (caldavRequestChannel.hasSubscribers) caldavRequestChannel.publish(info)

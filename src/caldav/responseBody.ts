@@ -1,7 +1,6 @@
 // The text of an answer, decompressed: requests offer gzip, deflate and br (iCloud compresses large multistatus
 // answers), and the pool hands bodies over as sent.
 import { brotliDecompressSync, gunzipSync, inflateSync } from 'node:zlib'
-import type { Dispatcher } from 'undici'
 import { CalDavError } from './errors.ts'
 
 export const ACCEPT_ENCODING = 'gzip, deflate, br'
@@ -13,14 +12,13 @@ const DECODERS: Record<string, (compressed: Buffer) => Buffer> = {
   br: brotliDecompressSync,
 }
 
-export async function readBodyText(res: Dispatcher.ResponseData): Promise<string> {
-  const header = res.headers['content-encoding']
-  const encoding = (Array.isArray(header) ? header.join(',') : (header ?? '')).trim().toLowerCase()
-  if (encoding === '' || encoding === 'identity') return res.body.text()
-  const decode = DECODERS[encoding]
-  if (!decode) {
-    await res.body.dump()
-    throw new CalDavError(`answer in an unsupported content-encoding: ${encoding}`)
-  }
-  return decode(Buffer.from(await res.body.arrayBuffer())).toString('utf8')
+export function decodeBody(raw: Buffer, contentEncoding: string | string[] | undefined): string {
+  const encoding = (Array.isArray(contentEncoding) ? contentEncoding.join(',') : (contentEncoding ?? ''))
+    .trim()
+    .toLowerCase()
+  const decode = encoding === '' || encoding === 'identity' ? null : DECODERS[encoding]
+  if (decode === undefined) throw new CalDavError(`answer in an unsupported content-encoding: ${encoding}`)
+  const text = (decode ? decode(raw) : raw).toString('utf8')
+  // As fetch's text() did: a byte order mark is not part of the document.
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text
 }

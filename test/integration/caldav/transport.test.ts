@@ -91,6 +91,22 @@ describe('timeouts', () => {
     const { client } = clientFor(s.url, { timeoutMs: 200 })
     expect(await rejection(client.listObjectEtags(`${s.url}cal/`))).toBeInstanceOf(CalDavUnavailableError)
   })
+
+  it('counts the wait for a pooled socket into the timeout', async () => {
+    const s = await serve(() => {
+      /* never answers */
+    })
+    // One socket per host (its own pool): the second request waits behind the first, which never ends.
+    const { client } = clientFor(s.url, { timeoutMs: 300, connectionsPerHost: 1 })
+    const started = Date.now()
+    const [first, second] = await Promise.all([
+      rejection(client.getCollectionState(`${s.url}a/`)),
+      rejection(client.getCollectionState(`${s.url}b/`)),
+    ])
+    expect(first.message).toMatch(/timed out after 300 ms/)
+    expect(second.message).toMatch(/timed out after 300 ms/)
+    expect(Date.now() - started).toBeLessThan(2000)
+  })
 })
 
 describe('throttling and retries', () => {
