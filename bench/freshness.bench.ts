@@ -7,6 +7,7 @@
 import { fork, type ChildProcess } from 'node:child_process'
 import { writeFile, mkdir } from 'node:fs/promises'
 import { Session } from 'node:inspector/promises'
+import { monitorEventLoopDelay } from 'node:perf_hooks'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -66,6 +67,8 @@ interface Phase {
   /** CPU per sync of the loopback CalDAV server process and of the PostgreSQL backends serving the worker. */
   serverCpuMsPerSync: number
   postgresCpuMsPerSync: number
+  /** The worker's event-loop delay (ms): how long ready work waited for the thread (CPU starvation shows here). */
+  eventLoopDelayMs: { p50: number; p99: number }
   /** Wall time until the last of the phase's syncs (capped by the tick). */
   wallMs: number
 }
@@ -85,7 +88,10 @@ async function measure(bench: Bench, name: string, run: (deadline: number) => Pr
   const startedAt = new Date()
   const cpu = process.cpuUsage()
   const before = statements
+  const delay = monitorEventLoopDelay({ resolution: 10 })
+  delay.enable()
   await run(Date.now() + TICK_MS)
+  delay.disable()
   const used = process.cpuUsage(cpu)
   const spent = statements - before
   const serverMs = processCpuMs(bench.serverPid) - serverBefore
@@ -101,6 +107,7 @@ async function measure(bench: Bench, name: string, run: (deadline: number) => Pr
     cpuMsPerSync: round((used.user + used.system) / 1000 / all, 2),
     serverCpuMsPerSync: round(serverMs / all, 2),
     postgresCpuMsPerSync: round(postgresMs / all, 2),
+    eventLoopDelayMs: { p50: round(delay.percentile(50) / 1e6), p99: round(delay.percentile(99) / 1e6) },
     wallMs: row!.last ? row!.last.getTime() - startedAt.getTime() : 0,
   }
 }

@@ -28,7 +28,7 @@ export function expandContext(window: SyncWindow, integration: IntegrationForSyn
   return {
     windowStart: window.start,
     windowEnd: window.end,
-    defaultTimeZone: validZone(integration.user.timeZone),
+    defaultTimeZone: userZone(integration.user.timeZone),
     ownerEmails: [integration.appleId, integration.user.email],
   }
 }
@@ -56,5 +56,6 @@ export async function dropSlotsOfUnchosenCalendars(
   return true
 }
 
+/** The zone floating and all-day events are expanded in: the user's, UTC when the runtime does not know it. */
 // isValidTimeZone remembers known zones: checking builds an Intl formatter, once per integration and tick otherwise.
-const validZone = (zone: string): string => (isValidTimeZone(zone) ? zone : 'UTC')
+export const userZone = (zone: string): string => (isValidTimeZone(zone) ? zone : 'UTC')
