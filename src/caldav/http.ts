@@ -36,7 +36,7 @@ export interface TransportOptions {
 }
 
 /** Response headers as the pool hands them (lower-case names), read like fetch's Headers. */
-export class ResponseHeaders {
+class ResponseHeaders {
   constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
 
   get(name: string): string | null {
