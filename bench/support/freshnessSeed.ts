@@ -41,6 +41,7 @@ export async function seedFreshness(services: Services, serverUrl: string, count
         quietRuns: 0,
         windowStart: window.start.toISOString(),
         windowEnd: window.end.toISOString(),
+        windowTimeZone: 'UTC',
       },
       ...{ createdAt: now, updatedAt: now, lastSyncedAt: now },
     })
@@ -59,4 +60,6 @@ export async function seedFreshness(services: Services, serverUrl: string, count
   await insertJson(services, 'Integration', integrations)
   await insertJson(services, 'Calendar', calendars)
   await insertJson(services, 'ConflictCalendar', conflicts)
+  // Statistics as autovacuum keeps them on a live table: the claim's plan depends on them.
+  await services.prisma.$executeRawUnsafe('ANALYZE')
 }

@@ -1,7 +1,8 @@
 import { channel } from 'node:diagnostics_channel'
-import { fetch } from 'undici'
 import { hostDispatcher } from './hostAgent.ts'
 import type { HostThrottle } from './hostThrottle.ts'
+import { exchange, ExchangeTimeout } from './exchange.ts'
+import { ACCEPT_ENCODING } from './responseBody.ts'
 import {
   CalDavAuthError,
   CalDavError,
@@ -36,9 +37,28 @@ export interface TransportOptions {
   onPermanentRedirect?: (from: string, to: string) => void
 }
 
+/** Response headers as the pool hands them (lower-case names), read like fetch's Headers. */
+class ResponseHeaders {
+  constructor(private readonly raw: Record<string, string | string[] | undefined>) {}
+
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()]
+    if (value === undefined) return null
+    return Array.isArray(value) ? value.join(', ') : value
+  }
+
+  toHeaders(): Headers {
+    const headers = new Headers()
+    for (const [name, value] of Object.entries(this.raw)) {
+      for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) headers.append(name, v)
+    }
+    return headers
+  }
+}
+
 export interface HttpResult {
   status: number
-  headers: Headers
+  headers: ResponseHeaders
   body: string
   /** URL that answered, after redirects: relative hrefs in the body resolve against it. */
   url: string
@@ -76,8 +96,6 @@ const errorCode = (err: unknown): string | undefined => {
   return undefined
 }
 
-class AttemptTimeout extends Error {}
-
 /**
  * One CalDAV HTTP exchange with Basic auth, per-request timeout (covering the body), manual redirects (fetch drops
  * Authorization on cross-origin redirects, and iCloud moves accounts between partition hosts), and retries for
@@ -105,7 +123,7 @@ export class HttpTransport {
       } catch (err) {
         if (err instanceof CalDavError) throw err
         const code = errorCode(err)
-        const timedOut = err instanceof AttemptTimeout
+        const timedOut = err instanceof ExchangeTimeout
         // A timeout is not retried: the caller's budget is timeoutMs, and a server this slow is better left alone.
         const retryable = !timedOut && (safe || (code !== undefined && NOT_SENT_CODES.has(code)))
         if (retryable && canRetry) {
@@ -199,27 +217,18 @@ export class HttpTransport {
     init: { headers?: Record<string, string>; body?: string },
   ): Promise<HttpResult> {
     const started = performance.now()
-    const controller = new AbortController()
-    const timer = setTimeout(() => controller.abort(new AttemptTimeout()), this.options.timeoutMs)
     let status = 0
     try {
-      const res = await fetch(url, {
+      const answer = await exchange(hostDispatcher(this.options.connectionsPerHost), {
         method,
-        headers: { ...init.headers, Authorization: this.authorization },
+        url,
+        headers: { 'accept-encoding': ACCEPT_ENCODING, ...init.headers, authorization: this.authorization },
         body: init.body,
-        redirect: 'manual',
-        signal: controller.signal,
-        dispatcher: hostDispatcher(this.options.connectionsPerHost),
+        timeoutMs: this.options.timeoutMs,
       })
-      status = res.status
-      // The body is read under the same timer: a server that stalls mid-body is as dead as one that never answers.
-      const body = await res.text()
-      return { status, headers: res.headers, body, url }
-    } catch (err) {
-      if (controller.signal.aborted) throw new AttemptTimeout()
-      throw err
+      status = answer.status
+      return { status, headers: new ResponseHeaders(answer.headers), body: answer.body, url }
     } finally {
-      clearTimeout(timer)
       const info: RequestInfo = { method, url: redactUrl(url), status, durationMs: performance.now() - started }
       this.options.onRequest?.(info)
       if (caldavRequestChannel.hasSubscribers) caldavRequestChannel.publish(info)
@@ -241,7 +250,10 @@ export class HttpTransport {
     const body = typeof init?.body === 'string' ? init.body : init?.body == null ? undefined : String(init.body)
     const result = await this.request(init?.method ?? 'GET', url, { headers, body })
     const nullBody = result.status === 204 || result.status === 304 || (result.status >= 100 && result.status < 200)
-    const response = new Response(nullBody ? null : result.body, { status: result.status, headers: result.headers })
+    const response = new Response(nullBody ? null : result.body, {
+      status: result.status,
+      headers: result.headers.toHeaders(),
+    })
     Object.defineProperty(response, 'url', { value: result.url })
     return response
   }

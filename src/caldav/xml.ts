@@ -1,5 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser'
 import { DAVNamespace } from 'tsdav'
+import { emptyMultistatusToken } from './emptyMultistatus.ts'
 
 // WebDAV answers use arbitrary prefixes (Apple declares default namespaces per element), so elements are matched by
 // (namespace URI, local name) after resolving xmlns declarations, never by prefix.
@@ -130,6 +131,8 @@ export interface Multistatus {
 }
 
 export const parseMultistatus = (xml: string): Multistatus | null => {
+  const token = emptyMultistatusToken(xml)
+  if (token !== null) return { responses: [], syncToken: token }
   const root = parseXml(xml)
   if (!root || root.ns !== NS.DAV || root.name !== 'multistatus') return null
   const responses: DavResponse[] = []

@@ -4,6 +4,7 @@ import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import type { SyncCalendarRow } from './calendarSync.ts'
 import type { ChangedRange, ExpandContext } from './objectSlots.ts'
 import type { SyncWindow } from './window.ts'
+import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 export const INTEGRATION_FOR_SYNC = {
   user: { select: { email: true, timeZone: true } },
@@ -27,7 +28,7 @@ export function expandContext(window: SyncWindow, integration: IntegrationForSyn
   return {
     windowStart: window.start,
     windowEnd: window.end,
-    defaultTimeZone: validZone(integration.user.timeZone),
+    defaultTimeZone: userZone(integration.user.timeZone),
     ownerEmails: [integration.appleId, integration.user.email],
   }
 }
@@ -55,11 +56,6 @@ export async function dropSlotsOfUnchosenCalendars(
   return true
 }
 
-function validZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
-    return zone
-  } catch {
-    return 'UTC'
-  }
-}
+/** The zone floating and all-day events are expanded in: the user's, UTC when the runtime does not know it. */
+// isValidTimeZone remembers known zones: checking builds an Intl formatter, once per integration and tick otherwise.
+export const userZone = (zone: string): string => (isValidTimeZone(zone) ? zone : 'UTC')

@@ -21,7 +21,9 @@ export async function claimDueIntegrations(services: LeaseServices, limit: numbe
       "leaseUntil" = now() + (${services.config.sync.leaseSeconds}::int * interval '1 second')
     FROM (
       SELECT "id", "leaseOwner" FROM "Integration"
-      WHERE "status"::text IN ('CONNECTED', 'ERROR') AND "nextSyncAt" <= now()
+      -- Compared as the enum (no cast), so the planner knows from the column's statistics that most rows are due and
+      -- reads "nextSyncAt" in index order, stopping at the limit, instead of sorting every due row.
+      WHERE "status" IN ('CONNECTED', 'ERROR') AND "nextSyncAt" <= now()
         AND ("leaseUntil" IS NULL OR "leaseUntil" < now())
       ORDER BY "nextSyncAt" ASC
       LIMIT ${limit}::int

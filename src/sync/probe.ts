@@ -6,7 +6,8 @@ import { CalDavAuthError, CalDavRateLimitedError, type CalDavClient } from '../c
 import { forEachBounded } from './bounded.ts'
 import { createICloudClient, storedLogin } from '../integrations/icloud/caldavSession.ts'
 import { countRequest, type RequestTally } from './requestTally.ts'
-import { calendarsToSync, expandContext, type IntegrationForSync } from './calendarSet.ts'
+import { userZone } from './calendarSet.ts'
+import type { IntegrationToCheck } from './checkBatch.ts'
 import { listChanges, type ProbedListing, type SyncCalendarRow } from './calendarSync.ts'
 import { computeWindow, sameWindow } from './window.ts'
 
@@ -28,22 +29,22 @@ export type CheckResult = { unchanged: UnchangedCheck } | { handoff: ProbeHandof
  * Only an integration whose every calendar has a token (or ctag) of ours can be checked this cheaply; a new calendar,
  * a moved window or slots of calendars no longer chosen need the full run's other steps.
  */
-export function checkable(services: Pick<Services, 'config'>, integration: IntegrationForSync, stale: boolean) {
-  if (stale) return false
+export function checkable(services: Pick<Services, 'config'>, integration: IntegrationToCheck) {
+  if (integration.staleSlots) return false
   // Any other status goes through the full run, which reports the change (webhooks) in the same transaction.
   if (integration.status !== 'CONNECTED') return false
   const window = computeWindow(services.config)
   if (!sameWindow({ start: integration.windowStart, end: integration.windowEnd }, window)) return false
   // The user's zone changed: floating and all-day events are re-expanded by the full run.
-  if (integration.windowTimeZone !== expandContext(window, integration).defaultTimeZone) return false
-  const calendars = calendarsToSync(integration)
+  if (integration.windowTimeZone !== userZone(integration.userTimeZone)) return false
+  const { calendars } = integration
   return calendars.length > 0 && calendars.every((c) => c.lastSyncedAt !== null && (c.syncToken || c.ctag))
 }
 
-export async function checkIntegration(services: Services, integration: IntegrationForSync): Promise<CheckResult> {
+export async function checkIntegration(services: Services, integration: IntegrationToCheck): Promise<CheckResult> {
   const requests: RequestTally = { count: 0, ms: 0 }
   const client = createICloudClient(services, storedLogin(services, integration), 'sync', countRequest(requests))
-  const calendars = calendarsToSync(integration)
+  const { calendars } = integration
   const probed = new Map<string, ProbedListing>()
   await forEachBounded(calendars, services.config.sync.calendarConcurrency, async (calendar) => {
     try {

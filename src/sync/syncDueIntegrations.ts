@@ -3,12 +3,11 @@
 import type { SyncServices as Services } from './ports.ts'
 import { claimDueIntegrations, keepLease, LeaseLostError, type ClaimedIntegration } from './lease.ts'
 import { Semaphore } from './bounded.ts'
-import { INTEGRATION_FOR_SYNC, type IntegrationForSync } from './calendarSet.ts'
+import { loadIntegrationsToCheck, type IntegrationToCheck } from './checkBatch.ts'
 import { checkable, checkIntegration, type ProbeHandoff } from './probe.ts'
 import { notifyUnchanged } from './runEvents.ts'
 import { recordUnchanged } from './unchangedRuns.ts'
 import { inFlightSyncs, newCounters, startClaimed, track, type SyncRunResult } from './syncIntegration.ts'
-import { staleSlotIntegrations } from './staleSlots.ts'
 import { nextCheckDelayMs } from './schedule.ts'
 
 /**
@@ -19,15 +18,15 @@ export async function launchDueIntegrations(services: Services): Promise<Promise
   const free = services.config.sync.concurrency - inFlightSyncs(services).size
   const claimed = await claimDueIntegrations(services, free)
   if (claimed.length === 0) return []
-  let loaded: Map<string, IntegrationForSync>
-  let stale: Set<string>
+  let loaded: Map<string, IntegrationToCheck>
   try {
-    ;[loaded, stale] = await loadClaimed(services, claimed)
+    const ids = claimed.filter((c) => !c.abandoned).map((c) => c.id)
+    loaded = await loadIntegrationsToCheck(services.prisma, ids)
   } catch (error) {
     services.logger.error({ err: error }, 'claimed integrations could not be loaded')
-    ;[loaded, stale] = [new Map(), new Set()]
+    loaded = new Map()
   }
-  return claimed.map((c) => track(services, checkClaimed(services, c, loaded.get(c.id), stale.has(c.id))))
+  return claimed.map((c) => track(services, checkClaimed(services, c, loaded.get(c.id))))
 }
 
 /** One tick, awaited to the end (tests, scripts): the results of the syncs it started. */
@@ -36,26 +35,14 @@ export async function syncDueIntegrations(services: Services): Promise<SyncRunRe
   return runs.filter((run): run is SyncRunResult => run !== null)
 }
 
-async function loadClaimed(
-  services: Services,
-  claimed: ClaimedIntegration[],
-): Promise<[Map<string, IntegrationForSync>, Set<string>]> {
-  const ids = claimed.filter((c) => !c.abandoned).map((c) => c.id)
-  if (ids.length === 0) return [new Map(), new Set()]
-  const rows = await services.prisma.integration.findMany({ where: { id: { in: ids } }, include: INTEGRATION_FOR_SYNC })
-  const stale = await staleSlotIntegrations(services.prisma, rows)
-  return [new Map(rows.map((row) => [row.id, row])), stale]
-}
-
 /** An abandoned or not checkable integration goes straight to a full run (it marks the dead run FAILED). */
 async function checkClaimed(
   services: Services,
   claimed: ClaimedIntegration,
-  integration: IntegrationForSync | undefined,
-  stale: boolean,
+  integration: IntegrationToCheck | undefined,
 ): Promise<SyncRunResult | null> {
   try {
-    if (!integration || !checkable(services, integration, stale)) return await fullRun(services, claimed.id)
+    if (!integration || !checkable(services, integration)) return await fullRun(services, claimed.id)
     const startedAt = new Date()
     const check = await checkIntegration(services, integration)
     if ('handoff' in check) return await fullRun(services, claimed.id, check.handoff)

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest'
+import { brotliCompressSync, gzipSync } from 'node:zlib'
 import {
   CalDavAuthError,
   CalDavClient,
@@ -85,6 +86,22 @@ describe('timeouts', () => {
     })
     const { client } = clientFor(s.url, { timeoutMs: 200 })
     expect(await rejection(client.listObjectEtags(`${s.url}cal/`))).toBeInstanceOf(CalDavUnavailableError)
+  })
+
+  it('counts the wait for a pooled socket into the timeout', async () => {
+    const s = await serve(() => {
+      /* never answers */
+    })
+    // One socket per host (its own pool): the second request waits behind the first, which never ends.
+    const { client } = clientFor(s.url, { timeoutMs: 300, connectionsPerHost: 1 })
+    const started = Date.now()
+    const [first, second] = await Promise.all([
+      rejection(client.getCollectionState(`${s.url}a/`)),
+      rejection(client.getCollectionState(`${s.url}b/`)),
+    ])
+    expect(first.message).toMatch(/timed out after 300 ms/)
+    expect(second.message).toMatch(/timed out after 300 ms/)
+    expect(Date.now() - started).toBeLessThan(2000)
   })
 })
 
@@ -264,6 +281,38 @@ describe('discovery across hosts (iCloud partition hosts)', () => {
     await client.multiget('/1/calendars/home/', ['/1/calendars/home/a.ics'])
     expect(s.seen.length).toBe(8)
     for (const r of s.seen) expect(r.body.startsWith('<?xml')).toBe(true)
+  })
+
+  it('keeps one connection alive across REPORTs and PROPFINDs with bodies (no handshake per request)', async () => {
+    const sockets = new Set<number>()
+    const s = await serve((_req, res, raw) => {
+      sockets.add(raw.socket.remotePort!)
+      sendXml(res, 207, multistatus('<sync-token>t</sync-token>'))
+    })
+    // Its own pool size, so no other test's idle sockets to this host are in play.
+    const { client } = clientFor(s.url, { connectionsPerHost: 1 })
+    for (let i = 0; i < 3; i++) await client.syncCollection(`${s.url}cal/`, 't')
+    await client.getCollectionState(`${s.url}cal/`)
+    await client.listObjectEtags(`${s.url}cal/`)
+    expect(s.seen).toHaveLength(5)
+    expect(sockets.size).toBe(1)
+  })
+
+  it('offers compression and reads gzip and brotli answers', async () => {
+    const xml = multistatus(
+      '<response><href>/cal/a.ics</href><propstat><prop><getetag>"a"</getetag></prop><status>HTTP/1.1 200 OK</status></propstat></response><sync-token>t2</sync-token>',
+    )
+    let n = 0
+    const s = await serve((req, res) => {
+      const br = n++ % 2 === 1
+      expect(req.headers['accept-encoding']).toMatch(/gzip/)
+      res.writeHead(207, { 'Content-Type': 'text/xml', 'Content-Encoding': br ? 'br' : 'gzip' })
+      res.end(br ? brotliCompressSync(xml) : gzipSync(xml))
+    })
+    const { client } = clientFor(s.url)
+    const expected = { changed: [{ href: '/cal/a.ics', etag: '"a"' }], deleted: [], syncToken: 't2' }
+    expect(await client.syncCollection(`${s.url}cal/`, 't1')).toEqual(expected)
+    expect(await client.syncCollection(`${s.url}cal/`, 't1')).toEqual(expected)
   })
 })
 

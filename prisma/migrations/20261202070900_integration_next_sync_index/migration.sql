@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "Integration_nextSyncAt_idx" ON "Integration"("nextSyncAt");
