@@ -77,7 +77,7 @@ const configSchema = z.object({
     .union([z.enum(['true', 'false']), z.coerce.number().int().min(0).max(10)])
     .default(0)
     .transform((value) => (value === 'true' ? 1 : value === 'false' ? 0 : value)),
-  AVAILABILITY_CACHE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(62),
+  AVAILABILITY_CACHE_HORIZON_DAYS: z.coerce.number().int().min(1).max(3660).default(35),
 })
 
 export interface Config {

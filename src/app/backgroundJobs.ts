@@ -1,5 +1,6 @@
 // Workers started with the server (ROLE=all or worker): the sync engine, the write-back and webhook outboxes,
-// history pruning.
+// history pruning, and on PGlite the stand-in for autovacuum.
+import { createEmbeddedVacuumJob } from '../db/embeddedVacuum.ts'
 import { createRunRetentionJob } from '../sync/runRetentionJob.ts'
 import { createSyncScheduler } from '../sync/scheduler.ts'
 import { createWebhookWorker } from '../webhooks/worker.ts'
@@ -16,4 +17,5 @@ export const backgroundJobFactories: BackgroundJobFactory[] = [
   createWriteBackWorker,
   createWebhookWorker,
   createRunRetentionJob,
+  createEmbeddedVacuumJob,
 ]

@@ -5,7 +5,7 @@ import { InvalidInputError, NotFoundError } from '../errors.ts'
 import { loadAvailabilityInput, staleAfterMs, type Db, type StaleMember } from './loadAvailabilityInput.ts'
 import { computeSlots, type Slot } from './slots.ts'
 import { DAY_MS } from '../time/zoneOffsets.ts'
-import { formatInZone } from './zonedTime.ts'
+import { zonedFormatter } from './zonedTime.ts'
 import { isValidTimeZone } from '../time/zoneOffsets.ts'
 
 const MAX_AVAILABILITY_RANGE_DAYS = 62
@@ -108,11 +108,12 @@ export async function computeAvailability(
 }
 
 export function renderSlots(slots: readonly Slot[], timeZone: string): RenderedSlot[] {
+  const format = zonedFormatter(timeZone)
   return slots.map((s) => ({
     start: new Date(s.start),
     end: new Date(s.end),
-    localStart: formatInZone(s.start, timeZone),
-    localEnd: formatInZone(s.end, timeZone),
+    localStart: format(s.start),
+    localEnd: format(s.end),
     freeMemberIds: s.freeMemberIds,
     seatsLeft: s.seatsLeft,
   }))

@@ -131,5 +131,5 @@ export class BusyTimeCache {
 }
 
 const MAX_CALENDAR_HINTS = 10_000
-const DEFAULT_HORIZON_MS = 62 * DAY_MS
+const DEFAULT_HORIZON_MS = 35 * DAY_MS
 const EVERYTHING: Interval = { start: -Infinity, end: Infinity }

@@ -1,5 +1,6 @@
 // Database -> the pure input of computeSlots, in one SQL statement whatever the member count (a test counts them):
-// the calendar, its members with their rules and overrides, their busy blocked slots, appointments and integrations.
+// the calendar, its members with their rules and overrides, their busy blocked slots, appointments and integrations,
+// all from the database function "availability_input" (prisma/migrations/*_availability_input).
 import type { Prisma, PrismaClient } from '../generated/prisma/client.ts'
 import type { BusyTimeCache, CachedBusyTime } from './busyTimeCache.ts'
 import type { Interval } from './intervals.ts'
@@ -68,33 +69,13 @@ const BUSY_PAD_BEFORE_MS = DAY_MS
 const BUSY_PAD_AFTER_MS = 2 * DAY_MS
 const COUNT_PAD_MS = 3 * DAY_MS
 
+/** What the database function "availability_input" returns (see its migration). Epoch times are float8 ms. */
 interface InputRow {
-  calendar: {
-    id: string
-    subaccountId: string
-    name: string
-    type: CrmCalendarType
-    timeZone: string
-    slotDurationMinutes: number
-    slotIntervalMinutes: number
-    bufferBeforeMinutes: number
-    bufferAfterMinutes: number
-    minNoticeMinutes: number
-    bookingWindowDays: number
-    maxBookingsPerDayPerMember: number | null
-    seatsPerSlot: number | null
-  } | null
-  members: {
-    id: string
-    userId: string
-    priority: number
-    timeZone: string
-    rules: WorkingHoursRule[]
-    overrides: { date: string; startMinute: number | null; endMinute: number | null }[]
-  }[]
+  calendar: { id: string; subaccountId: string; name: string; settings: CalendarSettings } | null
+  members: RowMember[]
   /** Each member's BusyTimeVersion (0 before their first blocked slot). */
   versions: { userId: string; version: number }[]
-  /** The busy blocked slots in the cache's read span of the members not served from the cache (they are cached). */
+  /** The busy blocked slots in the read span of the members not served from the cache (members with none: absent). */
   blocked: { userId: string; starts: number[]; ends: number[] }[]
   participations: { userId: string; start: number; end: number; own: boolean }[]
   integrations: {
@@ -108,6 +89,25 @@ interface InputRow {
     oldestCheckedAt: number | null
   }[]
   seats: { start: number; taken: number }[]
+}
+
+interface RowMember {
+  id: string
+  userId: string
+  priority: number
+  timeZone: string
+  rules: WorkingHoursRule[]
+  overrides: { date: string; startMinute: number | null; endMinute: number | null }[]
+}
+
+/** The busy time a load needs, what the cache already holds of it, and what to read for the others. */
+interface BusyRead {
+  /** Busy time every slot in the range can touch. */
+  needed: Interval
+  /** Entries holding all of `needed`, pinned before the query: an entry evicted meanwhile is still used. */
+  cached: Map<string, CachedBusyTime>
+  /** What is read (and cached) for the members read again. */
+  span: Interval
 }
 
 /**
@@ -124,178 +124,127 @@ export async function loadAvailabilityInput(
   range: Interval,
   options: LoadOptions,
 ): Promise<AvailabilityInput | null> {
-  const countFrom = new Date(range.start - COUNT_PAD_MS)
-  const countTo = new Date(range.end + COUNT_PAD_MS)
-  const subaccountId = options.subaccountId ?? null
-  const exclude = options.excludeAppointmentId ?? null
-  // Pinned before the query: the statement skips exactly these (user, version) pairs, and an entry evicted meanwhile
-  // by a concurrent request is still used through this reference.
-  const needed = { start: range.start - BUSY_PAD_BEFORE_MS, end: range.end + BUSY_PAD_AFTER_MS }
-  const cached = covering(options.busyCache.lookup(options.busyCache.knownMembers(calendarId)), needed)
-  // Members read again get the cache's horizon, so the next requests (later days, a subscription push) hit.
-  const span = options.busyCache.readSpan(needed, options.now)
-  const spanFrom = new Date(span.start)
-  const spanTo = new Date(span.end)
-  const knownUsers = [...cached.keys()]
-  const knownVersions = [...cached.values()].map((entry) => entry.version)
-  // date_part gives float8 (extract gives numeric: several times slower per row on thousands of blocked slots).
-  const [row] = await db.$queryRaw<InputRow[]>`
-    WITH cal AS (
-      SELECT "id", "subaccountId", "name", "type", "timeZone", "slotDurationMinutes", "slotIntervalMinutes",
-             "bufferBeforeMinutes", "bufferAfterMinutes", "minNoticeMinutes", "bookingWindowDays",
-             "maxBookingsPerDayPerMember", "seatsPerSlot"
-      FROM "CrmCalendar"
-      WHERE "id" = ${calendarId} AND (${subaccountId}::text IS NULL OR "subaccountId" = ${subaccountId}::text)
-    ),
-    mem AS (
-      SELECT m."id", m."userId", m."priority", m."timeZone", m."createdAt"
-      FROM "CrmCalendarMember" m JOIN cal ON m."calendarId" = cal."id"
-    ),
-    ver AS (
-      SELECT u."userId", coalesce(v."version", 0) AS "version"
-      FROM (SELECT DISTINCT "userId" FROM mem) u LEFT JOIN "BusyTimeVersion" v ON v."userId" = u."userId"
-    ),
-    reread AS (
-      SELECT ver."userId" FROM ver
-      WHERE NOT EXISTS (
-        SELECT 1 FROM unnest(${knownUsers}::text[], ${knownVersions}::bigint[]) AS k("userId", "version")
-        WHERE k."userId" = ver."userId" AND k."version" = ver."version")
-    )
-    SELECT
-      (SELECT row_to_json(cal) FROM cal) AS calendar,
-      (SELECT coalesce(json_agg(json_build_object(
-          'id', m."id", 'userId', m."userId", 'priority', m."priority", 'timeZone', m."timeZone",
-          'rules', (SELECT coalesce(json_agg(json_build_object(
-                      'weekday', w."weekday", 'startMinute', w."startMinute", 'endMinute', w."endMinute")), '[]')
-                    FROM "WorkingHoursRule" w WHERE w."memberId" = m."id"),
-          'overrides', (SELECT coalesce(json_agg(json_build_object(
-                          'date', d."date", 'startMinute', d."startMinute", 'endMinute', d."endMinute")), '[]')
-                        FROM "DateOverride" d WHERE d."memberId" = m."id")
-        ) ORDER BY m."priority" DESC, m."createdAt", m."id"), '[]') FROM mem m) AS members,
-      (SELECT coalesce(json_agg(json_build_object('userId', "userId", 'version', "version")), '[]') FROM ver)
-        AS versions,
-      (SELECT coalesce(json_agg(json_build_object('userId', b."userId", 'starts', b.starts, 'ends', b.ends)), '[]')
-       FROM (SELECT "userId",
-                    array_agg(date_part('epoch', "start") * 1000) AS starts,
-                    array_agg(date_part('epoch', "end") * 1000) AS ends
-             FROM "BlockedSlot"
-             WHERE "userId" IN (SELECT "userId" FROM reread) AND "availability" = 'BUSY'
-               AND "start" < ${spanTo} AND "end" > ${spanFrom}
-             GROUP BY "userId") b) AS blocked,
-      (SELECT coalesce(json_agg(json_build_object(
-          'userId', p."userId", 'start', date_part('epoch', p."start") * 1000, 'end', date_part('epoch', p."end") * 1000,
-          'own', a."calendarId" = ${calendarId})), '[]')
-       FROM "AppointmentParticipant" p JOIN "Appointment" a ON a."id" = p."appointmentId"
-       WHERE p."userId" IN (SELECT "userId" FROM mem) AND p."active"
-         AND p."start" >= ${countFrom} AND p."start" < ${countTo}
-         AND (${exclude}::text IS NULL OR p."appointmentId" <> ${exclude}::text)) AS participations,
-      (SELECT coalesce(json_agg(json_build_object(
-          'id', i."id", 'userId', i."userId", 'status', i."status",
-          'lastSyncedAt', date_part('epoch', i."lastSyncedAt") * 1000,
-          'createdAt', date_part('epoch', i."createdAt") * 1000,
-          'calendars', b.calendars, 'neverChecked', b.never_checked,
-          'oldestCheckedAt', date_part('epoch', b.oldest) * 1000)), '[]')
-       FROM "Integration" i
-       -- The blocking calendars (conflict, and the linked one when it also blocks): the freshness bound. Discovery
-       -- stamps lastCheckedAt too, so a calendar the engine never synced (lastSyncedAt null) has no bound yet.
-       CROSS JOIN LATERAL (
-         SELECT count(*) AS calendars, bool_or(c."lastSyncedAt" IS NULL OR c."lastCheckedAt" IS NULL) AS never_checked, min(c."lastCheckedAt") AS oldest
-         FROM "Calendar" c
-         WHERE c."integrationId" = i."id"
-           AND (EXISTS (SELECT 1 FROM "ConflictCalendar" cc WHERE cc."calendarId" = c."id")
-             OR EXISTS (SELECT 1 FROM "LinkedCalendar" l WHERE l."calendarId" = c."id" AND l."alsoConflict"))) b
-       WHERE i."userId" IN (SELECT "userId" FROM mem) AND i."status" <> 'DISCONNECTED') AS integrations,
-      (SELECT coalesce(json_agg(json_build_object('start', s.start, 'taken', s.taken)), '[]')
-       FROM (SELECT date_part('epoch', "start") * 1000 AS start, count(*) AS taken
-             FROM "Appointment"
-             WHERE "calendarId" = ${calendarId} AND "status" = 'BOOKED'
-               AND "start" >= ${countFrom} AND "start" < ${countTo}
-               AND (${exclude}::text IS NULL OR "id" <> ${exclude}::text)
-             GROUP BY "start") s) AS seats`
-  if (row === undefined || row.calendar === null) return null
-  const c = row.calendar
-  const busyTimes = refreshBusyCache(options.busyCache, calendarId, row, cached, span)
-
-  const settings: CalendarSettings = {
-    type: c.type,
-    timeZone: c.timeZone,
-    slotDurationMinutes: c.slotDurationMinutes,
-    slotIntervalMinutes: c.slotIntervalMinutes,
-    bufferBeforeMinutes: c.bufferBeforeMinutes,
-    bufferAfterMinutes: c.bufferAfterMinutes,
-    minNoticeMinutes: c.minNoticeMinutes,
-    bookingWindowDays: c.bookingWindowDays,
-    maxBookingsPerDayPerMember: c.maxBookingsPerDayPerMember,
-    seatsPerSlot: c.seatsPerSlot,
-  }
-  const calendar: LoadedCalendar = {
-    id: c.id,
-    subaccountId: c.subaccountId,
-    name: c.name,
-    type: c.type,
-    settings,
-    members: row.members.map((m) => ({ memberId: m.id, userId: m.userId, priority: m.priority, timeZone: m.timeZone })),
-  }
+  const busyRead = planBusyRead(options.busyCache, calendarId, range, options.now)
+  const row = await readInputRow(db, calendarId, range, options, busyRead)
+  if (row.calendar === null) return null
+  const busyTimes = refreshBusyCache(options.busyCache, calendarId, row, busyRead)
+  const calendar = loadedCalendar(row.calendar, row.members)
+  const { settings } = calendar
   // A class has one host: the first member. Others are co-hosts in name only and do not change availability.
-  const isClass = c.type === 'CLASS_BOOKING'
-  const members = isClass ? row.members.slice(0, 1) : row.members
-  const userIds = members.map((m) => m.userId)
-  if (userIds.length === 0) {
+  const members = settings.type === 'CLASS_BOOKING' ? row.members.slice(0, 1) : row.members
+  if (members.length === 0) {
     const compute = { settings, members: [], range, now: options.now }
     return { calendar, compute, staleMembers: [], freshAsOf: new Date(options.now) }
   }
-
   const busyByUser = new Map<string, Interval[]>(
-    userIds.map((id) => [id, busyTimes.get(id)!.between(needed.start, needed.end)]),
+    members.map((m) => [m.userId, busyTimes.get(m.userId)!.between(busyRead.needed.start, busyRead.needed.end)]),
   )
-
-  const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
-  const countsByUser = new Map<string, Map<string, number>>(userIds.map((id) => [id, new Map()]))
-  const classStartsCounted = new Set<string>()
-  for (const p of row.participations) {
-    const busy = busyByUser.get(p.userId)
-    if (busy === undefined) continue
-    const start = Math.round(p.start)
-    const end = Math.round(p.end)
-    // A class's own sessions are not busy time for its host: they are the slots people join (seat counts below).
-    if (!(isClass && p.own)) busy.push({ start, end })
-    if (p.own && settings.maxBookingsPerDayPerMember !== null) {
-      // A class session counts once however many people booked a seat in it.
-      if (isClass) {
-        const key = `${p.userId}|${start}`
-        if (classStartsCounted.has(key)) continue
-        classStartsCounted.add(key)
-      }
-      const day = localDayKey(start, memberZone.get(p.userId)!)
-      const counts = countsByUser.get(p.userId)!
-      counts.set(day, (counts.get(day) ?? 0) + 1)
-    }
-  }
-
-  const workingRange = { start: range.start, end: range.end + settings.slotDurationMinutes * MINUTE_MS + MINUTE_MS }
-  const computeMembers: MemberAvailabilityInput[] = members.map((m) => ({
-    memberId: m.userId,
-    timeZone: m.timeZone,
-    priority: m.priority,
-    working: workingIntervals({
-      rules: m.rules,
-      overrides: groupOverrides(m.overrides),
-      timeZone: m.timeZone,
-      range: workingRange,
-    }),
-    busy: normalize(busyByUser.get(m.userId)!),
-    bookingsPerLocalDay: countsByUser.get(m.userId)!,
-    recentBookings: 0,
-  }))
-
+  const countsByUser = addParticipations(row.participations, members, settings, busyByUser)
   const classSeatsTaken = new Map<number, number>()
   for (const s of row.seats) classSeatsTaken.set(Math.round(s.start), Number(s.taken))
-
+  const computeMembers = members.map((m) =>
+    memberInput(m, range, settings, busyByUser.get(m.userId)!, countsByUser.get(m.userId)!),
+  )
   return {
     calendar,
     compute: { settings, members: computeMembers, range, now: options.now, classSeatsTaken },
     staleMembers: staleMembersOf(row.integrations, options),
     freshAsOf: freshAsOf(row.integrations, options.now),
+  }
+}
+
+function planBusyRead(cache: BusyTimeCache, calendarId: string, range: Interval, now: number): BusyRead {
+  const needed = { start: range.start - BUSY_PAD_BEFORE_MS, end: range.end + BUSY_PAD_AFTER_MS }
+  const cached = covering(cache.lookup(cache.knownMembers(calendarId)), needed)
+  // Members read again get the cache's horizon, so the next requests (later days, a subscription push) hit.
+  return { needed, cached, span: cache.readSpan(needed, now) }
+}
+
+async function readInputRow(
+  db: Db,
+  calendarId: string,
+  range: Interval,
+  options: LoadOptions,
+  { cached, span }: BusyRead,
+): Promise<InputRow> {
+  const knownUsers = [...cached.keys()]
+  const knownVersions = [...cached.values()].map((entry) => entry.version)
+  const [{ input }] = await db.$queryRaw<[{ input: InputRow }]>`
+    SELECT "availability_input"(
+      ${calendarId}, ${options.subaccountId ?? null}::text, ${knownUsers}::text[], ${knownVersions}::bigint[],
+      ${new Date(span.start)}, ${new Date(span.end)},
+      ${new Date(range.start - COUNT_PAD_MS)}, ${new Date(range.end + COUNT_PAD_MS)},
+      ${options.excludeAppointmentId ?? null}::text
+    ) AS input`
+  return input
+}
+
+function loadedCalendar(row: NonNullable<InputRow['calendar']>, members: RowMember[]): LoadedCalendar {
+  return {
+    id: row.id,
+    subaccountId: row.subaccountId,
+    name: row.name,
+    type: row.settings.type,
+    settings: row.settings,
+    members: members.map((m) => ({ memberId: m.id, userId: m.userId, priority: m.priority, timeZone: m.timeZone })),
+  }
+}
+
+/**
+ * Appointments as busy time (a class's own sessions excepted: they are the slots people join) and, with a daily cap,
+ * the bookings each member has per local day. Returns the counts by user.
+ */
+function addParticipations(
+  participations: InputRow['participations'],
+  members: RowMember[],
+  settings: CalendarSettings,
+  busyByUser: Map<string, Interval[]>,
+): Map<string, Map<string, number>> {
+  const isClass = settings.type === 'CLASS_BOOKING'
+  const memberZone = new Map(members.map((m) => [m.userId, m.timeZone]))
+  const countsByUser = new Map<string, Map<string, number>>(members.map((m) => [m.userId, new Map()]))
+  const classStartsCounted = new Set<string>()
+  for (const p of participations) {
+    const busy = busyByUser.get(p.userId)
+    if (busy === undefined) continue
+    const start = Math.round(p.start)
+    const end = Math.round(p.end)
+    if (!(isClass && p.own)) busy.push({ start, end })
+    if (!p.own || settings.maxBookingsPerDayPerMember === null) continue
+    // A class session counts once however many people booked a seat in it.
+    if (isClass) {
+      const key = `${p.userId}|${start}`
+      if (classStartsCounted.has(key)) continue
+      classStartsCounted.add(key)
+    }
+    const day = localDayKey(start, memberZone.get(p.userId)!)
+    const counts = countsByUser.get(p.userId)!
+    counts.set(day, (counts.get(day) ?? 0) + 1)
+  }
+  return countsByUser
+}
+
+function memberInput(
+  member: RowMember,
+  range: Interval,
+  settings: CalendarSettings,
+  busy: Interval[],
+  bookingsPerLocalDay: Map<string, number>,
+): MemberAvailabilityInput {
+  const workingRange = { start: range.start, end: range.end + settings.slotDurationMinutes * MINUTE_MS + MINUTE_MS }
+  return {
+    memberId: member.userId,
+    timeZone: member.timeZone,
+    priority: member.priority,
+    working: workingIntervals({
+      rules: member.rules,
+      overrides: groupOverrides(member.overrides),
+      timeZone: member.timeZone,
+      range: workingRange,
+    }),
+    busy: normalize(busy),
+    bookingsPerLocalDay,
+    recentBookings: 0,
   }
 }
 
@@ -319,8 +268,7 @@ function refreshBusyCache(
   cache: BusyTimeCache,
   calendarId: string,
   row: InputRow,
-  cached: Map<string, CachedBusyTime>,
-  span: Interval,
+  { cached, span }: BusyRead,
 ): Map<string, CachedBusyTime> {
   const reread = new Map(row.blocked.map((b) => [b.userId, b]))
   const out = new Map<string, CachedBusyTime>()

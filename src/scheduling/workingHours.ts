@@ -67,7 +67,8 @@ export function workingIntervals({ rules, overrides, timeZone, range }: WorkingI
 
   const raw: Interval[] = []
   for (let dayNaive = firstDay; dayNaive <= lastDay; dayNaive += DAY_MS) {
-    const spans = overrideByDate.get(naiveToDayKey(dayNaive)) ?? rulesByWeekday.get(isoWeekday(dayNaive)) ?? []
+    const override = overrideByDate.size === 0 ? undefined : overrideByDate.get(naiveToDayKey(dayNaive))
+    const spans = override ?? rulesByWeekday.get(isoWeekday(dayNaive)) ?? []
     for (const span of spans) {
       const start = firstInstantAtOrAfterWallTime(segments, dayNaive + span.startMinute * MINUTE_MS)
       const end = firstInstantAtOrAfterWallTime(segments, dayNaive + span.endMinute * MINUTE_MS)

@@ -59,7 +59,13 @@ export function offsetSegments(timeZone: string, from: number, to: number): Offs
 
 /** Offset in force at `instant` in `timeZone`, from the cached segments of its UTC year. */
 export function offsetAtInstant(timeZone: string, instant: number): number {
-  return offsetAt(yearSegments(timeZone, new Date(instant).getUTCFullYear()), instant)
+  return segmentAtInstant(timeZone, instant).offsetMs
+}
+
+/** The cached segment holding `instant` (it ends at the UTC year's end at the latest). */
+export function segmentAtInstant(timeZone: string, instant: number): OffsetSegment {
+  const segments = yearSegments(timeZone, new Date(instant).getUTCFullYear())
+  return segments[segmentIndexAt(segments, instant)]!
 }
 
 /** Offset in force at `instant`. Throws if the segments do not cover it (a caller forgot to pad its range). */

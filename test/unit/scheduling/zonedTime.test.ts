@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { formatInZone, formatWithLuxon, localDayKey } from '../../../src/scheduling/zonedTime.ts'
+import { formatInZone, formatWithLuxon, localDayKey, zonedFormatter } from '../../../src/scheduling/zonedTime.ts'
 import {
   DAY_MS,
   dayKeyToNaive,
@@ -63,6 +63,29 @@ describe('formatInZone', () => {
     const t = Date.UTC(999, 11, 31, 23)
     expect(formatInZone(t, 'Europe/Berlin')).toBe(formatWithLuxon(t, 'Europe/Berlin'))
     expect(localDayKey(t, 'Europe/Berlin')).toBe(DateTime.fromMillis(t, { zone: 'Europe/Berlin' }).toISODate())
+  })
+})
+
+describe('zonedFormatter', () => {
+  it('writes what formatInZone writes, for instants in order (as slots come) and out of order', () => {
+    let seed = 7
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31
+    const random1900to2100 = Array.from({ length: 300 }, () =>
+      Math.floor(Date.UTC(1900, 0, 1) + random() * (Date.UTC(2100, 0, 1) - Date.UTC(1900, 0, 1))),
+    )
+    const wholeSeconds = random1900to2100.map((t) => t - (t % 1000))
+    for (const zone of ZONES) {
+      const transitions = offsetSegments(zone, Date.UTC(2024, 0, 1), Date.UTC(2028, 0, 1)).map((s) => s.start)
+      const aroundTransitions = transitions.flatMap((t) => [t - 3_600_000, t - 1000, t, t + 1000, t + 1800_000])
+      const everyHalfHour = Array.from({ length: 2000 }, (_, i) => Date.UTC(2026, 2, 1) + i * 1800_000)
+      for (const instants of [
+        [...everyHalfHour, ...aroundTransitions].sort((a, b) => a - b),
+        [...wholeSeconds, ...random1900to2100, ...aroundTransitions, Date.UTC(999, 11, 31, 23)],
+      ]) {
+        const format = zonedFormatter(zone)
+        for (const t of instants) expect(format(t)).toBe(formatInZone(t, zone))
+      }
+    }
   })
 })
 
