@@ -3,11 +3,10 @@
 // state; unpublishing or a new address ends every stream with CALENDAR_NOT_FOUND and frees the address's slots.
 import { DateTime } from 'luxon'
 import { describe, expect, it } from 'vitest'
-import { notifyCalendarChanged } from '../../../src/realtime/notify.ts'
 import { PublicAvailabilityChangedDocument } from '../../../web/generated/graphql.ts'
 import type { PublicSubscriptionClient } from '../../support/publicClient.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, rawId, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import { at, blockHour, upcomingMonday, ZONE } from '../scheduling/support.ts'
 import {
   publicClient,
   PublishCrmCalendar,
@@ -41,19 +40,6 @@ async function close(client: PublicSubscriptionClient): Promise<void> {
   }
 }
 
-async function blockHour(f: PublishedFixture, hour: number): Promise<void> {
-  await t.services.prisma.blockedSlot.create({
-    data: {
-      userId: f.members[0]!.user.id,
-      subaccountId: f.subaccountId,
-      start: new Date(at(day, hour)),
-      end: new Date(at(day, hour + 1)),
-      source: 'ICLOUD',
-    },
-  })
-  notifyCalendarChanged(t.services, rawId(f.calendarId), 'test')
-}
-
 describe('shared public live availability', () => {
   it('computes once per change for invitees of one calendar and range, rendering each in its own zone', async () => {
     const f = await setUpPublishedCalendar(t)
@@ -63,7 +49,7 @@ describe('shared public live availability', () => {
     expect(firsts.map((r) => r.data!.publicAvailabilityChanged.slots.length)).toEqual([15, 15, 15, 15])
 
     const before = computations()
-    await blockHour(f, 12)
+    await blockHour(f, day, 12)
     const pushes = await Promise.all(lives.map((live) => live.next()))
     expect(computations() - before).toBe(1)
     pushes.forEach((push, i) => {

@@ -2,11 +2,10 @@
 // a burst is one computation; a newcomer's first push comes from the shared state.
 import { DateTime } from 'luxon'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { notifyCalendarChanged } from '../../../src/realtime/notify.ts'
 import { graphql } from '../../graphql/index.ts'
 import type { LiveSubscription, SubscriptionTestClient } from '../../support/graphqlClient.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, rawId, setUpCalendar, upcomingMonday, ZONE, type Fixture } from './support.ts'
+import { at, blockHour, setUpCalendar, upcomingMonday, ZONE, type Fixture } from './support.ts'
 
 const SharedAvailability = graphql(`
   subscription SharedAvailability($calendarId: ID!, $from: DateTime!, $to: DateTime!, $timeZone: TimeZone!) {
@@ -50,19 +49,6 @@ async function waitFor(condition: () => boolean, timeoutMs = 10_000): Promise<vo
     if (Date.now() > deadline) throw new Error('condition not met in time')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
-}
-
-async function blockHour(f: Fixture, day: DateTime, hour: number): Promise<void> {
-  await t.services.prisma.blockedSlot.create({
-    data: {
-      userId: f.members[0]!.user.id,
-      subaccountId: f.subaccountId,
-      start: new Date(at(day, hour)),
-      end: new Date(at(day, hour + 1)),
-      source: 'ICLOUD',
-    },
-  })
-  notifyCalendarChanged(t.services, rawId(f.calendarId), 'test')
 }
 
 function subscribeMany(client: SubscriptionTestClient, f: Fixture, day: DateTime, count: number): Live[] {
