@@ -2,6 +2,7 @@
 import { createCalendar, putEvent, deleteEvent, startRadicale, startXandikos } from '../../support/caldav/index.ts'
 import { startICloudServer } from '../../support/caldav/icloud/index.ts'
 import type { CalDavCredentials } from '../../../src/caldav/index.ts'
+import { eventIcs } from '../../support/integrationFixtures.ts'
 
 export interface Target {
   serverUrl: string
@@ -112,17 +113,4 @@ export const targets: TargetKind[] = [
 ]
 
 export const event = (uid: string, summary = 'Busy', start = '20250102T100000Z', end = '20250102T110000Z'): string =>
-  [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//caldav-client-tests//EN',
-    'BEGIN:VEVENT',
-    `UID:${uid}`,
-    'DTSTAMP:20250101T000000Z',
-    `DTSTART:${start}`,
-    `DTEND:${end}`,
-    `SUMMARY:${summary}`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n')
+  eventIcs({ uid, summary, start, end })

@@ -118,3 +118,31 @@ export async function startOnFreePort(
 export async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
+
+export interface ServerInDir {
+  /** Base URL with trailing slash, e.g. http://127.0.0.1:PORT/ */
+  url: string
+  storageDir: string
+  stop(): Promise<void>
+}
+
+/** Starts a server that keeps its files in `storageDir`; the directory goes when it stops or fails to start. */
+export async function startInDir(
+  storageDir: string,
+  build: (port: number) => Promise<{ command: string; args: string[] }>,
+): Promise<ServerInDir> {
+  try {
+    const { proc, port } = await startOnFreePort(build)
+    return {
+      url: `http://127.0.0.1:${port}/`,
+      storageDir,
+      async stop() {
+        await proc.stop()
+        await removeDir(storageDir)
+      },
+    }
+  } catch (error) {
+    await removeDir(storageDir)
+    throw error
+  }
+}

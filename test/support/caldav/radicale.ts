@@ -1,13 +1,8 @@
 import { appendFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { makeTempDir, removeDir, startOnFreePort } from './process.ts'
+import { makeTempDir, startInDir, type ServerInDir } from './process.ts'
 
-export interface RunningCalDavServer {
-  /** Base URL with trailing slash, e.g. http://127.0.0.1:PORT/ */
-  url: string
-  storageDir: string
-  stop(): Promise<void>
-}
+export type RunningCalDavServer = ServerInDir
 
 export interface RunningRadicale extends RunningCalDavServer {
   /** Adds a login; Radicale re-reads its htpasswd file on every login, so no restart is needed. */
@@ -30,46 +25,39 @@ export async function startRadicale(options: RadicaleOptions): Promise<RunningRa
       .map(([user, password]) => `${user}:${password}\n`)
       .join(''),
   )
-  try {
-    const { proc, port } = await startOnFreePort(async (port) => {
-      // --config replaces the default config paths, so /etc/radicale/config (remote_user auth) is not read.
-      const config = [
-        '[server]',
-        `hosts = 127.0.0.1:${port}`,
-        'max_connections = 20',
-        '[auth]',
-        'type = htpasswd',
-        `htpasswd_filename = ${htpasswd}`,
-        'htpasswd_encryption = plain',
-        // Radicale sleeps this long after a failed login by default (1 s); tests try wrong passwords on purpose.
-        'delay = 0',
-        '[rights]',
-        'type = owner_only',
-        '[storage]',
-        `filesystem_folder = ${join(storageDir, 'collections')}`,
-        '[web]',
-        'type = none',
-        '[logging]',
-        'level = warning',
-        '',
-      ].join('\n')
-      await writeFile(configFile, config)
-      return { command: '/usr/bin/radicale', args: ['--config', configFile] }
-    })
-    return {
-      url: `http://127.0.0.1:${port}/`,
-      storageDir,
-      async addUser(username, password) {
-        if (/[:\n]/.test(username) || password.includes('\n')) throw new Error('htpasswd cannot hold this login')
-        await appendFile(htpasswd, `${username}:${password}\n`)
-      },
-      async stop() {
-        await proc.stop()
-        await removeDir(storageDir)
-      },
-    }
-  } catch (error) {
-    await removeDir(storageDir)
-    throw error
+  const server = await startInDir(storageDir, async (port) => {
+    // --config replaces the default config paths, so /etc/radicale/config (remote_user auth) is not read.
+    await writeFile(configFile, radicaleConfig(port, htpasswd, storageDir))
+    return { command: '/usr/bin/radicale', args: ['--config', configFile] }
+  })
+  return {
+    ...server,
+    async addUser(username, password) {
+      if (/[:\n]/.test(username) || password.includes('\n')) throw new Error('htpasswd cannot hold this login')
+      await appendFile(htpasswd, `${username}:${password}\n`)
+    },
   }
+}
+
+function radicaleConfig(port: number, htpasswd: string, storageDir: string): string {
+  return [
+    '[server]',
+    `hosts = 127.0.0.1:${port}`,
+    'max_connections = 20',
+    '[auth]',
+    'type = htpasswd',
+    `htpasswd_filename = ${htpasswd}`,
+    'htpasswd_encryption = plain',
+    // Radicale sleeps this long after a failed login by default (1 s); tests try wrong passwords on purpose.
+    'delay = 0',
+    '[rights]',
+    'type = owner_only',
+    '[storage]',
+    `filesystem_folder = ${join(storageDir, 'collections')}`,
+    '[web]',
+    'type = none',
+    '[logging]',
+    'level = warning',
+    '',
+  ].join('\n')
 }

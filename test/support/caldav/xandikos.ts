@@ -1,4 +1,4 @@
-import { makeTempDir, removeDir, startOnFreePort } from './process.ts'
+import { makeTempDir, startInDir } from './process.ts'
 import type { RunningCalDavServer } from './radicale.ts'
 
 export interface RunningXandikos extends RunningCalDavServer {
@@ -13,33 +13,19 @@ export async function startXandikos(options: { user?: string } = {}): Promise<Ru
   const user = options.user ?? 'user'
   const principalPath = `/${user}/`
   const storageDir = await makeTempDir('xandikos-')
-  try {
-    const { proc, port } = await startOnFreePort(async (port) => ({
-      command: '/usr/bin/xandikos',
-      args: [
-        '--defaults',
-        '--current-user-principal',
-        principalPath,
-        '-d',
-        storageDir,
-        '-l',
-        '127.0.0.1',
-        '-p',
-        String(port),
-      ],
-    }))
-    return {
-      url: `http://127.0.0.1:${port}/`,
-      storageDir,
+  const server = await startInDir(storageDir, async (port) => ({
+    command: '/usr/bin/xandikos',
+    args: [
+      '--defaults',
+      '--current-user-principal',
       principalPath,
-      homePath: `${principalPath}calendars/`,
-      async stop() {
-        await proc.stop()
-        await removeDir(storageDir)
-      },
-    }
-  } catch (error) {
-    await removeDir(storageDir)
-    throw error
-  }
+      '-d',
+      storageDir,
+      '-l',
+      '127.0.0.1',
+      '-p',
+      String(port),
+    ],
+  }))
+  return { ...server, principalPath, homePath: `${principalPath}calendars/` }
 }

@@ -1,23 +1,12 @@
+import { eventIcs } from '../../support/integrationFixtures.ts'
+
 export function sampleEvent(
   uid: string,
   summary = 'Meeting',
   start = '20300115T100000Z',
   end = '20300115T110000Z',
 ): string {
-  return [
-    'BEGIN:VCALENDAR',
-    'VERSION:2.0',
-    'PRODID:-//test//test//EN',
-    'BEGIN:VEVENT',
-    `UID:${uid}`,
-    'DTSTAMP:20300101T000000Z',
-    `DTSTART:${start}`,
-    `DTEND:${end}`,
-    `SUMMARY:${summary}`,
-    'END:VEVENT',
-    'END:VCALENDAR',
-    '',
-  ].join('\r\n')
+  return eventIcs({ uid, summary, start, end })
 }
 
 export function basic(username: string, password: string): Record<string, string> {

@@ -20,7 +20,8 @@ describe('iCloud test server with tsdav 2.3.4', () => {
     await server?.stop()
   })
 
-  it('fails when tsdav resolves calendars against the entry host', async () => {
+  /** tsdav as an app would use it: Basic auth against the entry host, discovery by login(). */
+  async function loggedInClient(): Promise<DAVClient> {
     const client = new DAVClient({
       serverUrl: server.entryUrl,
       credentials,
@@ -28,6 +29,11 @@ describe('iCloud test server with tsdav 2.3.4', () => {
       defaultAccountType: 'caldav',
     })
     await client.login()
+    return client
+  }
+
+  it('fails when tsdav resolves calendars against the entry host', async () => {
+    const client = await loggedInClient()
     expect(client.account?.homeUrl).toBe(`${server.partitionUrl}${account.dsid}/calendars/`)
     const calendars = await client.fetchCalendars()
     const calendar = calendars.find((c) => c.url.endsWith('/calendar/'))
@@ -37,13 +43,7 @@ describe('iCloud test server with tsdav 2.3.4', () => {
 
   it('works when the account is rooted on the partition host', async () => {
     server.clearRequests()
-    const client = new DAVClient({
-      serverUrl: server.entryUrl,
-      credentials,
-      authMethod: 'Basic',
-      defaultAccountType: 'caldav',
-    })
-    await client.login()
+    const client = await loggedInClient()
     const homeUrl = client.account?.homeUrl ?? ''
     const calendars = await client.fetchCalendars({
       account: { ...client.account!, rootUrl: new URL('/', homeUrl).href, homeUrl },
