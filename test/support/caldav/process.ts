@@ -33,7 +33,7 @@ export async function makeTempDir(prefix: string): Promise<string> {
   return mkdtemp(join(tmpdir(), prefix))
 }
 
-export interface ManagedProcess {
+interface ManagedProcess {
   child: ChildProcess
   output(): string
   stop(): Promise<void>
@@ -95,7 +95,7 @@ async function waitForHttp(url: string, proc: ManagedProcess, timeoutMs = 15_000
 }
 
 /** Starts a server on a fresh free port, retrying when another process grabbed the port first. */
-export async function startOnFreePort(
+async function startOnFreePort(
   build: (port: number) => Promise<{ command: string; args: string[] }>,
   attempts = 5,
 ): Promise<{ proc: ManagedProcess; port: number }> {
@@ -115,7 +115,7 @@ export async function startOnFreePort(
   throw lastError
 }
 
-export async function removeDir(dir: string): Promise<void> {
+async function removeDir(dir: string): Promise<void> {
   await rm(dir, { recursive: true, force: true })
 }
 
