@@ -3,7 +3,6 @@
 // keeps their tokens and goes on; when discovery fails, the status says what to do.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
-import type { ICloudTestAccount } from '../../support/caldav/icloud/index.ts'
 import { createTeam, createUser } from '../../support/factories.ts'
 import {
   createIntegrationFixture,
@@ -12,6 +11,7 @@ import {
   startICloudSyncServer,
   type SyncServer,
 } from '../../support/integrationFixtures.ts'
+import { addICloudLogin } from '../../support/syncScenario.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
 
 let server: SyncServer
@@ -35,22 +35,13 @@ async function syncedAccount() {
   const n = ++accounts
   const appleId = `moving-${n}@icloud.com`
   const password = `aaaa-bbbb-cccc-${String(n).padStart(4, '0')}`
-  const account: ICloudTestAccount = await server.icloud!.addAccount({
-    appleId,
-    appSpecificPassword: password,
-    defaultCalendars: false,
-  })
+  const { login, account } = await addICloudLogin(server, appleId, password)
   const work = await account.addCalendar('work')
   const home = await account.addCalendar('home')
   await account.putEvent('work', 'w.ics', eventIcs({ uid: `w${n}`, start: stamp(1, 9), end: stamp(1, 10) }))
   await account.putEvent('home', 'h.ics', eventIcs({ uid: `h${n}`, start: stamp(2, 9), end: stamp(2, 10) }))
   const user = await createUser(t.services, subaccountId)
-  const fx = await createIntegrationFixture(
-    t.services,
-    user,
-    { ...server, username: appleId, password },
-    { conflicts: [work, home] },
-  )
+  const fx = await createIntegrationFixture(t.services, user, login, { conflicts: [work, home] })
   const sync = async () => {
     const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
     if (!result) throw new Error('sync did not start')
