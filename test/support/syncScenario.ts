@@ -20,7 +20,7 @@ import {
 import { startTestApp, type TestApp } from './testApp.ts'
 
 /** The events a calendar starts with: file name → iCalendar. */
-export type CalendarEvents = Record<string, string>
+type CalendarEvents = Record<string, string>
 
 export interface SyncScenarioOptions<K extends string> {
   /** The CalDAV server; the iCloud test server unless given. */
@@ -49,30 +49,42 @@ export interface SyncScenario<K extends string = string> {
   integration(): Promise<Integration>
 }
 
-export const oneBusyHour = { Work: { 'a.ics': eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10) }) } }
+export interface SyncApp {
+  server: SyncServer
+  t: TestApp
+}
 
 /**
- * One sync scenario for the enclosing file or describe block, handed to `receive` before the tests. Each test starts
- * with a well-behaved iCloud test server: quirks a test set are reset.
+ * A CalDAV server and the app pointed at it, for the enclosing file or describe block, handed to `receive` before the
+ * tests. Each test starts with a well-behaved iCloud test server: quirks a test set are reset.
  */
+export function useSyncApp(
+  options: Pick<SyncScenarioOptions<string>, 'server' | 'env'>,
+  receive: (app: SyncApp) => void,
+): void {
+  let server: SyncServer | undefined
+  let t: TestApp | undefined
+  beforeAll(async () => {
+    server = await (options.server ?? startICloudSyncServer)()
+    const env = typeof options.env === 'function' ? options.env() : options.env
+    t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl, ...env })
+    receive({ server, t })
+  })
+  afterAll(async () => {
+    await t?.close()
+    await server?.stop()
+  })
+  beforeEach(() => server?.icloud?.resetQuirks())
+}
+
+/** useSyncApp, and the owner's integration on the scenario's calendars (made with their events) before the tests. */
 export function useSyncScenario<K extends string = 'Work'>(
   options: SyncScenarioOptions<K>,
   receive: (scenario: SyncScenario<K>) => void,
 ): void {
-  let started: SyncScenario<K> | undefined
-  let server: SyncServer | undefined
-  beforeAll(async () => {
-    server = await (options.server ?? startICloudSyncServer)()
-    const env = typeof options.env === 'function' ? options.env() : options.env
-    const t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl, ...env })
-    started = await setUpScenario(server, t, options)
-    receive(started)
-  })
-  afterAll(async () => {
-    await started?.t.close()
-    await server?.stop()
-  })
-  beforeEach(() => server?.icloud?.resetQuirks())
+  let app: SyncApp
+  useSyncApp(options, (started) => (app = started))
+  beforeAll(async () => receive(await setUpScenario(app.server, app.t, options)))
 }
 
 async function setUpScenario<K extends string>(
@@ -81,7 +93,7 @@ async function setUpScenario<K extends string>(
   options: SyncScenarioOptions<K>,
 ): Promise<SyncScenario<K>> {
   const user = await (options.owner ?? teamUser)(t)
-  const calendars = await putCalendars(server, options.calendars ?? (oneBusyHour as Record<K, CalendarEvents>))
+  const calendars = await putCalendars(server, options.calendars ?? (oneBusyHour() as Record<K, CalendarEvents>))
   const urls = Object.values<string>(calendars)
   const fx = await createIntegrationFixture(t.services, user, server, { conflicts: urls })
   const syncOnce = async (trigger: SyncTrigger) => {
@@ -106,6 +118,7 @@ async function setUpScenario<K extends string>(
 }
 
 const teamUser = async (t: TestApp) => (await createTeam(t.services)).user
+const oneBusyHour = () => ({ Work: { 'a.ics': eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10) }) } })
 
 async function putCalendars<K extends string>(
   server: SyncServer,

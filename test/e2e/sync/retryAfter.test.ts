@@ -3,32 +3,15 @@
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { expect, it } from 'vitest'
 import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
-import { graphql } from '../../graphql/index.ts'
 import { useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
-
-const SyncNowRetryAfter = graphql(`
-  mutation SyncNowRetryAfter($input: SyncNowInput!) {
-    syncNow(input: $input) {
-      __typename
-      ... on SyncNowSuccess {
-        syncRun {
-          outcome
-        }
-      }
-      ... on RateLimitedError {
-        retryAt
-      }
-      ...ErrorFields
-    }
-  }
-`)
+import { SyncNow } from './documents.ts'
 
 let s: SyncScenario
 useSyncScenario({}, (started) => (s = started))
 
 it('syncNow inside a Retry-After window answers RateLimitedError with retryAt, without a request to iCloud', async () => {
   const syncNow = () =>
-    s.t.client(s.user.token).data(SyncNowRetryAfter, {
+    s.t.client(s.user.token).data(SyncNow, {
       input: { integrationId: encodeGlobalID('Integration', s.fx.integrationId), waitForCompletion: true },
     })
   s.server.icloud!.quirks.throttle = { count: 10, retryAfterSeconds: 120 }

@@ -7,26 +7,7 @@ import { graphql } from '../../graphql/index.ts'
 import { createTeam, type TestUser } from '../../support/factories.ts'
 import { eventIcs, stamp, startRadicaleServer } from '../../support/integrationFixtures.ts'
 import { useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
-
-const SyncNowMutation = graphql(`
-  mutation SyncE2ESyncNow($input: SyncNowInput!) {
-    syncNow(input: $input) {
-      __typename
-      ... on SyncNowSuccess {
-        syncRun {
-          id
-          trigger
-          outcome
-          objectsFetched
-          slotsWritten
-          requestCount
-          finishedAt
-        }
-      }
-      ...ErrorFields
-    }
-  }
-`)
+import { SyncNow } from './documents.ts'
 
 const SyncRunsQuery = graphql(`
   query SyncE2ESyncRuns($id: ID!) {
@@ -114,7 +95,7 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
   const status = client.subscriptions()
   const live = status.subscribe(SyncStatusSubscription, { integrationId: integrationGid() })
   await new Promise((resolve) => setTimeout(resolve, 300))
-  const data = await client.data(SyncNowMutation, {
+  const data = await client.data(SyncNow, {
     input: { integrationId: integrationGid(), waitForCompletion: true },
   })
   expect(data.syncNow.__typename).toBe('SyncNowSuccess')
@@ -130,7 +111,7 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
   expect(finished.syncStatusChanged).toMatchObject({ outcome: 'SUCCESS', syncRun: { id: run!.id, outcome: 'SUCCESS' } })
   await status.close()
 
-  await client.data(SyncNowMutation, { input: { integrationId: integrationGid(), waitForCompletion: true } })
+  await client.data(SyncNow, { input: { integrationId: integrationGid(), waitForCompletion: true } })
   const runs = await client.data(SyncRunsQuery, { id: integrationGid() })
   const edges = runs.integration!.syncRuns.edges
   expect(edges).toHaveLength(2)
@@ -150,7 +131,7 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
 })
 
 it('refuses syncNow and the status subscription for someone else integration', async () => {
-  const result = await s.t.client(other.token).data(SyncNowMutation, { input: { integrationId: integrationGid() } })
+  const result = await s.t.client(other.token).data(SyncNow, { input: { integrationId: integrationGid() } })
   expect(result.syncNow).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' })
 })
 

@@ -1,34 +1,22 @@
 // iCloud moves accounts between partition hosts (ICLOUD.md "homes that move"): the old host answers 404 or 301 for
 // the whole home. The engine finds the home again (principal → calendar-home-set), re-maps the calendars by path,
 // keeps their tokens and goes on; when discovery fails, the status says what to do.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { createTeam, createUser } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  startICloudSyncServer,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
-import { addICloudLogin } from '../../support/syncScenario.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { createIntegrationFixture, eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
+import { addICloudLogin, useSyncApp } from '../../support/syncScenario.ts'
+import type { TestApp } from '../../support/testApp.ts'
 
 let server: SyncServer
 let t: TestApp
 let subaccountId: string
 let accounts = 0
 
+useSyncApp({}, (app) => ({ server, t } = app))
 beforeAll(async () => {
-  server = await startICloudSyncServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl })
   subaccountId = (await createTeam(t.services)).user.subaccountId
 })
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
-beforeEach(() => server.icloud!.resetQuirks())
 
 /** A fresh account with two calendars, each with one event, synced once on the first partition host. */
 async function syncedAccount() {
