@@ -4,16 +4,9 @@
 import { afterAll, beforeAll, beforeEach, expect, it, vi } from 'vitest'
 import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
-import { createTeam } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  startICloudSyncServer,
-  type IntegrationFixture,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
+import type { IntegrationFixture, SyncServer } from '../../support/integrationFixtures.ts'
 import { startPrivateRedis, type PrivateRedis } from '../../support/privateRedis.ts'
+import { addICloudLogin, newTeamIntegration, useSyncScenario } from '../../support/syncScenario.ts'
 import { startTestApp, type TestApp } from '../../support/testApp.ts'
 
 let redis: PrivateRedis
@@ -32,37 +25,25 @@ const requests = () => server.icloud!.requests
 
 beforeAll(async () => {
   redis = await startPrivateRedis()
-  server = await startICloudSyncServer()
-  a = await startInstance()
+})
+afterAll(async () => {
+  await redis?.stop()
+})
+// Instance A and its integration; B and the second account below.
+useSyncScenario({ env: () => ({ REDIS_URL: redis.url }) }, (s) => ({ server, t: a, fx: onA } = s))
+beforeAll(async () => {
   b = await startInstance()
-  const calendar = await server.makeCalendar('work', 'Work')
-  await server.put(calendar, 'a.ics', eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10) }))
-  onA = await createIntegrationFixture(a.services, (await createTeam(a.services)).user, server, {
-    conflicts: [calendar],
-  })
-  other = { ...server, username: 'other@icloud.com', password: 'qrst-uvwx-yzab-cdef' }
-  const account = await server.icloud!.addAccount({
-    appleId: other.username,
-    appSpecificPassword: other.password,
-    defaultCalendars: false,
-  })
-  otherCalendar = await account.addCalendar('home', { displayName: 'Home' })
-  onB = await createIntegrationFixture(b.services, (await createTeam(b.services)).user, other, {
-    conflicts: [otherCalendar],
-  })
+  const login = await addICloudLogin(server, 'other@icloud.com', 'qrst-uvwx-yzab-cdef')
+  other = login.login
+  otherCalendar = await login.account.addCalendar('home', { displayName: 'Home' })
+  onB = await newTeamIntegration(b.services, other, otherCalendar)
   host = new URL(server.icloud!.partitionUrl).origin
   await vi.waitFor(() => expect([a, b].map((i) => i.services.pubsubState())).toEqual(['up', 'up']))
 })
 afterAll(async () => {
-  await a?.close()
   await b?.close()
-  await server?.stop()
-  await redis?.stop()
 })
-beforeEach(() => {
-  server.icloud!.resetQuirks()
-  server.icloud!.clearRequests()
-})
+beforeEach(() => server.icloud!.clearRequests())
 
 it('a 429 to instance A holds instance B back: B sends nothing to the host until the Retry-After has passed', async () => {
   server.icloud!.quirks.throttle = { count: 1, retryAfterSeconds: 2, status: 429 }
@@ -93,9 +74,7 @@ it('a long Retry-After defers B without a request, and reaches an instance start
 
   const c = await startInstance()
   try {
-    const onC = await createIntegrationFixture(c.services, (await createTeam(c.services)).user, other, {
-      conflicts: [otherCalendar],
-    })
+    const onC = await newTeamIntegration(c.services, other, otherCalendar)
     await expect.poll(() => hostThrottleOf(c.services).hostPauseMs(host), { timeout: 5000 }).toBeGreaterThan(0)
     server.icloud!.clearRequests()
     const late = await syncIntegration(c.services, onC.integrationId, 'MANUAL')

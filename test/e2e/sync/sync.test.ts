@@ -1,39 +1,13 @@
 // The sync engine through the API: syncNow, the run history, live sync status, and a change made on the CalDAV
 // server reaching blockedSlots and blockedSlotsChanged within one scheduler tick.
 import { encodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { beforeAll, expect, it } from 'vitest'
 import { createSyncScheduler } from '../../../src/sync/index.ts'
 import { graphql } from '../../graphql/index.ts'
 import { createTeam, type TestUser } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  startRadicaleServer,
-  type IntegrationFixture,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
-
-const SyncNowMutation = graphql(`
-  mutation SyncE2ESyncNow($input: SyncNowInput!) {
-    syncNow(input: $input) {
-      __typename
-      ... on SyncNowSuccess {
-        syncRun {
-          id
-          trigger
-          outcome
-          objectsFetched
-          slotsWritten
-          requestCount
-          finishedAt
-        }
-      }
-      ...ErrorFields
-    }
-  }
-`)
+import { eventIcs, stamp, startRadicaleServer } from '../../support/integrationFixtures.ts'
+import { useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
+import { SyncNow } from './documents.ts'
 
 const SyncRunsQuery = graphql(`
   query SyncE2ESyncRuns($id: ID!) {
@@ -90,41 +64,38 @@ const BlockedSlotsQuery = graphql(`
   }
 `)
 
-let server: SyncServer
-let t: TestApp
-let user: TestUser
+let s: SyncScenario
 let other: TestUser
-let fx: IntegrationFixture
-let calendar: string
-const integrationGid = () => encodeGlobalID('Integration', fx.integrationId)
-
+useSyncScenario(
+  {
+    server: startRadicaleServer,
+    env: { SYNC_INTERVAL_SECONDS: '1' },
+    calendars: {
+      Work: {
+        'a.ics': eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10), summary: 'Dentist' }),
+        'free.ics': eventIcs({
+          uid: 'free',
+          start: stamp(1, 12),
+          end: stamp(1, 13),
+          summary: 'Lunch?',
+          extra: ['TRANSP:TRANSPARENT'],
+        }),
+      },
+    },
+  },
+  (started) => (s = started),
+)
 beforeAll(async () => {
-  server = await startRadicaleServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl, SYNC_INTERVAL_SECONDS: '1' })
-  const team = await createTeam(t.services)
-  user = team.user
-  const second = await createTeam(t.services)
-  other = second.user
-  calendar = await server.makeCalendar('work', 'Work')
-  await server.put(calendar, 'a.ics', eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10), summary: 'Dentist' }))
-  await server.put(
-    calendar,
-    'free.ics',
-    eventIcs({ uid: 'free', start: stamp(1, 12), end: stamp(1, 13), summary: 'Lunch?', extra: ['TRANSP:TRANSPARENT'] }),
-  )
-  fx = await createIntegrationFixture(t.services, user, server, { conflicts: [calendar] })
+  other = (await createTeam(s.t.services)).user
 })
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
+const integrationGid = () => encodeGlobalID('Integration', s.fx.integrationId)
 
 it('syncNow runs a sync and the integration lists it in syncRuns, newest first', async () => {
-  const client = t.client(user.token)
+  const client = s.t.client(s.user.token)
   const status = client.subscriptions()
   const live = status.subscribe(SyncStatusSubscription, { integrationId: integrationGid() })
   await new Promise((resolve) => setTimeout(resolve, 300))
-  const data = await client.data(SyncNowMutation, {
+  const data = await client.data(SyncNow, {
     input: { integrationId: integrationGid(), waitForCompletion: true },
   })
   expect(data.syncNow.__typename).toBe('SyncNowSuccess')
@@ -140,7 +111,7 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
   expect(finished.syncStatusChanged).toMatchObject({ outcome: 'SUCCESS', syncRun: { id: run!.id, outcome: 'SUCCESS' } })
   await status.close()
 
-  await client.data(SyncNowMutation, { input: { integrationId: integrationGid(), waitForCompletion: true } })
+  await client.data(SyncNow, { input: { integrationId: integrationGid(), waitForCompletion: true } })
   const runs = await client.data(SyncRunsQuery, { id: integrationGid() })
   const edges = runs.integration!.syncRuns.edges
   expect(edges).toHaveLength(2)
@@ -149,32 +120,32 @@ it('syncNow runs a sync and the integration lists it in syncRuns, newest first',
 
   // TRANSPARENT is stored and shown as FREE.
   const slots = await client.data(BlockedSlotsQuery, {
-    userId: encodeGlobalID('User', user.id),
+    userId: encodeGlobalID('User', s.user.id),
     from: new Date(Date.now() - 86_400_000).toISOString(),
     to: new Date(Date.now() + 10 * 86_400_000).toISOString(),
   })
-  expect(slots.blockedSlots.map((s) => [s.title, s.availability, s.source])).toEqual([
+  expect(slots.blockedSlots.map((slot) => [slot.title, slot.availability, slot.source])).toEqual([
     ['Dentist', 'BUSY', 'ICLOUD'],
     ['Lunch?', 'FREE', 'ICLOUD'],
   ])
 })
 
 it('refuses syncNow and the status subscription for someone else integration', async () => {
-  const result = await t.client(other.token).data(SyncNowMutation, { input: { integrationId: integrationGid() } })
+  const result = await s.t.client(other.token).data(SyncNow, { input: { integrationId: integrationGid() } })
   expect(result.syncNow).toMatchObject({ __typename: 'NotFoundError', code: 'NOT_FOUND' })
 })
 
 it('a change made on the CalDAV server appears as a blocked slot and a blockedSlotsChanged event within one tick', async () => {
-  const client = t.client(user.token)
+  const client = s.t.client(s.user.token)
   const subs = client.subscriptions()
-  const changes = subs.subscribe(BlockedSlotsChangedSubscription, { userId: encodeGlobalID('User', user.id) })
+  const changes = subs.subscribe(BlockedSlotsChangedSubscription, { userId: encodeGlobalID('User', s.user.id) })
   await new Promise((resolve) => setTimeout(resolve, 300))
-  const scheduler = createSyncScheduler(t.services)
-  await t.services.prisma.integration.update({ where: { id: fx.integrationId }, data: { nextSyncAt: new Date() } })
+  const scheduler = createSyncScheduler(s.t.services)
+  await s.t.services.prisma.integration.update({ where: { id: s.fx.integrationId }, data: { nextSyncAt: new Date() } })
   scheduler.start()
   try {
-    await server.put(
-      calendar,
+    await s.server.put(
+      s.calendar,
       'new.ics',
       eventIcs({ uid: 'new', start: stamp(2, 15), end: stamp(2, 16), summary: 'Gym' }),
     )
@@ -184,16 +155,16 @@ it('a change made on the CalDAV server appears as a blocked slot and a blockedSl
     expect(Date.now() - changed).toBeLessThan(3_500)
     expect(event.blockedSlotsChanged.from).not.toBeNull()
     const slots = await client.data(BlockedSlotsQuery, {
-      userId: encodeGlobalID('User', user.id),
+      userId: encodeGlobalID('User', s.user.id),
       from: new Date().toISOString(),
       to: new Date(Date.now() + 10 * 86_400_000).toISOString(),
     })
-    expect(slots.blockedSlots.map((s) => s.title)).toContain('Gym')
+    expect(slots.blockedSlots.map((slot) => slot.title)).toContain('Gym')
   } finally {
     await scheduler.stop()
     await subs.close()
   }
   // Stopping waits for in-flight work: no lease is left behind.
-  const row = await t.services.prisma.integration.findUniqueOrThrow({ where: { id: fx.integrationId } })
+  const row = await s.integration()
   expect(row.leaseOwner).toBeNull()
 })

@@ -1,71 +1,59 @@
 // The incremental sync engine against real CalDAV servers: what it stores, and what it costs in requests.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { syncIntegration } from '../../../src/sync/index.ts'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  syncServers,
-  type IntegrationFixture,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { eventIcs, stamp, syncServers } from '../../support/integrationFixtures.ts'
+import { useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
 
 describe.each(syncServers)('sync engine against $name', (kind) => {
-  let server: SyncServer
-  let t: TestApp
-  let fx: IntegrationFixture
+  let s: SyncScenario<'Work' | 'Personal'>
   let work: string
   let personal: string
-  let userId: string
+  useSyncScenario(
+    {
+      server: () => kind.start(),
+      owner: async (t) => (await createTeam(t.services, { timeZone: 'Europe/Berlin' })).user,
+      calendars: {
+        Work: {
+          'a.ics': eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10), summary: 'Standup' }),
+          'b.ics': eventIcs({ uid: 'b', start: stamp(2, 9), end: stamp(2, 11) }),
+          'weekly.ics': eventIcs({
+            uid: 'weekly',
+            start: stamp(-1, 14),
+            end: stamp(-1, 15),
+            extra: ['RRULE:FREQ=WEEKLY;COUNT=4'],
+          }),
+        },
+        Personal: {
+          'p.ics': eventIcs({ uid: 'p', start: stamp(3, 18), end: stamp(3, 19) }),
+          // Outside the window (2 years ahead): stored, not expanded.
+          'far.ics': eventIcs({ uid: 'far', start: stamp(800, 9), end: stamp(800, 10) }),
+        },
+      },
+    },
+    (started) => {
+      s = started
+      work = s.calendars.Work
+      personal = s.calendars.Personal
+    },
+  )
 
-  const sync = async () => {
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
-    if (!result) throw new Error('sync did not start')
-    return result
-  }
   const slotsOf = (calendarUrl: string) =>
-    t.services.prisma.blockedSlot.findMany({
-      where: { calendarId: fx.calendarIds.get(calendarUrl)! },
+    s.t.services.prisma.blockedSlot.findMany({
+      where: { calendarId: s.fx.calendarIds.get(calendarUrl)! },
       orderBy: { start: 'asc' },
       include: { object: { select: { href: true } } },
     })
 
-  beforeAll(async () => {
-    server = await kind.start()
-    t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl })
-    const team = await createTeam(t.services, { timeZone: 'Europe/Berlin' })
-    userId = team.user.id
-    work = await server.makeCalendar('work', 'Work')
-    personal = await server.makeCalendar('personal', 'Personal')
-    await server.put(work, 'a.ics', eventIcs({ uid: 'a', start: stamp(1, 9), end: stamp(1, 10), summary: 'Standup' }))
-    await server.put(work, 'b.ics', eventIcs({ uid: 'b', start: stamp(2, 9), end: stamp(2, 11) }))
-    await server.put(
-      work,
-      'weekly.ics',
-      eventIcs({ uid: 'weekly', start: stamp(-1, 14), end: stamp(-1, 15), extra: ['RRULE:FREQ=WEEKLY;COUNT=4'] }),
-    )
-    await server.put(personal, 'p.ics', eventIcs({ uid: 'p', start: stamp(3, 18), end: stamp(3, 19) }))
-    // Outside the window (2 years ahead): stored, not expanded.
-    await server.put(personal, 'far.ics', eventIcs({ uid: 'far', start: stamp(800, 9), end: stamp(800, 10) }))
-    fx = await createIntegrationFixture(t.services, team.user, server, { conflicts: [work, personal] })
-  })
-  afterAll(async () => {
-    await t?.close()
-    await server?.stop()
-  })
-
   it('initial sync stores every resource and its occurrences in the window as blocked slots', async () => {
-    const result = await sync()
+    const result = await s.sync()
     expect(result.outcome).toBe('SUCCESS')
     expect(result.counters.objectsFetched).toBe(5)
-    const objects = await t.services.prisma.calendarObject.count({
-      where: { calendar: { integrationId: fx.integrationId } },
+    const objects = await s.t.services.prisma.calendarObject.count({
+      where: { calendar: { integrationId: s.fx.integrationId } },
     })
     expect(objects).toBe(5)
     const workSlots = await slotsOf(work)
-    expect(workSlots.map((s) => s.object?.href.split('/').pop())).toEqual([
+    expect(workSlots.map((slot) => slot.object?.href.split('/').pop())).toEqual([
       'weekly.ics',
       'a.ics',
       'b.ics',
@@ -73,17 +61,19 @@ describe.each(syncServers)('sync engine against $name', (kind) => {
       'weekly.ics',
       'weekly.ics',
     ])
-    expect(workSlots.every((s) => s.userId === userId && s.source === 'ICLOUD' && s.availability === 'BUSY')).toBe(true)
-    expect(workSlots.filter((s) => s.recurrenceId !== null)).toHaveLength(4)
-    expect((await slotsOf(personal)).map((s) => s.title)).toEqual(['Busy'])
-    const integration = await t.services.prisma.integration.findUniqueOrThrow({ where: { id: fx.integrationId } })
+    expect(
+      workSlots.every((slot) => slot.userId === s.user.id && slot.source === 'ICLOUD' && slot.availability === 'BUSY'),
+    ).toBe(true)
+    expect(workSlots.filter((slot) => slot.recurrenceId !== null)).toHaveLength(4)
+    expect((await slotsOf(personal)).map((slot) => slot.title)).toEqual(['Busy'])
+    const integration = await s.integration()
     expect(integration).toMatchObject({ status: 'CONNECTED', leaseOwner: null, consecutiveFailures: 0 })
     expect(integration.lastSyncedAt).not.toBeNull()
     expect(integration.windowStart).not.toBeNull()
   })
 
   it('checks an unchanged calendar with one request', async () => {
-    const result = await sync()
+    const result = await s.sync()
     expect(result.outcome).toBe('SUCCESS')
     expect(result.counters.calendarsChecked).toBe(2)
     expect(result.requestCount).toBe(2)
@@ -92,83 +82,83 @@ describe.each(syncServers)('sync engine against $name', (kind) => {
   })
 
   it('fetches only the changed resource on a change (at most 3 requests for the calendar)', async () => {
-    await server.put(work, 'a.ics', eventIcs({ uid: 'a', start: stamp(1, 12), end: stamp(1, 13), summary: 'Moved' }))
-    const result = await sync()
+    await s.server.put(work, 'a.ics', eventIcs({ uid: 'a', start: stamp(1, 12), end: stamp(1, 13), summary: 'Moved' }))
+    const result = await s.sync()
     expect(result.counters.objectsFetched).toBe(1)
     expect(result.counters.calendarsChanged).toBe(1)
     // personal: 1 (unchanged); work: sync-collection + multiget.
     expect(result.requestCount - 1).toBeLessThanOrEqual(3)
-    const moved = (await slotsOf(work)).filter((s) => s.title === 'Moved')
+    const moved = (await slotsOf(work)).filter((slot) => slot.title === 'Moved')
     expect(moved).toHaveLength(1)
     expect(moved[0]!.start.toISOString().replace(/[-:]/g, '').replace('.000', '')).toBe(stamp(1, 12))
-    expect((await slotsOf(work)).filter((s) => s.title === 'Standup')).toHaveLength(0)
+    expect((await slotsOf(work)).filter((slot) => slot.title === 'Standup')).toHaveLength(0)
   })
 
   it('detects deletions', async () => {
-    await server.remove(work, 'b.ics')
-    const result = await sync()
+    await s.server.remove(work, 'b.ics')
+    const result = await s.sync()
     expect(result.counters.objectsDeleted).toBe(1)
-    const hrefs = (await slotsOf(work)).map((s) => s.object?.href.split('/').pop())
+    const hrefs = (await slotsOf(work)).map((slot) => slot.object?.href.split('/').pop())
     expect(hrefs).not.toContain('b.ics')
-    expect(await t.services.prisma.calendarObject.count({ where: { href: { endsWith: '/b.ics' } } })).toBe(0)
+    expect(await s.t.services.prisma.calendarObject.count({ where: { href: { endsWith: '/b.ics' } } })).toBe(0)
   })
 
   it('falls back to an ETag listing and diff when the sync token is refused', async () => {
-    const calendarId = fx.calendarIds.get(work)!
-    if (server.icloud) server.icloud.quirks.invalidateSyncTokens = true
+    const calendarId = s.fx.calendarIds.get(work)!
+    if (s.server.icloud) s.server.icloud.quirks.invalidateSyncTokens = true
     else {
-      const row = await t.services.prisma.calendar.findUniqueOrThrow({ where: { id: calendarId } })
+      const row = await s.t.services.prisma.calendar.findUniqueOrThrow({ where: { id: calendarId } })
       // A token this server never issued (same shape as its own, so it is refused, not misread).
-      await t.services.prisma.calendar.update({
+      await s.t.services.prisma.calendar.update({
         where: { id: calendarId },
         data: { syncToken: row.syncToken!.replace(/[0-9a-f]{8}$/i, 'deadbeef') + '0' },
       })
     }
     try {
-      await server.put(work, 'c.ics', eventIcs({ uid: 'c', start: stamp(4, 9), end: stamp(4, 10), summary: 'New' }))
-      await server.remove(work, 'weekly.ics')
-      const result = await sync()
+      await s.server.put(work, 'c.ics', eventIcs({ uid: 'c', start: stamp(4, 9), end: stamp(4, 10), summary: 'New' }))
+      await s.server.remove(work, 'weekly.ics')
+      const result = await s.sync()
       expect(result.outcome).toBe('SUCCESS')
       // Only the new resource is downloaded: the others are unchanged by ETag.
       expect(result.counters.objectsFetched).toBe(1)
       expect(result.counters.objectsDeleted).toBe(1)
-      const titles = (await slotsOf(work)).map((s) => s.object?.href.split('/').pop())
+      const titles = (await slotsOf(work)).map((slot) => slot.object?.href.split('/').pop())
       expect(titles.sort()).toEqual(['a.ics', 'c.ics'])
     } finally {
-      server.icloud?.resetQuirks()
+      s.server.icloud?.resetQuirks()
     }
     // The token read before the listing is stored: the next run is incremental again (one request).
-    const again = await sync()
+    const again = await s.sync()
     expect(again.counters.objectsFetched).toBe(0)
     expect(again.requestCount).toBe(2)
   })
 
   it('never creates contacts from iCloud events', async () => {
-    expect(await t.services.prisma.contact.count()).toBe(0)
+    expect(await s.t.services.prisma.contact.count()).toBe(0)
   })
 
   it('records a resource that fails to parse on the run and syncs the others', async (ctx) => {
     // Radicale (and the iCloud test server on it) refuse unreadable iCalendar on PUT; Xandikos stores it.
     if (kind.name !== 'Xandikos') ctx.skip()
-    await server.put(
+    await s.server.put(
       work,
       'broken.ics',
       'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:x\r\nBEGIN:VEVENT\r\nUID:broken\r\nDTSTAMP:20250101T000000Z\r\n' +
         'DTSTART;VALUE=DATE:2025-01-02\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n',
     )
-    await server.put(
+    await s.server.put(
       work,
       'fine.ics',
       eventIcs({ uid: 'fine', start: stamp(5, 9), end: stamp(5, 10), summary: 'Fine' }),
     )
-    const result = await sync()
+    const result = await s.sync()
     expect(result.outcome).toBe('PARTIAL')
     expect(result.counters.parseErrors).toBe(1)
     expect(result.counters.objectsFetched).toBe(2)
-    const run = await t.services.prisma.syncRun.findUniqueOrThrow({ where: { id: result.syncRunId } })
+    const run = await s.t.services.prisma.syncRun.findUniqueOrThrow({ where: { id: result.syncRunId } })
     expect(JSON.stringify(run.errors)).toContain('broken.ics')
-    expect((await slotsOf(work)).some((s) => s.title === 'Fine')).toBe(true)
-    const broken = await t.services.prisma.calendarObject.findFirstOrThrow({
+    expect((await slotsOf(work)).some((slot) => slot.title === 'Fine')).toBe(true)
+    const broken = await s.t.services.prisma.calendarObject.findFirstOrThrow({
       where: { href: { endsWith: '/broken.ics' } },
     })
     expect(broken.parseError).toContain('DTSTART')

@@ -1,68 +1,48 @@
 // Failure handling and leases, against the iCloud-faithful test server: revoked password, throttling, dropped
 // connections, slow answers, and several processes ticking at once.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeEach, describe, expect, it } from 'vitest'
 import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
 import type { Services } from '../../../src/app/services.ts'
 import { syncDueIntegrations, syncIntegration } from '../../../src/sync/index.ts'
-import { createTeam, createUser } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  startICloudSyncServer,
-  type IntegrationFixture,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { createUser } from '../../support/factories.ts'
+import { createIntegrationFixture, eventIcs, stamp } from '../../support/integrationFixtures.ts'
+import { addICloudLogin, useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
 
+let s: SyncScenario
+useSyncScenario(
+  {
+    // A short timeout so the slow-server case is quick.
+    env: { CALDAV_TIMEOUT_MS: '1500' },
+    calendars: { Home: { 'one.ics': eventIcs({ uid: 'one', start: stamp(1, 9), end: stamp(1, 10) }) } },
+    initialSync: 'CONNECT',
+  },
+  (started) => (s = started),
+)
 // A throttling test pauses the shared test host for this app (caldavSession.ts): each test starts unpaused.
-beforeEach(() => hostThrottleOf(t.services).clear())
+beforeEach(() => hostThrottleOf(s.t.services).clear())
 
-let server: SyncServer
-let t: TestApp
-let fx: IntegrationFixture
-let calendar: string
-
-const integration = () => t.services.prisma.integration.findUniqueOrThrow({ where: { id: fx.integrationId } })
 const dueNow = () =>
-  t.services.prisma.integration.updateMany({
+  s.t.services.prisma.integration.updateMany({
     // As if the wait were over, Retry-After window included.
     data: { nextSyncAt: new Date(Date.now() - 1000), consecutiveFailures: 0, rateLimitedUntil: null },
   })
 
-beforeAll(async () => {
-  server = await startICloudSyncServer()
-  // A short timeout so the slow-server case is quick.
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl, CALDAV_TIMEOUT_MS: '1500' })
-  const team = await createTeam(t.services)
-  calendar = await server.makeCalendar('home', 'Home')
-  await server.put(calendar, 'one.ics', eventIcs({ uid: 'one', start: stamp(1, 9), end: stamp(1, 10) }))
-  fx = await createIntegrationFixture(t.services, team.user, server, { conflicts: [calendar] })
-  const first = await syncIntegration(t.services, fx.integrationId, 'CONNECT')
-  expect(first?.outcome).toBe('SUCCESS')
-})
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
-beforeEach(() => server.icloud!.resetQuirks())
-
 describe('transient failures', () => {
   it('honours a short Retry-After on 503 and completes the run', async () => {
-    await server.put(calendar, 'two.ics', eventIcs({ uid: 'two', start: stamp(2, 9), end: stamp(2, 10) }))
-    server.icloud!.quirks.throttle = { count: 1, retryAfterSeconds: 1 }
+    await s.server.put(s.calendar, 'two.ics', eventIcs({ uid: 'two', start: stamp(2, 9), end: stamp(2, 10) }))
+    s.server.icloud!.quirks.throttle = { count: 1, retryAfterSeconds: 1 }
     const started = Date.now()
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     expect(result?.outcome).toBe('SUCCESS')
     expect(Date.now() - started).toBeGreaterThanOrEqual(1000)
     expect(result?.counters.objectsFetched).toBe(1)
   })
 
   it('ends the run as RATE_LIMITED on a long Retry-After and comes back after it', async () => {
-    server.icloud!.quirks.throttle = { count: 5, retryAfterSeconds: 120 }
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    s.server.icloud!.quirks.throttle = { count: 5, retryAfterSeconds: 120 }
+    const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     expect(result?.outcome).toBe('RATE_LIMITED')
-    const row = await integration()
+    const row = await s.integration()
     expect(row.status).toBe('CONNECTED')
     expect(row.consecutiveFailures).toBe(1)
     expect(row.nextSyncAt.getTime() - Date.now()).toBeGreaterThan(110_000)
@@ -72,35 +52,38 @@ describe('transient failures', () => {
   })
 
   it('backs off exponentially on network errors, with jitter, and resets on success', async () => {
-    server.icloud!.quirks.dropConnections = true
+    s.server.icloud!.quirks.dropConnections = true
     const waits: number[] = []
     for (let i = 0; i < 3; i++) {
-      await t.services.prisma.integration.update({ where: { id: fx.integrationId }, data: { nextSyncAt: new Date() } })
-      const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+      await s.t.services.prisma.integration.update({
+        where: { id: s.fx.integrationId },
+        data: { nextSyncAt: new Date() },
+      })
+      const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
       expect(result?.outcome).toBe('FAILED')
-      const row = await integration()
+      const row = await s.integration()
       expect(row.consecutiveFailures).toBe(i + 1)
       waits.push(row.nextSyncAt.getTime() - Date.now())
     }
-    const interval = t.services.config.sync.intervalSeconds * 1000
+    const interval = s.t.services.config.sync.intervalSeconds * 1000
     // failure n waits in [interval·2^(n-1)/2, interval·2^(n-1)].
     waits.forEach((wait, n) => {
       expect(wait).toBeGreaterThan((interval * 2 ** n) / 2 - 2000)
       expect(wait).toBeLessThanOrEqual(interval * 2 ** n)
     })
-    server.icloud!.resetQuirks()
-    const ok = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    s.server.icloud!.resetQuirks()
+    const ok = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     expect(ok?.outcome).toBe('SUCCESS')
-    expect((await integration()).consecutiveFailures).toBe(0)
+    expect((await s.integration()).consecutiveFailures).toBe(0)
   })
 
   it('times out on a server that does not answer', async () => {
-    server.icloud!.quirks.delayMs = 4000
+    s.server.icloud!.quirks.delayMs = 4000
     const started = Date.now()
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     expect(result?.outcome).toBe('FAILED')
     expect(Date.now() - started).toBeLessThan(4000)
-    const run = await t.services.prisma.syncRun.findUniqueOrThrow({ where: { id: result!.syncRunId } })
+    const run = await s.t.services.prisma.syncRun.findUniqueOrThrow({ where: { id: result!.syncRunId } })
     expect(JSON.stringify(run.errors)).toMatch(/timed out/)
     await dueNow()
   })
@@ -108,39 +91,30 @@ describe('transient failures', () => {
 
 describe('leases', () => {
   it('never lets two processes sync the same integration, whatever the number of ticks', async () => {
-    const subaccountId = (await integration()).subaccountId
-    const ids: string[] = [fx.integrationId]
+    const subaccountId = (await s.integration()).subaccountId
+    const ids: string[] = [s.fx.integrationId]
     for (let i = 0; i < 4; i++) {
       const appleId = `lease-${i}@icloud.com`
       const password = `aaaa-bbbb-cccc-000${i}`
-      const account = await server.icloud!.addAccount({
-        appleId,
-        appSpecificPassword: password,
-        defaultCalendars: false,
-      })
+      const { login, account } = await addICloudLogin(s.server, appleId, password)
       const url = await account.addCalendar('cal')
       await account.putEvent('cal', 'e.ics', eventIcs({ uid: `e${i}`, start: stamp(1, 9), end: stamp(1, 10) }))
-      const user = await createUser(t.services, subaccountId)
-      const f = await createIntegrationFixture(
-        t.services,
-        user,
-        { ...server, username: appleId, password },
-        { conflicts: [url] },
-      )
+      const user = await createUser(s.t.services, subaccountId)
+      const f = await createIntegrationFixture(s.t.services, user, login, { conflicts: [url] })
       ids.push(f.integrationId)
     }
-    await t.services.prisma.integration.updateMany({ data: { nextSyncAt: new Date(Date.now() - 1000) } })
+    await s.t.services.prisma.integration.updateMany({ data: { nextSyncAt: new Date(Date.now() - 1000) } })
     // Three "processes" (own lease owner), two slots each, ticking at the same moment, twice.
     const processes: Services[] = ['p1', 'p2', 'p3'].map((name) => ({
-      ...t.services,
+      ...s.t.services,
       instanceId: name,
-      config: { ...t.services.config, sync: { ...t.services.config.sync, concurrency: 2 } },
+      config: { ...s.t.services.config, sync: { ...s.t.services.config.sync, concurrency: 2 } },
     }))
-    server.icloud!.quirks.delayMs = 50 // long enough for the ticks to overlap
+    s.server.icloud!.quirks.delayMs = 50 // long enough for the ticks to overlap
     const results = (await Promise.all([...processes, ...processes].map((p) => syncDueIntegrations(p)))).flat()
     expect(results).toHaveLength(ids.length)
     expect(new Set(results.map((r) => r.syncRunId)).size).toBe(ids.length)
-    const byIntegration = await t.services.prisma.syncRun.groupBy({
+    const byIntegration = await s.t.services.prisma.syncRun.groupBy({
       by: ['integrationId'],
       where: { integrationId: { in: ids }, trigger: 'CRON' },
       _count: true,
@@ -149,57 +123,60 @@ describe('leases', () => {
     expect(results.every((r) => r.outcome === 'SUCCESS')).toBe(true)
     // Nothing is due any more: the next tick claims nothing.
     expect(await syncDueIntegrations(processes[0]!)).toEqual([])
-    const rows = await t.services.prisma.integration.findMany({ where: { id: { in: ids } } })
+    const rows = await s.t.services.prisma.integration.findMany({ where: { id: { in: ids } } })
     expect(rows.every((r) => r.leaseOwner === null && r.nextSyncAt.getTime() > Date.now())).toBe(true)
   })
 
   it('does not start a second run while another process holds the lease, and takes over an expired one', async () => {
-    await t.services.prisma.integration.update({
-      where: { id: fx.integrationId },
+    await s.t.services.prisma.integration.update({
+      where: { id: s.fx.integrationId },
       data: { leaseOwner: 'dead-process', leaseUntil: new Date(Date.now() + 60_000), nextSyncAt: new Date(0) },
     })
-    expect(await syncIntegration(t.services, fx.integrationId, 'MANUAL')).toBeNull()
-    expect((await syncDueIntegrations(t.services)).map((r) => r.syncRunId)).toHaveLength(0)
+    expect(await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')).toBeNull()
+    expect((await syncDueIntegrations(s.t.services)).map((r) => r.syncRunId)).toHaveLength(0)
     // The holder died: its lease runs out and the work is picked up.
-    await t.services.prisma.integration.update({
-      where: { id: fx.integrationId },
+    await s.t.services.prisma.integration.update({
+      where: { id: s.fx.integrationId },
       data: { leaseUntil: new Date(Date.now() - 1000) },
     })
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     expect(result?.outcome).toBe('SUCCESS')
   })
 })
 
 describe('revoked password', () => {
   it('sets NEEDS_REAUTH with a message, keeps the last known slots, and stops syncing', async () => {
-    const slotsBefore = await t.services.prisma.blockedSlot.count({
-      where: { calendarId: fx.calendarIds.get(calendar)! },
+    const slotsBefore = await s.t.services.prisma.blockedSlot.count({
+      where: { calendarId: s.fx.calendarIds.get(s.calendar)! },
     })
     expect(slotsBefore).toBeGreaterThan(0)
     const events: string[] = []
-    const sub = t.services.pubsub.subscribe('syncStatusChanged', fx.integrationId)
+    const sub = s.t.services.pubsub.subscribe('syncStatusChanged', s.fx.integrationId)
     const listening = (async () => {
       for await (const e of sub) {
         events.push(`${e.phase}:${e.status}:${e.outcome}`)
         if (e.phase === 'FINISHED') break
       }
     })()
-    server.icloud!.quirks.delayMs = 0
+    s.server.icloud!.quirks.delayMs = 0
     // The app-specific password is revoked in iCloud.
-    server.revokePassword!()
-    const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
+    s.server.revokePassword!()
+    const result = await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')
     await listening
     expect(result?.outcome).toBe('AUTH_FAILED')
-    const row = await integration()
+    const row = await s.integration()
     expect(row.status).toBe('NEEDS_REAUTH')
     expect(row.lastError).toMatch(/app-specific password/)
     expect(events).toEqual(['STARTED:CONNECTED:null', 'FINISHED:NEEDS_REAUTH:AUTH_FAILED'])
     // Availability is not silently freed: the last known blocked slots stay.
-    expect(await t.services.prisma.blockedSlot.count({ where: { calendarId: fx.calendarIds.get(calendar)! } })).toBe(
-      slotsBefore,
-    )
-    await t.services.prisma.integration.update({ where: { id: fx.integrationId }, data: { nextSyncAt: new Date(0) } })
-    expect((await syncDueIntegrations(t.services)).length).toBe(0)
-    expect(await syncIntegration(t.services, fx.integrationId, 'MANUAL')).toBeNull()
+    expect(
+      await s.t.services.prisma.blockedSlot.count({ where: { calendarId: s.fx.calendarIds.get(s.calendar)! } }),
+    ).toBe(slotsBefore)
+    await s.t.services.prisma.integration.update({
+      where: { id: s.fx.integrationId },
+      data: { nextSyncAt: new Date(0) },
+    })
+    expect((await syncDueIntegrations(s.t.services)).length).toBe(0)
+    expect(await syncIntegration(s.t.services, s.fx.integrationId, 'MANUAL')).toBeNull()
   })
 })

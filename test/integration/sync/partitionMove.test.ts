@@ -1,56 +1,35 @@
 // iCloud moves accounts between partition hosts (ICLOUD.md "homes that move"): the old host answers 404 or 301 for
 // the whole home. The engine finds the home again (principal → calendar-home-set), re-maps the calendars by path,
 // keeps their tokens and goes on; when discovery fails, the status says what to do.
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { beforeAll, describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
-import type { ICloudTestAccount } from '../../support/caldav/icloud/index.ts'
 import { createTeam, createUser } from '../../support/factories.ts'
-import {
-  createIntegrationFixture,
-  eventIcs,
-  stamp,
-  startICloudSyncServer,
-  type SyncServer,
-} from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { createIntegrationFixture, eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
+import { addICloudLogin, useSyncApp } from '../../support/syncScenario.ts'
+import type { TestApp } from '../../support/testApp.ts'
 
 let server: SyncServer
 let t: TestApp
 let subaccountId: string
 let accounts = 0
 
+useSyncApp({}, (app) => ({ server, t } = app))
 beforeAll(async () => {
-  server = await startICloudSyncServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl })
   subaccountId = (await createTeam(t.services)).user.subaccountId
 })
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
-beforeEach(() => server.icloud!.resetQuirks())
 
 /** A fresh account with two calendars, each with one event, synced once on the first partition host. */
 async function syncedAccount() {
   const n = ++accounts
   const appleId = `moving-${n}@icloud.com`
   const password = `aaaa-bbbb-cccc-${String(n).padStart(4, '0')}`
-  const account: ICloudTestAccount = await server.icloud!.addAccount({
-    appleId,
-    appSpecificPassword: password,
-    defaultCalendars: false,
-  })
+  const { login, account } = await addICloudLogin(server, appleId, password)
   const work = await account.addCalendar('work')
   const home = await account.addCalendar('home')
   await account.putEvent('work', 'w.ics', eventIcs({ uid: `w${n}`, start: stamp(1, 9), end: stamp(1, 10) }))
   await account.putEvent('home', 'h.ics', eventIcs({ uid: `h${n}`, start: stamp(2, 9), end: stamp(2, 10) }))
   const user = await createUser(t.services, subaccountId)
-  const fx = await createIntegrationFixture(
-    t.services,
-    user,
-    { ...server, username: appleId, password },
-    { conflicts: [work, home] },
-  )
+  const fx = await createIntegrationFixture(t.services, user, login, { conflicts: [work, home] })
   const sync = async () => {
     const result = await syncIntegration(t.services, fx.integrationId, 'MANUAL')
     if (!result) throw new Error('sync did not start')
