@@ -1,5 +1,27 @@
 import { graphql } from '../../graphql/index.ts'
 
+/** @public Spread by name in the documents below. */
+export const UserFields = graphql(`
+  fragment AuthUserFields on User {
+    id
+    crmId
+    email
+    name
+    timeZone
+  }
+`)
+
+/** @public Spread by name in the documents below. */
+export const ApiKeyFields = graphql(`
+  fragment ApiKeyFields on ApiKey {
+    id
+    name
+    prefix
+    lastUsedAt
+    revokedAt
+  }
+`)
+
 export const WhoAmIQuery = graphql(`
   query AuthWhoAmI {
     viewer {
@@ -11,11 +33,7 @@ export const WhoAmIQuery = graphql(`
         crmId
       }
       user {
-        id
-        crmId
-        email
-        name
-        timeZone
+        ...AuthUserFields
       }
     }
   }
@@ -46,10 +64,7 @@ export const CreateApiKeyMutation = graphql(`
       ... on CreateApiKeySuccess {
         secret
         apiKey {
-          id
-          name
-          prefix
-          revokedAt
+          ...ApiKeyFields
         }
       }
       ...ErrorFields
@@ -63,13 +78,10 @@ export const RevokeApiKeyMutation = graphql(`
       __typename
       ... on RevokeApiKeySuccess {
         apiKey {
-          id
-          revokedAt
+          ...ApiKeyFields
         }
       }
-      ... on Error {
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -77,11 +89,7 @@ export const RevokeApiKeyMutation = graphql(`
 export const ApiKeysQuery = graphql(`
   query AuthApiKeys($includeRevoked: Boolean) {
     apiKeys(includeRevoked: $includeRevoked) {
-      id
-      name
-      prefix
-      lastUsedAt
-      revokedAt
+      ...ApiKeyFields
     }
   }
 `)
@@ -92,11 +100,7 @@ export const UpsertUserMutation = graphql(`
       __typename
       ... on UpsertUserSuccess {
         user {
-          id
-          crmId
-          email
-          name
-          timeZone
+          ...AuthUserFields
         }
       }
       ...ErrorFields
@@ -111,9 +115,7 @@ export const RemoveUserMutation = graphql(`
       ... on RemoveUserFromSubaccountSuccess {
         userId
       }
-      ... on Error {
-        code
-      }
+      ...ErrorFields
     }
   }
 `)
@@ -127,9 +129,7 @@ export const SetUserWorkingHoursMutation = graphql(`
           id
           timeZone
           workingHours {
-            weekday
-            startMinute
-            endMinute
+            ...WorkingHoursFields
           }
         }
       }

@@ -64,12 +64,7 @@ export const ConnectICloud = graphql(`
         }
       }
       ...ErrorFields
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...FieldErrors
     }
   }
 `)
@@ -86,12 +81,7 @@ export const ReconnectICloud = graphql(`
         }
       }
       ...ErrorFields
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...FieldErrors
     }
   }
 `)

@@ -51,9 +51,7 @@ export const AddMember = graphql(`
           priority
           timeZone
           workingHours {
-            weekday
-            startMinute
-            endMinute
+            ...WorkingHoursFields
           }
         }
       }
@@ -70,19 +68,12 @@ export const SetWorkingHours = graphql(`
         member {
           id
           workingHours {
-            weekday
-            startMinute
-            endMinute
+            ...WorkingHoursFields
           }
         }
       }
       ...ErrorFields
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...FieldErrors
     }
   }
 `)
@@ -139,33 +130,20 @@ export const AvailabilityQuery = graphql(`
   }
 `)
 
-const BookAppointment = graphql(`
+export const BookAppointment = graphql(`
   mutation SchedBook($input: BookAppointmentInput!) {
     bookAppointment(input: $input) {
       __typename
       ... on BookAppointmentSuccess {
+        iCloudRecheck
         appointment {
-          id
-          start
-          end
-          status
-          sequence
+          ...AppointmentFields
           icalUid
-          assignedUser {
-            id
-          }
           contact {
             id
             name
             email
             phone
-          }
-          participants {
-            user {
-              id
-            }
-            active
-            writeBackState
           }
         }
       }
@@ -181,21 +159,7 @@ export const RescheduleAppointment = graphql(`
       ... on RescheduleAppointmentSuccess {
         iCloudRecheck
         appointment {
-          id
-          start
-          end
-          status
-          sequence
-          assignedUser {
-            id
-          }
-          participants {
-            user {
-              id
-            }
-            active
-            writeBackState
-          }
+          ...AppointmentFields
         }
       }
       ...ErrorFields
@@ -209,16 +173,7 @@ export const CancelAppointment = graphql(`
       __typename
       ... on CancelAppointmentSuccess {
         appointment {
-          id
-          status
-          sequence
-          participants {
-            user {
-              id
-            }
-            active
-            writeBackState
-          }
+          ...AppointmentFields
         }
       }
       ...ErrorFields

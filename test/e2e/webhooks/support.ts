@@ -92,6 +92,18 @@ export async function makeDeliveriesDue(t: TestApp): Promise<void> {
   })
 }
 
+/** @public Spread by name in the documents below. */
+export const WebhookEndpointFields = graphql(`
+  fragment WebhookEndpointFields on WebhookEndpoint {
+    id
+    url
+    description
+    eventTypes
+    enabled
+    disabledReason
+  }
+`)
+
 export const CreateWebhookEndpoint = graphql(`
   mutation WebhooksCreateEndpoint($input: CreateWebhookEndpointInput!) {
     createWebhookEndpoint(input: $input) {
@@ -99,10 +111,7 @@ export const CreateWebhookEndpoint = graphql(`
       ... on CreateWebhookEndpointSuccess {
         signingSecret
         webhookEndpoint {
-          id
-          url
-          eventTypes
-          enabled
+          ...WebhookEndpointFields
         }
       }
       ...ErrorFields
@@ -116,12 +125,7 @@ export const UpdateWebhookEndpoint = graphql(`
       __typename
       ... on UpdateWebhookEndpointSuccess {
         webhookEndpoint {
-          id
-          url
-          enabled
-          disabledReason
-          eventTypes
-          description
+          ...WebhookEndpointFields
         }
       }
       ...ErrorFields
@@ -164,12 +168,7 @@ export const RedeliverWebhook = graphql(`
 export const WebhookEndpointsQuery = graphql(`
   query WebhooksEndpoints($first: Int, $after: String) {
     webhookEndpoints {
-      id
-      url
-      description
-      eventTypes
-      enabled
-      disabledReason
+      ...WebhookEndpointFields
       failingSince
       deliveries(first: $first, after: $after) {
         pageInfo {

@@ -5,20 +5,11 @@ export const WriteBackAppointment = graphql(`
   query WriteBackAppointment($id: ID!) {
     node(id: $id) {
       ... on Appointment {
-        id
-        start
-        end
+        ...AppointmentFields
         title
         notes
-        status
-        sequence
         writeBackState
         participants {
-          user {
-            id
-          }
-          active
-          writeBackState
           writeBackError
           writeBackAttempts
           remoteHref
@@ -40,21 +31,6 @@ export const WriteBackAvailabilityChanged = graphql(`
       slots {
         start
       }
-    }
-  }
-`)
-
-export const WriteBackBook = graphql(`
-  mutation WriteBackBook($input: BookAppointmentInput!) {
-    bookAppointment(input: $input) {
-      __typename
-      ... on BookAppointmentSuccess {
-        iCloudRecheck
-        appointment {
-          id
-        }
-      }
-      ...ErrorFields
     }
   }
 `)

@@ -7,12 +7,12 @@ import { syncIntegration } from '../../../src/sync/index.ts'
 import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
 import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, localTimes, RescheduleAppointment, upcomingMonday, ZONE } from '../scheduling/support.ts'
-import { WriteBackAvailabilityChanged, WriteBackBook } from './documents.ts'
+import { at, BookAppointment, localTimes, RescheduleAppointment, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import { WriteBackAvailabilityChanged } from './documents.ts'
 import type { Fixture } from '../scheduling/support.ts'
 
 async function bookLive(f: Fixture, start: string) {
-  const data = await f.adminClient.data(WriteBackBook, {
+  const data = await f.adminClient.data(BookAppointment, {
     input: { calendarId: f.calendarId, start, contact: { name: 'Grace Hopper', email: 'grace@example.com' } },
   })
   return data.bookAppointment
