@@ -2,9 +2,9 @@
 // subaccount's service principal: upsert users, set working hours, remove users (their tokens stop working at the
 // next request; their iCloud integration is disconnected and its password erased), list changed appointments.
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam, createUser } from '../../support/factories.ts'
-import { startTestApp, testDatabaseUrl, type TestApp } from '../../support/testApp.ts'
+import { testDatabaseUrl, useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, rawId, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
 import {
   ApiKeysQuery,
@@ -20,13 +20,7 @@ import {
 
 let t: TestApp
 const unique = () => Math.random().toString(36).slice(2, 10)
-
-beforeAll(async () => {
-  t = await startTestApp({ AUTH_PROVISIONING: 'jit' })
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app), { AUTH_PROVISIONING: 'jit' })
 
 async function newKey(adminToken: string, name = 'CRM backend') {
   const result = await t.client(adminToken).data(CreateApiKeyMutation, { input: { name } })
