@@ -3,7 +3,7 @@
 // next request; their iCloud integration is disconnected and its password erased), list changed appointments.
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { createTeam, createUser } from '../../support/factories.ts'
+import { createStoredIntegration, createTeam, createUser } from '../../support/factories.ts'
 import { testDatabaseUrl, useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, rawId, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
 import {
@@ -129,33 +129,16 @@ describe('the service principal', () => {
     const { secret } = await newKey(f.admin.token)
     const user = f.members[0]!.user
     const encrypted = t.services.cipher.encrypt('abcd-efgh-ijkl-mnop', `${user.id}@icloud.example`)
-    const integration = await t.services.prisma.integration.create({
-      data: {
-        userId: user.id,
-        subaccountId: f.subaccountId,
-        appleId: `${user.id}@icloud.example`,
-        credentialCiphertext: encrypted.ciphertext,
-        credentialKeyId: encrypted.keyId,
-        principalUrl: 'https://caldav.example/p/',
-        homeUrl: 'https://caldav.example/h/',
-        calendars: {
-          create: {
-            path: '/h/work/',
-            url: 'https://caldav.example/h/work/',
-            displayName: 'Work',
-            kind: 'EVENT_CALENDAR',
-            components: ['VEVENT'],
-            writable: true,
-          },
-        },
-      },
-      include: { calendars: true },
-    })
+    const { calendar } = await createStoredIntegration(
+      t.services,
+      { userId: user.id, subaccountId: f.subaccountId },
+      { credentialCiphertext: encrypted.ciphertext, credentialKeyId: encrypted.keyId },
+    )
     await t.services.prisma.blockedSlot.create({
       data: {
         userId: user.id,
         subaccountId: f.subaccountId,
-        calendarId: integration.calendars[0]!.id,
+        calendarId: calendar.id,
         start: new Date(),
         end: new Date(Date.now() + 3600_000),
         source: 'ICLOUD',

@@ -4,7 +4,7 @@ import { encodeGlobalID } from '@pothos/plugin-relay'
 import { isObjectType } from 'graphql'
 import { describe, expect, it } from 'vitest'
 import { schema } from '../../../src/graphql/schema.ts'
-import { createTeam, createUser, type TestUser } from '../../support/factories.ts'
+import { createStoredIntegration, createTeam, createUser, type TestUser } from '../../support/factories.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
 
 type Viewer = 'owner' | 'otherUser' | 'admin' | 'otherSubaccount'
@@ -72,27 +72,7 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
     },
     select: { id: true },
   })
-  const integration = await prisma.integration.create({
-    data: {
-      userId,
-      subaccountId,
-      appleId: `owner-${userId}@icloud.com`,
-      credentialCiphertext: 'x',
-      credentialKeyId: 'k',
-      principalUrl: 'https://caldav.example/p/',
-      homeUrl: 'https://caldav.example/h/',
-    },
-  })
-  const remote = await prisma.calendar.create({
-    data: {
-      integrationId: integration.id,
-      path: '/h/work/',
-      url: 'https://caldav.example/h/work/',
-      displayName: 'Work',
-      kind: 'EVENT_CALENDAR',
-      writable: true,
-    },
-  })
+  const { integration, calendar: remote } = await createStoredIntegration(t.services, { userId, subaccountId })
   const run = await prisma.syncRun.create({ data: { integrationId: integration.id, trigger: 'MANUAL' } })
   const slot = await prisma.blockedSlot.create({ data: { userId, subaccountId, start, end, source: 'CRM' } })
   const endpoint = await prisma.webhookEndpoint.create({
