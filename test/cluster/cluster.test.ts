@@ -8,10 +8,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createServices } from '../../src/app/app.ts'
 import type { Services } from '../../src/app/services.ts'
 import { loadConfig } from '../../src/config.ts'
-import { generateEncryptionKey } from '../../src/security/secrets.ts'
 import { startCluster, startClusterProcess, type ClusterProcess } from '../../scripts/cluster/processes.ts'
 import { graphql } from '../graphql/index.ts'
 import type { ICloudTestAccount, ICloudTestServer } from '../support/caldav/icloud/index.ts'
+import { sharedDatabaseUrl, sharedSecrets, testRedisUrl } from '../support/deployment.ts'
 import { createSubaccount, createUser, type TestUser } from '../support/factories.ts'
 import { GraphQLTestClient } from '../support/graphqlClient.ts'
 import {
@@ -22,11 +22,10 @@ import {
   type SyncServer,
 } from '../support/integrationFixtures.ts'
 import { dropSchema, type TestApp } from '../support/testApp.ts'
-import { at, book, rawId, upcomingMonday } from '../e2e/scheduling/support.ts'
-import { listResources, setUpLinkedCalendar } from '../e2e/writeBack/support.ts'
+import { at, upcomingMonday } from '../e2e/scheduling/support.ts'
+import { bookOrThrow } from '../e2e/scheduling/flows.ts'
+import { linkedMember, listResources } from '../e2e/writeBack/support.ts'
 
-const databaseUrl = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
-const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
 const INTEGRATIONS = 50
 const schema = `cluster_${randomBytes(6).toString('hex')}`
 
@@ -52,11 +51,10 @@ let processes: ClusterProcess[] = []
 const members: Member[] = []
 const env = {
   NODE_ENV: 'test',
-  DATABASE_URL: databaseUrl,
+  DATABASE_URL: sharedDatabaseUrl,
   DATABASE_SCHEMA: schema,
-  REDIS_URL: redisUrl,
-  AUTH_SECRET: randomBytes(32).toString('hex'),
-  ENCRYPTION_KEYS: generateEncryptionKey('cluster'),
+  REDIS_URL: testRedisUrl,
+  ...sharedSecrets('cluster'),
   SYNC_INTERVAL_SECONDS: '2',
   SYNC_LEASE_SECONDS: '10',
   WRITE_BACK_LEASE_SECONDS: '10',
@@ -110,7 +108,7 @@ afterAll(async () => {
   await Promise.all(processes.map((p) => p.stop()))
   await closeServices?.()
   await syncServer?.stop()
-  await dropSchema(databaseUrl, schema)
+  await dropSchema(sharedDatabaseUrl, schema)
 }, 120_000)
 
 async function assertNoOverlappingRuns(): Promise<void> {
@@ -199,12 +197,10 @@ describe('2 API + 2 worker processes', () => {
     const api = processes.find((p) => p.role === 'api')!
     // The write-back helpers need services (this process) and a client (an API process).
     const t = { services, client: (token: string | null) => new GraphQLTestClient(`${api.url}/graphql`, token) }
-    const [member] = await setUpLinkedCalendar(t as unknown as TestApp, syncServer)
+    const member = await linkedMember(t as unknown as TestApp, syncServer)
     icloud.quirks.delayMs = 3000 // the worker's PUT is caught in flight
-    const booked = await book(member!.f, at(upcomingMonday(), 10))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-    const appointmentId = rawId(booked.appointment.id)
-    const where = { appointmentId_userId: { appointmentId, userId: member!.userId } }
+    const { appointmentId } = await bookOrThrow(member.f, at(upcomingMonday(), 10))
+    const where = { appointmentId_userId: { appointmentId, userId: member.userId } }
     const leased = await poll('a worker writing the appointment', async () => {
       const participant = await services.prisma.appointmentParticipant.findUnique({ where })
       return participant?.leaseOwner && participant.writeBackState === 'PENDING' ? participant : null
@@ -221,7 +217,7 @@ describe('2 API + 2 worker processes', () => {
       return participant?.writeBackState === 'SYNCED' ? participant : null
     })
     expect(written.leaseOwner === null || written.leaseOwner !== leased.leaseOwner).toBe(true)
-    const resources = await listResources(member!.login, member!.calendarUrl)
+    const resources = await listResources(member.login, member.calendarUrl)
     expect(resources).toHaveLength(1)
   })
 })

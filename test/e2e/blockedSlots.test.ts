@@ -3,31 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { graphql } from '../graphql/index.ts'
 import { createTeam, createUser } from '../support/factories.ts'
 import { useTestApp, type TestApp } from '../support/testApp.ts'
-
-const CreateBlockedSlot = graphql(`
-  mutation BlockedSlotsCreate($input: CreateBlockedSlotInput!) {
-    createBlockedSlot(input: $input) {
-      __typename
-      ... on CreateBlockedSlotSuccess {
-        blockedSlot {
-          id
-          start
-          end
-          availability
-          source
-          title
-        }
-      }
-      ...ErrorFields
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
-    }
-  }
-`)
+import { CreateBlockedSlot } from './blockedSlotDocuments.ts'
 
 const DeleteBlockedSlot = graphql(`
   mutation BlockedSlotsDelete($input: DeleteBlockedSlotInput!) {

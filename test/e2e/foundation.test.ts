@@ -1,11 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import { encodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { graphqlModulesSource } from '../../src/graphql/moduleMap.ts'
 import { printSchemaSDL } from '../../src/graphql/schema.ts'
 import { graphql } from '../graphql/index.ts'
 import { createTeam } from '../support/factories.ts'
-import { startTestApp, type TestApp } from '../support/testApp.ts'
+import { useTestApp, type TestApp } from '../support/testApp.ts'
 
 const ViewerQuery = graphql(`
   query FoundationViewer {
@@ -71,12 +71,7 @@ const HeartbeatSubscription = graphql(`
 
 let t: TestApp
 
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 async function createCalendar(subaccountId: string, userId: string, name: string) {
   return t.services.prisma.crmCalendar.create({

@@ -1,61 +1,33 @@
 // A Redis outage under two instances: both stay up, say so in /readyz, buffer what they publish, and subscribers
 // hear changes again once Redis is back. Redis here is private to the test, stopped and restarted on its port.
-import { randomBytes } from 'node:crypto'
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
-import { generateEncryptionKey } from '../../src/security/secrets.ts'
-import { graphql } from '../graphql/index.ts'
 import { createTeam } from '../support/factories.ts'
+import { useTwoInstances } from '../support/deployment.ts'
 import { startPrivateRedis, type PrivateRedis } from '../support/privateRedis.ts'
-import { dropSchema, startTestApp, testDatabaseUrl, type TestApp } from '../support/testApp.ts'
+import { useStarted } from '../support/lifecycle.ts'
+import type { TestApp } from '../support/testApp.ts'
+import { BlockedSlotsChanged, CreateBlockedSlot } from './blockedSlotDocuments.ts'
 
-const databaseUrl = testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test'
-
-const BlockedSlotsChangedSubscription = graphql(`
-  subscription RedisOutageBlockedSlots($userId: ID!) {
-    blockedSlotsChanged(userId: $userId) {
-      userId
-      from
-    }
-  }
-`)
-
-const CreateBlockedSlotMutation = graphql(`
-  mutation RedisOutageCreateBlockedSlot($input: CreateBlockedSlotInput!) {
-    createBlockedSlot(input: $input) {
-      __typename
-    }
-  }
-`)
-
-const schema = `redis_${randomBytes(6).toString('hex')}`
-let redis: PrivateRedis
-let a: TestApp
-let b: TestApp
 const unhandled: unknown[] = []
 const onUnhandled = (reason: unknown) => unhandled.push(reason)
 const consoleErrors = vi.spyOn(console, 'error')
-
-beforeAll(async () => {
+beforeAll(() => {
   process.on('unhandledRejection', onUnhandled)
-  redis = await startPrivateRedis()
-  const env = {
-    DATABASE_URL: databaseUrl,
-    REDIS_URL: redis.url,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: generateEncryptionKey('redis'),
-  }
-  a = await startTestApp(env, { databaseSchema: schema })
-  b = await startTestApp(env, { databaseSchema: schema })
+})
+afterAll(() => {
+  process.off('unhandledRejection', onUnhandled)
 })
 
-afterAll(async () => {
-  process.off('unhandledRejection', onUnhandled)
-  await a?.close()
-  await b?.close()
-  await redis?.stop()
-  await dropSchema(databaseUrl, schema)
-})
+let redis: PrivateRedis
+let a: TestApp
+let b: TestApp
+useStarted(startPrivateRedis, (started) => (redis = started))
+useTwoInstances(
+  'redis',
+  (instances) => ({ a, b } = instances),
+  () => ({ REDIS_URL: redis.url }),
+)
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
@@ -78,21 +50,21 @@ describe('Redis outage', () => {
     const userId = encodeGlobalID('User', user.id)
     const block = async (day: number) => {
       const start = new Date(Date.UTC(2031, 0, day, 10))
-      const result = await a.client(user.token).data(CreateBlockedSlotMutation, {
+      const result = await a.client(user.token).data(CreateBlockedSlot, {
         input: { userId, start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() },
       })
       expect(result.createBlockedSlot.__typename).toBe('CreateBlockedSlotSuccess')
       return start.toISOString()
     }
     const subscriptions = b.client(user.token).subscriptions()
-    const before = subscriptions.subscribe(BlockedSlotsChangedSubscription, { userId })
+    const before = subscriptions.subscribe(BlockedSlotsChanged, { userId })
     await sleep(500) // graphql-ws subscribes asynchronously: let the Redis SUBSCRIBE land first
     const first = await block(6)
     expect((await before.next()).data?.blockedSlotsChanged.from).toBe(first)
 
     await redis.stop()
     const duringOutage = await block(7)
-    const during = subscriptions.subscribe(BlockedSlotsChangedSubscription, { userId })
+    const during = subscriptions.subscribe(BlockedSlotsChanged, { userId })
     // Long enough for ioredis to give up on queued commands (its MaxRetriesPerRequestError) several times over.
     await sleep(3_000)
     expect(await readiness(a)).toEqual({

@@ -1,9 +1,7 @@
 // app.close() drains background work: a sync that finishes before the deadline ends normally; one that does not
 // gives its lease back, so another instance takes the integration over at once instead of after SYNC_LEASE_SECONDS.
 // The instances share a PostgreSQL schema so the database can be inspected after the first one has closed it.
-import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateEncryptionKey } from '../../src/security/secrets.ts'
+import { describe, expect, it } from 'vitest'
 import { claimIntegration } from '../../src/sync/lease.ts'
 import { startIntegrationSync } from '../../src/sync/syncIntegration.ts'
 import { createTeam } from '../support/factories.ts'
@@ -14,39 +12,30 @@ import {
   startICloudSyncServer,
   type SyncServer,
 } from '../support/integrationFixtures.ts'
-import { dropSchema, startTestApp, testDatabaseUrl, type TestApp } from '../support/testApp.ts'
+import { useDeployment } from '../support/deployment.ts'
+import { useStarted } from '../support/lifecycle.ts'
+import type { TestApp } from '../support/testApp.ts'
 
-const databaseUrl = testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test'
-const schema = `drain_${randomBytes(6).toString('hex')}`
 let server: SyncServer
 let observer: TestApp
-let env: Record<string, string>
 let integrationId: string
-
-beforeAll(async () => {
-  server = await startICloudSyncServer()
-  env = {
-    DATABASE_URL: databaseUrl,
-    ICLOUD_CALDAV_URL: server.serverUrl,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: generateEncryptionKey('drain'),
-  }
-  observer = await startTestApp(env, { databaseSchema: schema })
-  const team = await createTeam(observer.services)
-  const calendar = await server.makeCalendar('home')
-  await server.put(calendar, 'one.ics', eventIcs({ uid: 'one', start: stamp(1, 9), end: stamp(1, 10) }))
-  ;({ integrationId } = await createIntegrationFixture(observer.services, team.user, server, { conflicts: [calendar] }))
-})
-
-afterAll(async () => {
-  await observer?.close()
-  await server?.stop()
-  await dropSchema(databaseUrl, schema)
-})
+useStarted(startICloudSyncServer, (started) => (server = started))
+const deployment = useDeployment('drain', () => ({ ICLOUD_CALDAV_URL: server.serverUrl }))
+useStarted(
+  () => deployment.start(),
+  async (app) => {
+    observer = app
+    const team = await createTeam(observer.services)
+    const calendar = await server.makeCalendar('home')
+    await server.put(calendar, 'one.ics', eventIcs({ uid: 'one', start: stamp(1, 9), end: stamp(1, 10) }))
+    const fixture = await createIntegrationFixture(observer.services, team.user, server, { conflicts: [calendar] })
+    integrationId = fixture.integrationId
+  },
+)
 
 describe('shutdown with a sync in flight', () => {
   it('lets a sync finish inside the deadline', async () => {
-    const app = await startTestApp(env, { databaseSchema: schema })
+    const app = await deployment.start()
     server.icloud!.quirks.delayMs = 300
     const start = await startIntegrationSync(app.services, integrationId, 'MANUAL')
     expect(start.started).toBe(true)
@@ -59,7 +48,7 @@ describe('shutdown with a sync in flight', () => {
   })
 
   it('releases the lease of a sync still running at the deadline', async () => {
-    const app = await startTestApp(env, { databaseSchema: schema })
+    const app = await deployment.start()
     server.icloud!.quirks.delayMs = 5_000
     const start = await startIntegrationSync(app.services, integrationId, 'MANUAL')
     expect(start.started).toBe(true)

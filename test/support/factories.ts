@@ -42,3 +42,37 @@ export async function createTeam(services: Services, data: { timeZone?: string }
   const user = await createUser(services, subaccount.id, { role: 'USER', timeZone: data.timeZone })
   return { subaccount, admin, user }
 }
+
+/**
+ * An iCloud integration with one writable Work calendar, as rows only (no CalDAV server behind the URLs), for tests of
+ * what the app does with what a sync stored. `data` overrides columns of the integration.
+ */
+export async function createStoredIntegration(
+  services: Services,
+  owner: { userId: string; subaccountId: string },
+  data: { appleId?: string; credentialCiphertext?: string; credentialKeyId?: string; lastSyncedAt?: Date } = {},
+) {
+  const integration = await services.prisma.integration.create({
+    data: {
+      ...owner,
+      appleId: `${owner.userId}@icloud.example`,
+      credentialCiphertext: 'x',
+      credentialKeyId: 'test1',
+      principalUrl: 'https://caldav.example/p/',
+      homeUrl: 'https://caldav.example/h/',
+      ...data,
+    },
+  })
+  const calendar = await services.prisma.calendar.create({
+    data: {
+      integrationId: integration.id,
+      path: '/h/work/',
+      url: 'https://caldav.example/h/work/',
+      displayName: 'Work',
+      kind: 'EVENT_CALENDAR',
+      components: ['VEVENT'],
+      writable: true,
+    },
+  })
+  return { integration, calendar }
+}

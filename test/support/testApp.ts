@@ -5,11 +5,12 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { Writable } from 'node:stream'
-import { afterAll, beforeAll, inject } from 'vitest'
+import { inject } from 'vitest'
 import { createApp, type App } from '../../src/app/app.ts'
 import { loadConfig } from '../../src/config.ts'
 import { generateEncryptionKey } from '../../src/security/secrets.ts'
 import { GraphQLTestClient } from './graphqlClient.ts'
+import { useStarted } from './lifecycle.ts'
 
 export interface TestApp {
   app: App
@@ -86,16 +87,16 @@ export async function startTestApp(env: Record<string, string> = {}, options: Te
   }
 }
 
-/** One app for the whole test file: started before its tests, closed after them, handed to `receive`. */
-export function useTestApp(receive: (app: TestApp) => void, env: Record<string, string> = {}): void {
-  let started: TestApp | undefined
-  beforeAll(async () => {
-    started = await startTestApp(env)
-    receive(started)
-  })
-  afterAll(async () => {
-    await started?.close()
-  })
+/**
+ * One app for the whole test file (or describe block): started before its tests, closed after them, handed to
+ * `receive` (which may seed what every test shares). `env` may be a function when it names something an earlier hook
+ * started, such as a CalDAV server's URL.
+ */
+export function useTestApp(
+  receive: (app: TestApp) => unknown,
+  env: Record<string, string> | (() => Record<string, string>) = {},
+): void {
+  useStarted(() => startTestApp(typeof env === 'function' ? env() : env), receive)
 }
 
 export async function dropSchema(databaseUrl: string, schema: string) {

@@ -2,9 +2,9 @@
 // subaccount's service principal: upsert users, set working hours, remove users (their tokens stop working at the
 // next request; their iCloud integration is disconnected and its password erased), list changed appointments.
 import { createHash } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createTeam, createUser } from '../../support/factories.ts'
-import { startTestApp, testDatabaseUrl, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { createStoredIntegration, createTeam, createUser } from '../../support/factories.ts'
+import { testDatabaseUrl, useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, rawId, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
 import {
   ApiKeysQuery,
@@ -20,13 +20,7 @@ import {
 
 let t: TestApp
 const unique = () => Math.random().toString(36).slice(2, 10)
-
-beforeAll(async () => {
-  t = await startTestApp({ AUTH_PROVISIONING: 'jit' })
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app), { AUTH_PROVISIONING: 'jit' })
 
 async function newKey(adminToken: string, name = 'CRM backend') {
   const result = await t.client(adminToken).data(CreateApiKeyMutation, { input: { name } })
@@ -135,33 +129,16 @@ describe('the service principal', () => {
     const { secret } = await newKey(f.admin.token)
     const user = f.members[0]!.user
     const encrypted = t.services.cipher.encrypt('abcd-efgh-ijkl-mnop', `${user.id}@icloud.example`)
-    const integration = await t.services.prisma.integration.create({
-      data: {
-        userId: user.id,
-        subaccountId: f.subaccountId,
-        appleId: `${user.id}@icloud.example`,
-        credentialCiphertext: encrypted.ciphertext,
-        credentialKeyId: encrypted.keyId,
-        principalUrl: 'https://caldav.example/p/',
-        homeUrl: 'https://caldav.example/h/',
-        calendars: {
-          create: {
-            path: '/h/work/',
-            url: 'https://caldav.example/h/work/',
-            displayName: 'Work',
-            kind: 'EVENT_CALENDAR',
-            components: ['VEVENT'],
-            writable: true,
-          },
-        },
-      },
-      include: { calendars: true },
-    })
+    const { calendar } = await createStoredIntegration(
+      t.services,
+      { userId: user.id, subaccountId: f.subaccountId },
+      { credentialCiphertext: encrypted.ciphertext, credentialKeyId: encrypted.keyId },
+    )
     await t.services.prisma.blockedSlot.create({
       data: {
         userId: user.id,
         subaccountId: f.subaccountId,
-        calendarId: integration.calendars[0]!.id,
+        calendarId: calendar.id,
         start: new Date(),
         end: new Date(Date.now() + 3600_000),
         source: 'ICLOUD',

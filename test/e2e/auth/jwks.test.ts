@@ -1,8 +1,9 @@
 // Tokens from the CRM's identity provider: a JWKS served by a real HTTP server on loopback, keys rotated while the
 // server runs, and the token rules (issuer, audience, exp required, maximum lifetime, clock skew).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { startIdentityProvider, type TestIdentityProvider } from '../../support/identityProvider.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { WhoAmIQuery } from './documents.ts'
 
 const AUDIENCE = 'scheduling-api'
@@ -19,22 +20,18 @@ async function whoAmI(token: string) {
   return t.client(token).execute(WhoAmIQuery)
 }
 
-beforeAll(async () => {
-  idp = await startIdentityProvider()
-  t = await startTestApp({
+useStarted(startIdentityProvider, (started) => (idp = started))
+useTestApp(
+  (app) => (t = app),
+  () => ({
     AUTH_JWKS_URL: idp.jwksUrl,
     AUTH_ISSUER: idp.issuer,
     AUTH_AUDIENCE: AUDIENCE,
     AUTH_JWKS_COOLDOWN_SECONDS: '0',
     AUTH_MAX_TOKEN_LIFETIME_SECONDS: '3600',
     AUTH_PROVISIONING: 'jit',
-  })
-})
-
-afterAll(async () => {
-  await t?.close()
-  await idp?.close()
-})
+  }),
+)
 
 describe('tokens from a JWKS', () => {
   it('accepts RS256, ES256 and EdDSA tokens, and a new kid without a restart', async () => {
@@ -108,21 +105,18 @@ describe('an identity provider outage', () => {
   let idp2: TestIdentityProvider
   let app: TestApp
 
-  beforeAll(async () => {
-    idp2 = await startIdentityProvider()
-    // Cache lifetime 0: every verification wants a fresh JWKS, so the outage is felt at once.
-    app = await startTestApp({
+  useStarted(startIdentityProvider, (started) => (idp2 = started))
+  // Cache lifetime 0: every verification wants a fresh JWKS, so the outage is felt at once.
+  useTestApp(
+    (started) => (app = started),
+    () => ({
       AUTH_JWKS_URL: idp2.jwksUrl,
       AUTH_ISSUER: idp2.issuer,
       AUTH_JWKS_CACHE_SECONDS: '0',
       AUTH_JWKS_COOLDOWN_SECONDS: '0',
       AUTH_PROVISIONING: 'jit',
-    })
-  })
-  afterAll(async () => {
-    await app?.close()
-    await idp2?.close()
-  })
+    }),
+  )
 
   it('keeps verifying with the last keys fetched, and refuses keys it never saw', async () => {
     const claims = { sub: `u-${unique()}`, subaccount_id: `s-${unique()}`, email: 'outage@crm.example' }

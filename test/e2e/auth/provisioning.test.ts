@@ -1,19 +1,13 @@
 // Just-in-time provisioning from token claims: one user and one membership however many first requests race, profile
 // changes in later tokens applied, and AUTH_PROVISIONING=off refusing strangers.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { WhoAmIQuery } from './documents.ts'
 
 let t: TestApp
 const unique = () => Math.random().toString(36).slice(2, 10)
-
-beforeAll(async () => {
-  t = await startTestApp({ AUTH_PROVISIONING: 'jit' })
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app), { AUTH_PROVISIONING: 'jit' })
 
 describe('just-in-time provisioning', () => {
   it('turns 20 parallel first requests of a new user into one user, one subaccount and one membership', async () => {
@@ -84,12 +78,7 @@ describe('just-in-time provisioning', () => {
 
 describe('AUTH_PROVISIONING=off', () => {
   let off: TestApp
-  beforeAll(async () => {
-    off = await startTestApp({ AUTH_PROVISIONING: 'off' })
-  })
-  afterAll(async () => {
-    await off?.close()
-  })
+  useTestApp((app) => (off = app), { AUTH_PROVISIONING: 'off' })
 
   it('refuses unknown users and creates nothing, and still lets known members in', async () => {
     const userId = `crm-${unique()}`

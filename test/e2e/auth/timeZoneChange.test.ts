@@ -2,7 +2,7 @@
 // re-expanded in the new zone from the stored iCalendar data, working hours that followed the user move, and
 // availability follows.
 import { DateTime } from 'luxon'
-import { afterAll, beforeAll, expect, it } from 'vitest'
+import { expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import {
   createIntegrationFixture,
@@ -10,7 +10,8 @@ import {
   startRadicaleServer,
   type SyncServer,
 } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { localTimes, rawId, setUpCalendar, slotsOn, upcomingMonday, type Fixture } from '../scheduling/support.ts'
 import { UpdateViewerProfileMutation } from './documents.ts'
 
@@ -21,9 +22,12 @@ let f: Fixture
 let integrationId: string
 let monday: DateTime
 
-beforeAll(async () => {
-  server = await startRadicaleServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.serverUrl })
+useStarted(startRadicaleServer, (started) => (server = started))
+useTestApp(seed, () => ({ ICLOUD_CALDAV_URL: server.serverUrl }))
+
+/** One member whose conflict calendar holds a floating and an all-day event, synced once. */
+async function seed(app: TestApp) {
+  t = app
   f = await setUpCalendar(t, { type: 'SERVICE', members: 1 })
   monday = upcomingMonday()
   const calendar = await server.makeCalendar('home', 'Home')
@@ -46,12 +50,7 @@ beforeAll(async () => {
   const fixture = await createIntegrationFixture(t.services, f.members[0]!.user, server, { conflicts: [calendar] })
   integrationId = fixture.integrationId
   expect((await syncIntegration(t.services, integrationId, 'MANUAL'))?.outcome).toBe('SUCCESS')
-})
-
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
+}
 
 async function slotStarts(zone: string) {
   const slots = await t.services.prisma.blockedSlot.findMany({

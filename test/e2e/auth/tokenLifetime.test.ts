@@ -2,20 +2,14 @@
 // a connection closes with 4403 when its token expires, and an SSE subscription ends with UNAUTHENTICATED.
 import { print } from 'graphql'
 import WebSocket from 'ws'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { HeartbeatSubscription } from './documents.ts'
 
 let t: TestApp
 const heartbeat = print(HeartbeatSubscription).replace('heartbeat', 'heartbeat(intervalSeconds: 1)')
-
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 interface SocketRun {
   messages: { type: string; payload?: unknown }[]

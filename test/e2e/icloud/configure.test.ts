@@ -1,23 +1,16 @@
 // configureICloudCalendars and refreshCalendars against the iCloud-faithful test server.
 import { decodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startICloudServer, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
+import { describe, expect, it } from 'vitest'
+import type { ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createTeam, createUser, type TestUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import type { TestApp } from '../../support/testApp.ts'
 import { byName, ConfigureICloudCalendars, ConnectICloud, RefreshCalendars, ViewerIntegrations } from './documents.ts'
+import { useICloudApp } from './icloudApp.ts'
 
 let server: ICloudTestServer
 let t: TestApp
+useICloudApp((started) => ({ server, t } = started))
 let accounts = 0
-
-beforeAll(async () => {
-  server = await startICloudServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.entryUrl })
-})
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
 
 /** A user with a connected iCloud account holding Work, a read-only shared Boss calendar and the defaults. */
 async function connected(user?: TestUser) {

@@ -1,10 +1,11 @@
 // connectICloud against the iCloud-faithful test server: principal on the entry host, calendar home on a partition
 // host, Reminders/inbox/outbox/notification/subscribed collections, a read-only shared calendar, 401s.
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { hostThrottleOf } from '../../../src/integrations/icloud/caldavSession.ts'
-import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
+import type { ICloudTestAccount, ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createSubaccount, createTeam, createUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { addJane, JANE } from '../../support/icloudJane.ts'
+import type { TestApp } from '../../support/testApp.ts'
 import {
   byName,
   ConnectICloud,
@@ -13,12 +14,12 @@ import {
   SubaccountIntegrations,
   ViewerIntegrations,
 } from './documents.ts'
+import { useICloudApp } from './icloudApp.ts'
 
 let server: ICloudTestServer
 let t: TestApp
 let jane: ICloudTestAccount
-const janeId = 'Jane.Doe@iCloud.com'
-const janePassword = 'abcd-efgh-ijkl-mnop'
+const { appleId: janeId, appSpecificPassword: janePassword } = JANE
 let accountCount = 0
 
 /** A fresh iCloud account (each Apple ID can be connected once). */
@@ -35,17 +36,13 @@ const integrationCount = () => t.services.prisma.integration.count()
 // A throttled answer pauses the host for this app (hostThrottleOf); each test starts unpaused.
 beforeEach(() => hostThrottleOf(t.services).clear())
 
-beforeAll(async () => {
-  server = await startICloudServer()
-  jane = await server.addAccount({ appleId: janeId, appSpecificPassword: janePassword })
-  await jane.addCalendar('work', { displayName: 'Work', color: '#FF2968FF' })
-  await jane.addCalendar('boss', { displayName: "Boss's calendar", readOnlyShared: true })
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.entryUrl, CALDAV_TIMEOUT_MS: '3000' })
-})
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
+useICloudApp(
+  async (started) => {
+    ;({ server, t } = started)
+    jane = await addJane(server)
+  },
+  { CALDAV_TIMEOUT_MS: '3000' },
+)
 afterEach(() => server.resetQuirks())
 
 describe('connectICloud', () => {

@@ -1,11 +1,11 @@
 // reconnectICloud (new password after a revocation, configuration kept) and disconnectICloud (credentials and remote
 // data gone, CRM appointments kept, Apple ID free again).
 import { decodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { graphql } from '../../graphql/index.ts'
-import { startICloudServer, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
+import { describe, expect, it } from 'vitest'
+import type { ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import type { TestApp } from '../../support/testApp.ts'
+import { BlockedSlotsChanged } from '../blockedSlotDocuments.ts'
 import {
   byName,
   ConfigureICloudCalendars,
@@ -15,29 +15,12 @@ import {
   ReconnectICloud,
   ViewerIntegrations,
 } from './documents.ts'
-
-const BlockedSlotsChanged = graphql(`
-  subscription TestICloudBlockedSlotsChanged($userId: ID!) {
-    blockedSlotsChanged(userId: $userId) {
-      userId
-      from
-      to
-    }
-  }
-`)
+import { useICloudApp } from './icloudApp.ts'
 
 let server: ICloudTestServer
 let t: TestApp
+useICloudApp((started) => ({ server, t } = started))
 let accounts = 0
-
-beforeAll(async () => {
-  server = await startICloudServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.entryUrl })
-})
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
 
 async function connectedAndConfigured() {
   accounts++

@@ -5,30 +5,24 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { promisify } from 'node:util'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createServices } from '../../../src/app/app.ts'
 import { loadConfig } from '../../../src/config.ts'
 import { CredentialCipher, CredentialDecryptionError } from '../../../src/security/credentialCipher.ts'
 import { rotateCredentials } from '../../../src/security/rotateCredentials.ts'
 import { generateEncryptionKey } from '../../../src/security/secrets.ts'
 import { encryptCredential } from '../../../src/integrations/icloud/credentials.ts'
-import { startICloudServer, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
+import type { ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import { createTeam, createUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import type { TestApp } from '../../support/testApp.ts'
 import { ConnectICloud, RefreshCalendars, ReconnectICloud, ViewerIntegrations } from './documents.ts'
+import { useICloudApp } from './icloudApp.ts'
 
 let server: ICloudTestServer
 let t: TestApp
 const oldKeys = generateEncryptionKey('old')
 
-beforeAll(async () => {
-  server = await startICloudServer()
-  t = await startTestApp({ ICLOUD_CALDAV_URL: server.entryUrl, ENCRYPTION_KEYS: oldKeys, CALDAV_TIMEOUT_MS: '2000' })
-})
-afterAll(async () => {
-  await t?.close()
-  await server?.stop()
-})
+useICloudApp((started) => ({ server, t } = started), { ENCRYPTION_KEYS: oldKeys, CALDAV_TIMEOUT_MS: '2000' })
 
 describe('the app-specific password', () => {
   it('appears in no response, no log line and nowhere in the database in clear', async () => {

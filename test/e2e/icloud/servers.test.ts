@@ -1,6 +1,6 @@
 // connectICloud against plain CalDAV servers: Radicale (Basic auth, home on the same host) and Xandikos (no auth:
 // connect and discovery only).
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import {
   createCalendar,
   startRadicale,
@@ -9,37 +9,39 @@ import {
   type RunningXandikos,
 } from '../../support/caldav/index.ts'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { byName, ConnectICloud } from './documents.ts'
 
 describe('against Radicale', () => {
-  let radicale: RunningRadicale
-  let t: TestApp
   const username = 'radi.user@example.com'
   const password = 'radi-cale-pass-word'
-
-  beforeAll(async () => {
-    radicale = await startRadicale({ users: { [username]: password } })
-    await createCalendar(radicale, {
-      username,
-      password,
-      path: `/${username}/work/`,
-      displayName: 'Work',
-      color: '#FF2968FF',
-    })
-    await createCalendar(radicale, {
-      username,
-      password,
-      path: `/${username}/todo/`,
-      displayName: 'Todo',
-      components: ['VTODO'],
-    })
-    t = await startTestApp({ ICLOUD_CALDAV_URL: radicale.url })
-  })
-  afterAll(async () => {
-    await t?.close()
-    await radicale?.stop()
-  })
+  let radicale: RunningRadicale
+  let t: TestApp
+  useStarted(
+    () => startRadicale({ users: { [username]: password } }),
+    async (started) => {
+      radicale = started
+      await createCalendar(radicale, {
+        username,
+        password,
+        path: `/${username}/work/`,
+        displayName: 'Work',
+        color: '#FF2968FF',
+      })
+      await createCalendar(radicale, {
+        username,
+        password,
+        path: `/${username}/todo/`,
+        displayName: 'Todo',
+        components: ['VTODO'],
+      })
+    },
+  )
+  useTestApp(
+    (app) => (t = app),
+    () => ({ ICLOUD_CALDAV_URL: radicale.url }),
+  )
 
   it('refuses a wrong password with InvalidCredentialsError and stores nothing', async () => {
     const { user } = await createTeam(t.services)
@@ -79,15 +81,14 @@ describe('against Xandikos', () => {
   let xandikos: RunningXandikos
   let t: TestApp
 
-  beforeAll(async () => {
-    xandikos = await startXandikos()
+  useStarted(startXandikos, async (started) => {
+    xandikos = started
     await createCalendar(xandikos, { path: `${xandikos.homePath}team/`, displayName: 'Team' })
-    t = await startTestApp({ ICLOUD_CALDAV_URL: xandikos.url })
   })
-  afterAll(async () => {
-    await t?.close()
-    await xandikos?.stop()
-  })
+  useTestApp(
+    (app) => (t = app),
+    () => ({ ICLOUD_CALDAV_URL: xandikos.url }),
+  )
 
   it('connects and discovers the home and its calendars (no authentication on this server)', async () => {
     const { user } = await createTeam(t.services)

@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { getAvailability } from '../../../src/scheduling/availabilityService.ts'
 import { BusyTimeCache } from '../../../src/scheduling/busyTimeCache.ts'
-import { createSubaccount, createUser } from '../../support/factories.ts'
+import { createStoredIntegration, createSubaccount, createUser } from '../../support/factories.ts'
 import { dropSchema, startTestApp, testDatabaseUrl, type TestApp } from '../../support/testApp.ts'
 
 const DAY = 86_400_000
@@ -101,29 +101,8 @@ describe('busy-time cache', () => {
     const { prisma } = t.services
     const { subaccountId, calendarId, users } = await roundRobinWith(2)
     const [a, b] = users.map((u) => u.id) as [string, string]
-    const integration = await prisma.integration.create({
-      data: {
-        userId: a,
-        subaccountId,
-        appleId: `${a}@icloud.example`,
-        credentialCiphertext: 'x',
-        credentialKeyId: 'test1',
-        principalUrl: 'https://caldav.example/p/',
-        homeUrl: 'https://caldav.example/h/',
-        lastSyncedAt: new Date(),
-      },
-    })
-    const remote = await prisma.calendar.create({
-      data: {
-        integrationId: integration.id,
-        path: '/h/work/',
-        url: 'https://caldav.example/h/work/',
-        displayName: 'Work',
-        kind: 'EVENT_CALENDAR',
-        components: ['VEVENT'],
-        writable: true,
-      },
-    })
+    const owner = { userId: a, subaccountId }
+    const { calendar: remote } = await createStoredIntegration(t.services, owner, { lastSyncedAt: new Date() })
     await prisma.blockedSlot.create({
       data: { userId: a, subaccountId, calendarId: remote.id, start: at(10), end: at(11), source: 'ICLOUD' },
     })

@@ -1,18 +1,13 @@
 // An idempotency key makes a retry of the same booking safe; reused for a different booking it is refused, and it
 // never reveals another subaccount's appointment.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, setUpCalendar, upcomingMonday } from './support.ts'
 
 let t: TestApp
 
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 describe('bookAppointment idempotencyKey', () => {
   it('returns the same appointment for the same request and refuses a different one', async () => {

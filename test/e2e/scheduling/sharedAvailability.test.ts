@@ -1,10 +1,10 @@
 // Subscribers of the same (calendar, range) share one computation per change, each rendered in its own time zone;
 // a burst is one computation; a newcomer's first push comes from the shared state.
 import { DateTime } from 'luxon'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { graphql } from '../../graphql/index.ts'
 import type { LiveSubscription, SubscriptionTestClient } from '../../support/graphqlClient.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, blockHour, setUpCalendar, upcomingMonday, ZONE, type Fixture } from './support.ts'
 
 const SharedAvailability = graphql(`
@@ -34,12 +34,7 @@ type Live = LiveSubscription<{
 const ZONES = [ZONE, 'America/New_York', 'Asia/Kolkata']
 
 let t: TestApp
-beforeAll(async () => {
-  t = await startTestApp()
-})
-afterAll(async () => {
-  await t?.close()
-})
+useTestApp((app) => (t = app))
 
 const computations = () => t.services.liveAvailability.stats().computations
 

@@ -1,11 +1,11 @@
 // availabilityChanged over graphql-ws: the first push is the current availability; blocked slots written the way the
 // sync engine writes them, bookings, and working-hour changes push the new slots with added/removed diffs.
-import { randomBytes } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { notifyBusyTimeChanged, notifyCalendarChanged } from '../../../src/realtime/notify.ts'
-import { generateEncryptionKey } from '../../../src/security/secrets.ts'
 import { graphql } from '../../graphql/index.ts'
+import { sharedSecrets, testRedisUrl } from '../../support/deployment.ts'
 import { startTestApp, useTestApp, type TestApp } from '../../support/testApp.ts'
+import { oneDay, writeICloudBusy } from './flows.ts'
 import {
   at,
   book,
@@ -45,9 +45,8 @@ describe('availabilityChanged', () => {
   it('pushes the initial slots, then what a sync-engine blocked slot, a booking and new hours change', async () => {
     const f = await setUpCalendar(t, { type: 'SERVICE' })
     const monday = upcomingMonday()
-    const vars = { calendarId: f.calendarId, from: at(monday, 0), to: at(monday.plus({ days: 1 }), 0), timeZone: ZONE }
     const subscriptions = t.client(f.admin.token).subscriptions()
-    const live = subscriptions.subscribe(AvailabilityChanged, vars)
+    const live = subscriptions.subscribe(AvailabilityChanged, oneDay(f, monday))
 
     const initial = (await live.next()).data!.availabilityChanged
     expect(localTimes(initial.slots)).toEqual(FULL_DAY)
@@ -56,16 +55,7 @@ describe('availabilityChanged', () => {
 
     // What the sync engine does after a sync run: write the slot in its transaction, then publish.
     const userId = f.members[0]!.user.id
-    await t.services.prisma.blockedSlot.create({
-      data: {
-        userId,
-        subaccountId: f.subaccountId,
-        start: new Date(at(monday, 12)),
-        end: new Date(at(monday, 13)),
-        source: 'ICLOUD',
-        title: 'Lunch',
-      },
-    })
+    await writeICloudBusy(f, at(monday, 12), at(monday, 13), 'Lunch')
     await notifyBusyTimeChanged(
       t.services,
       [userId],
@@ -90,15 +80,7 @@ describe('availabilityChanged', () => {
     expect(localTimes(afterHours.slots)).toEqual(['09:00', '09:30', '10:00'])
 
     // A change that does not move any slot of the range pushes nothing.
-    await t.services.prisma.blockedSlot.create({
-      data: {
-        userId,
-        subaccountId: f.subaccountId,
-        start: new Date(at(monday, 20)),
-        end: new Date(at(monday, 21)),
-        source: 'ICLOUD',
-      },
-    })
+    await writeICloudBusy(f, at(monday, 20), at(monday, 21))
     await notifyBusyTimeChanged(t.services, [userId], { from: null, to: null }, 'sync')
     expect(await live.receivesWithin(400)).toBe(false)
     live.close()
@@ -109,24 +91,10 @@ describe('availabilityChanged', () => {
     const f = await setUpCalendar(t, { type: 'SERVICE' })
     const monday = upcomingMonday()
     const subscriptions = t.client(f.admin.token).subscriptions()
-    const live = subscriptions.subscribe(AvailabilityChanged, {
-      calendarId: f.calendarId,
-      from: at(monday, 0),
-      to: at(monday.plus({ days: 1 }), 0),
-      timeZone: ZONE,
-    })
+    const live = subscriptions.subscribe(AvailabilityChanged, oneDay(f, monday))
     await live.next()
-    const userId = f.members[0]!.user.id
     for (const hour of [9, 11, 13, 15]) {
-      await t.services.prisma.blockedSlot.create({
-        data: {
-          userId,
-          subaccountId: f.subaccountId,
-          start: new Date(at(monday, hour)),
-          end: new Date(at(monday, hour + 1)),
-          source: 'ICLOUD',
-        },
-      })
+      await writeICloudBusy(f, at(monday, hour), at(monday, hour + 1))
       notifyCalendarChanged(t.services, rawId(f.calendarId), 'burst')
     }
     const push = (await live.next()).data!.availabilityChanged
@@ -141,12 +109,7 @@ describe('availabilityChanged', () => {
     const other = await setUpCalendar(t, { type: 'SERVICE' })
     const monday = upcomingMonday()
     const subscriptions = t.client(other.admin.token).subscriptions()
-    const foreign = subscriptions.subscribe(AvailabilityChanged, {
-      calendarId: f.calendarId,
-      from: at(monday, 0),
-      to: at(monday.plus({ days: 1 }), 0),
-      timeZone: ZONE,
-    })
+    const foreign = subscriptions.subscribe(AvailabilityChanged, oneDay(f, monday))
     expect((await foreign.next(5000)).errors?.[0]?.extensions?.code).toBe('NOT_FOUND')
     const tooLong = subscriptions.subscribe(AvailabilityChanged, {
       calendarId: other.calendarId,
@@ -165,35 +128,17 @@ describe('availabilityChanged', () => {
 
 describe('availabilityChanged across instances (Redis)', () => {
   it('hears a change published by another process', async () => {
-    const redisUrl = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379'
-    const env = {
-      REDIS_URL: redisUrl,
-      AUTH_SECRET: randomBytes(32).toString('hex'),
-      ENCRYPTION_KEYS: generateEncryptionKey('sched'),
-    }
+    const env = { REDIS_URL: testRedisUrl, ...sharedSecrets('sched') }
     const a = await startTestApp(env)
     const b = await startTestApp(env)
     try {
       const f = await setUpCalendar(a, { type: 'SERVICE' })
       const monday = upcomingMonday()
       const subscriptions = a.client(f.admin.token).subscriptions()
-      const live = subscriptions.subscribe(AvailabilityChanged, {
-        calendarId: f.calendarId,
-        from: at(monday, 0),
-        to: at(monday.plus({ days: 1 }), 0),
-        timeZone: ZONE,
-      })
+      const live = subscriptions.subscribe(AvailabilityChanged, oneDay(f, monday))
       await live.next()
       await new Promise((resolve) => setTimeout(resolve, 300)) // the Redis SUBSCRIBE is asynchronous
-      await a.services.prisma.blockedSlot.create({
-        data: {
-          userId: f.members[0]!.user.id,
-          subaccountId: f.subaccountId,
-          start: new Date(at(monday, 9)),
-          end: new Date(at(monday, 17)),
-          source: 'ICLOUD',
-        },
-      })
+      await writeICloudBusy(f, at(monday, 9), at(monday, 17))
       // Published by the other process (its sync engine, say); only Redis connects the two.
       notifyCalendarChanged(b.services, rawId(f.calendarId), 'sync on another instance')
       const push = (await live.next()).data!.availabilityChanged

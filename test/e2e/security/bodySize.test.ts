@@ -1,19 +1,16 @@
 // MAX_REQUEST_BYTES holds however the body arrives: with a Content-Length, chunked (no length) over plain HTTP, and
 // for an SSE subscription request. WebSocket frames are limited by the socket's maxPayload (close 1009).
 import { request } from 'node:http'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 
 let t: TestApp
 let token: string
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   token = (await createTeam(t.services)).user.token
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 /** POSTs `totalBytes` of JSON in 64 KiB chunks with `Transfer-Encoding: chunked` (no Content-Length). */

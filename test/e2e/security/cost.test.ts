@@ -1,9 +1,9 @@
 // Operation cost fits real use: lists cost what they may return (a connection its `first`, other lists their
 // expected size), so an admin screen passes and a query that would return millions of values is refused with
 // QUERY_TOO_COSTLY. Calibration: src/graphql/cost.ts, README "Limits and errors".
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { graphql } from '../../graphql/index.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { setUpCalendar, type Fixture } from '../scheduling/support.ts'
 import { hostileDocuments } from './hostileDocuments.ts'
 
@@ -70,12 +70,9 @@ const inlineAdminScreen = (first: number) =>
 let t: TestApp
 let f: Fixture
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   f = await setUpCalendar(t, { type: 'ROUND_ROBIN', members: 2 })
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 async function codesOf(query: string, variables?: Record<string, unknown>) {

@@ -1,18 +1,15 @@
 // Errors have one shape: every error a client can get carries a stable code (README "Limits and errors").
 import { encodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam, createUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 
 let t: TestApp
 let team: Awaited<ReturnType<typeof createTeam>>
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   team = await createTeam(t.services)
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 const from = '2030-01-07T10:00:00Z'

@@ -2,9 +2,9 @@
 // characters (PostgreSQL refuses NUL), a length limit on each free-text field, e-mail addresses within RFC 5321's
 // limits. A refusal is a ValidationError naming the field, and nothing is stored.
 import { encodeGlobalID } from '@pothos/plugin-relay'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { graphql } from '../../graphql/index.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, setUpCalendar, upcomingMonday, type Fixture } from '../scheduling/support.ts'
 
 const CreateCalendar = graphql(`
@@ -57,13 +57,10 @@ let t: TestApp
 let f: Fixture
 let start: string
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   f = await setUpCalendar(t, { type: 'SERVICE' })
   start = at(upcomingMonday(), 10)
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 /** The refusal of `result` (a mutation result union) as `{ code, paths }`, for a readable comparison. */

@@ -2,10 +2,10 @@
 // people its root field shows it to. The table must name every type that implements Node.
 import { encodeGlobalID } from '@pothos/plugin-relay'
 import { isObjectType } from 'graphql'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { schema } from '../../../src/graphql/schema.ts'
-import { createTeam, createUser, type TestUser } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { createStoredIntegration, createTeam, createUser, type TestUser } from '../../support/factories.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 
 type Viewer = 'owner' | 'otherUser' | 'admin' | 'otherSubaccount'
 
@@ -40,15 +40,12 @@ let t: TestApp
 let viewers: Record<Viewer, TestUser>
 let ids: Record<string, string>
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   const team = await createTeam(t.services)
   const owner = await createUser(t.services, team.subaccount.id)
   viewers = { owner, otherUser: team.user, admin: team.admin, otherSubaccount: (await createTeam(t.services)).admin }
   ids = await createOneOfEach(team.subaccount.id, owner.id)
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 async function createOneOfEach(subaccountId: string, userId: string): Promise<Record<string, string>> {
@@ -75,27 +72,7 @@ async function createOneOfEach(subaccountId: string, userId: string): Promise<Re
     },
     select: { id: true },
   })
-  const integration = await prisma.integration.create({
-    data: {
-      userId,
-      subaccountId,
-      appleId: `owner-${userId}@icloud.com`,
-      credentialCiphertext: 'x',
-      credentialKeyId: 'k',
-      principalUrl: 'https://caldav.example/p/',
-      homeUrl: 'https://caldav.example/h/',
-    },
-  })
-  const remote = await prisma.calendar.create({
-    data: {
-      integrationId: integration.id,
-      path: '/h/work/',
-      url: 'https://caldav.example/h/work/',
-      displayName: 'Work',
-      kind: 'EVENT_CALENDAR',
-      writable: true,
-    },
-  })
+  const { integration, calendar: remote } = await createStoredIntegration(t.services, { userId, subaccountId })
   const run = await prisma.syncRun.create({ data: { integrationId: integration.id, trigger: 'MANUAL' } })
   const slot = await prisma.blockedSlot.create({ data: { userId, subaccountId, start, end, source: 'CRM' } })
   const endpoint = await prisma.webhookEndpoint.create({

@@ -1,8 +1,8 @@
 // Production answers never say "Did you mean …": suggestions would map the schema for a caller that has no
 // introspection. Outside production they stay, as help for developers. Over HTTP and graphql-ws alike.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 
 const createCalendar = `mutation ($input: CreateCrmCalendarInput!) { createCrmCalendar(input: $input) { __typename } }`
 
@@ -23,22 +23,15 @@ const misspellings: { name: string; query: string; variables?: Record<string, un
   { name: 'type in a variable definition', query: `query ($t: CrmCalendarTyp) { viewer { role } }` },
 ]
 
-async function appWithToken(env: Record<string, string>) {
-  const t = await startTestApp(env)
+async function withAdminToken(t: TestApp) {
   const { admin } = await createTeam(t.services)
   return { t, token: admin.token }
 }
 
 let production: { t: TestApp; token: string }
 let development: { t: TestApp; token: string }
-
-beforeAll(async () => {
-  production = await appWithToken({ NODE_ENV: 'production' })
-  development = await appWithToken({})
-})
-afterAll(async () => {
-  await Promise.all([production?.t.close(), development?.t.close()])
-})
+useTestApp(async (t) => (production = await withAdminToken(t)), { NODE_ENV: 'production' })
+useTestApp(async (t) => (development = await withAdminToken(t)))
 
 async function messagesOverHttp({ t, token }: { t: TestApp; token: string }, query: string, variables?: object) {
   const result = await t.client(token).execute(query, variables)

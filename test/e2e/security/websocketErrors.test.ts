@@ -1,10 +1,10 @@
 // A bad operation on a graphql-ws socket is answered with GraphQL errors (the codes HTTP gives) and the socket, with
 // the client's other subscriptions, stays open. Nothing is printed as a raw stack.
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { graphql } from '../../graphql/index.ts'
 import type { LiveSubscription } from '../../support/graphqlClient.ts'
 import { createTeam } from '../../support/factories.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { hostileDocuments } from './hostileDocuments.ts'
 
 const Heartbeat = graphql(`
@@ -16,12 +16,9 @@ const Heartbeat = graphql(`
 let t: TestApp
 let token: string
 
-beforeAll(async () => {
-  t = await startTestApp()
+useTestApp(async (app) => {
+  t = app
   token = (await createTeam(t.services)).user.token
-})
-afterAll(async () => {
-  await t?.close()
 })
 
 async function failureOf(live: LiveSubscription<unknown>, timeoutMs = 10_000): Promise<unknown> {

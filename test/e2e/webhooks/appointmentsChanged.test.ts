@@ -1,23 +1,30 @@
 // appointmentsChanged over graphql-ws: a calendar's feed and a participant's feed hear bookings, reschedules and
 // cancellations made in the CRM, and edits and removals made in iCloud (iCloud-faithful server); across two
 // instances through Redis. Exactly one of calendarId or userId.
-import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateEncryptionKey } from '../../../src/security/secrets.ts'
+import { describe, expect, it } from 'vitest'
 import { syncIntegration } from '../../../src/sync/index.ts'
 import { graphql } from '../../graphql/index.ts'
-import { startICloudSyncServer, type SyncServer } from '../../support/integrationFixtures.ts'
-import { dropSchema, startTestApp, testDatabaseUrl, type TestApp } from '../../support/testApp.ts'
+import { testRedisUrl, useTwoInstances } from '../../support/deployment.ts'
+import type { SyncServer } from '../../support/integrationFixtures.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
-  book,
   CancelAppointment,
   RescheduleAppointment,
   setUpCalendar,
   upcomingMonday,
   userGid,
 } from '../scheduling/support.ts'
-import { bookWrittenToICloud, editedInICloud, fileOf, setUpLinkedCalendar, utc } from '../writeBack/support.ts'
+import { bookOrThrow } from '../scheduling/flows.ts'
+import {
+  bookWrittenToICloud,
+  editedInICloud,
+  fileOf,
+  linkedMember,
+  serverKinds,
+  useSyncServer,
+  utc,
+} from '../writeBack/support.ts'
 
 const AppointmentsChanged = graphql(`
   subscription WebhooksAppointmentsChanged($calendarId: ID, $userId: ID) {
@@ -41,12 +48,7 @@ const settle = () => new Promise((resolve) => setTimeout(resolve, 500))
 
 describe('appointmentsChanged on one instance', () => {
   let t: TestApp
-  beforeAll(async () => {
-    t = await startTestApp()
-  })
-  afterAll(async () => {
-    await t?.close()
-  })
+  useTestApp((app) => (t = app))
 
   it('streams bookings, reschedules and cancellations to the calendar and the participant', async () => {
     const f = await setUpCalendar(t, { type: 'SERVICE' })
@@ -57,8 +59,7 @@ describe('appointmentsChanged on one instance', () => {
     const byUser = memberSubs.subscribe(AppointmentsChanged, { userId: userGid(member.id) })
     await settle()
 
-    const booked = await book(f, at(upcomingMonday(), 10))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+    const booked = await bookOrThrow(f, at(upcomingMonday(), 10))
     await f.adminClient.data(RescheduleAppointment, {
       input: { appointmentId: booked.appointment.id, start: at(upcomingMonday(), 12) },
     })
@@ -95,18 +96,13 @@ describe('appointmentsChanged on one instance', () => {
 
   describe('with iCloud', () => {
     let server: SyncServer
-    beforeAll(async () => {
-      server = await startICloudSyncServer()
-    }, 60_000)
-    afterAll(async () => {
-      await server?.stop()
-    })
+    useSyncServer(serverKinds[2], (started) => (server = started))
 
     it('streams an edit and a removal made in iCloud', async () => {
-      const [m] = await setUpLinkedCalendar(t, server)
-      const { f, login, userId, calendarUrl, integrationId } = m!
+      const m = await linkedMember(t, server)
+      const { f, login, userId, calendarUrl, integrationId } = m
       const monday = upcomingMonday()
-      const { remoteHref, original } = await bookWrittenToICloud(t, m!, at(monday, 10))
+      const { remoteHref, original } = await bookWrittenToICloud(t, m, at(monday, 10))
 
       const subs = t.client(f.admin.token).subscriptions()
       const live = subs.subscribe(AppointmentsChanged, { userId: userGid(userId) })
@@ -133,33 +129,20 @@ describe('appointmentsChanged on one instance', () => {
 })
 
 describe('appointmentsChanged across instances with Redis', () => {
-  const databaseUrl = testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test'
-  const schema = `appt_changes_${randomBytes(6).toString('hex')}`
   let a: TestApp
   let b: TestApp
-  beforeAll(async () => {
-    const env = {
-      DATABASE_URL: databaseUrl,
-      REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
-      AUTH_SECRET: randomBytes(32).toString('hex'),
-      ENCRYPTION_KEYS: generateEncryptionKey('appt'),
-    }
-    a = await startTestApp(env, { databaseSchema: schema })
-    b = await startTestApp(env, { databaseSchema: schema })
-  })
-  afterAll(async () => {
-    await a?.close()
-    await b?.close()
-    await dropSchema(databaseUrl, schema)
-  })
+  useTwoInstances(
+    'appt_changes',
+    (instances) => ({ a, b } = instances),
+    () => ({ REDIS_URL: testRedisUrl }),
+  )
 
   it('tells a subscriber on instance A about a booking made through instance B', async () => {
     const f = await setUpCalendar(a, { type: 'SERVICE' })
     const subs = a.client(f.admin.token).subscriptions()
     const live = subs.subscribe(AppointmentsChanged, { calendarId: f.calendarId })
     await settle()
-    const booked = await book(f, at(upcomingMonday(), 10), { client: b.client(f.admin.token) })
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+    const booked = await bookOrThrow(f, at(upcomingMonday(), 10), { client: b.client(f.admin.token) })
     const change = (await live.next(10_000)).data!.appointmentsChanged
     expect(change).toMatchObject({ kind: 'BOOKED', appointmentId: booked.appointment.id })
     live.close()

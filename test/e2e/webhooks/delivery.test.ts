@@ -1,8 +1,9 @@
 // Webhooks end to end: an admin registers a real HTTP receiver; bookings, reschedules and cancellations arrive signed
 // per Standard Webhooks (checked with the standardwebhooks package's verify); a 500 and a timeout are retried with
 // the same event id; rotation signs with both secrets; redelivery, disabling, giving up and auto-disabling.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { describe, expect, it } from 'vitest'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
   book,
@@ -31,20 +32,19 @@ let receiver: Receiver
 let f: Fixture
 let endpoint: { endpointId: string; secret: string }
 
-beforeAll(async () => {
-  t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000' })
-  receiver = await startReceiver()
-  f = await setUpCalendar(t, { type: 'SERVICE' })
-  endpoint = await registerEndpoint(f.adminClient, receiver.url, [
-    'APPOINTMENT_BOOKED',
-    'APPOINTMENT_RESCHEDULED',
-    'APPOINTMENT_CANCELLED',
-  ])
-})
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
+useStarted(startReceiver, (started) => (receiver = started))
+useTestApp(
+  async (app) => {
+    t = app
+    f = await setUpCalendar(t, { type: 'SERVICE' })
+    endpoint = await registerEndpoint(f.adminClient, receiver.url, [
+      'APPOINTMENT_BOOKED',
+      'APPOINTMENT_RESCHEDULED',
+      'APPOINTMENT_CANCELLED',
+    ])
+  },
+  { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_TIMEOUT_MS: '1000' },
+)
 
 async function bookAt(hour: number, dayOffset = 0) {
   const booked = await book(f, at(upcomingMonday().plus({ days: dayOffset }), hour))

@@ -2,59 +2,50 @@
 // `appointment.updated_in_icloud` with the fields before and after (however often it is synced); a deletion →
 // exactly one `appointment.removed_in_icloud`. Integration status transitions on the iCloud-faithful server:
 // connected, needs_reauth (password revoked), connected again (reconnect), disconnected.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { configureCalendars } from '../../../src/integrations/icloud/configureCalendars.ts'
 import { connectICloud } from '../../../src/integrations/icloud/connect.ts'
 import { disconnectICloud } from '../../../src/integrations/icloud/disconnect.ts'
 import { reconnectICloud } from '../../../src/integrations/icloud/reconnect.ts'
 import { syncIntegration } from '../../../src/sync/index.ts'
-import { startICloudSyncServer, type SyncServer } from '../../support/integrationFixtures.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import type { SyncServer } from '../../support/integrationFixtures.ts'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, setUpCalendar, upcomingMonday, userGid } from '../scheduling/support.ts'
 import {
   bookWrittenToICloud,
   drainOutbox,
   editedInICloud,
   fileOf,
+  linkedMember,
   newLogin,
   serverKinds,
-  setUpLinkedCalendar,
+  useSyncServer,
   utc,
 } from '../writeBack/support.ts'
 import { drainWebhooks, registerEndpoint, startReceiver, verify, type Receiver } from './support.ts'
 
 let t: TestApp
 let receiver: Receiver
-beforeAll(async () => {
-  t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'true' })
-  receiver = await startReceiver()
-})
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
+useStarted(startReceiver, (started) => (receiver = started))
+useTestApp((app) => (t = app), { WEBHOOK_ALLOW_PRIVATE: 'true' })
 
 const ofType = (type: string) => receiver.received.filter((w) => w.json.type === type)
 
 describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment events from $name', (kind) => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await kind.start()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(kind, (started) => (server = started))
 
   it('reports an edit made in iCloud once, with before and after, and a deletion once', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl, integrationId } = m!
+    const m = await linkedMember(t, server)
+    const { f, login, userId, calendarUrl, integrationId } = m
     const { secret } = await registerEndpoint(f.adminClient, receiver.url, [
       'APPOINTMENT_UPDATED_IN_ICLOUD',
       'APPOINTMENT_REMOVED_IN_ICLOUD',
     ])
     receiver.received.length = 0
     const monday = upcomingMonday()
-    const { appointment, remoteHref, original } = await bookWrittenToICloud(t, m!, at(monday, 10))
+    const { appointment, remoteHref, original } = await bookWrittenToICloud(t, m, at(monday, 10))
 
     await login.put(
       calendarUrl,
@@ -100,12 +91,7 @@ describe.each(serverKinds.filter((k) => k.name !== 'Xandikos'))('appointment eve
 
 describe('integration events on the iCloud test server', () => {
   let server: SyncServer
-  beforeAll(async () => {
-    server = await startICloudSyncServer()
-  }, 60_000)
-  afterAll(async () => {
-    await server?.stop()
-  })
+  useSyncServer(serverKinds[2], (started) => (server = started))
 
   it('reports connected, needs_reauth, connected again and disconnected, each once', async () => {
     const f = await setUpCalendar(t, { type: 'SERVICE' })

@@ -2,9 +2,10 @@
 // registration (also a name that resolves there), and a delivery to such an address is refused at connection time
 // even if the row got in (a name that pointed elsewhere at registration): the receiver hears nothing.
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { encryptSigningSecret, generateSigningSecret } from '../../../src/webhooks/signing.ts'
-import { startTestApp, type TestApp } from '../../support/testApp.ts'
+import { useStarted } from '../../support/lifecycle.ts'
+import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import { at, book, setUpCalendar, upcomingMonday, type Fixture } from '../scheduling/support.ts'
 import { CreateWebhookEndpoint, drainWebhooks, startReceiver, type Receiver } from './support.ts'
 
@@ -12,15 +13,14 @@ let t: TestApp
 let receiver: Receiver
 let f: Fixture
 
-beforeAll(async () => {
-  t = await startTestApp({ WEBHOOK_ALLOW_PRIVATE: 'false' })
-  receiver = await startReceiver()
-  f = await setUpCalendar(t, { type: 'SERVICE' })
-})
-afterAll(async () => {
-  await receiver?.close()
-  await t?.close()
-})
+useStarted(startReceiver, (started) => (receiver = started))
+useTestApp(
+  async (app) => {
+    t = app
+    f = await setUpCalendar(t, { type: 'SERVICE' })
+  },
+  { WEBHOOK_ALLOW_PRIVATE: 'false' },
+)
 
 describe('webhook SSRF guard', () => {
   it.each([

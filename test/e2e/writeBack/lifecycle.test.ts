@@ -9,14 +9,13 @@ import type { SyncServer } from '../../support/integrationFixtures.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
 import {
   at,
-  book,
   CancelAppointment,
-  rawId,
   RescheduleAppointment,
   slotsOn,
   localTimes,
   upcomingMonday,
 } from '../scheduling/support.ts'
+import { bookOrThrow } from '../scheduling/flows.ts'
 import { WriteBackAppointment } from './documents.ts'
 import {
   drainOutbox,
@@ -24,7 +23,7 @@ import {
   listResources,
   participantOf,
   serverKinds,
-  setUpLinkedCalendar,
+  linkedMember,
   useSyncServer,
 } from './support.ts'
 
@@ -44,18 +43,15 @@ describe.each(serverKinds)('write-back on $name', (kind) => {
   useSyncServer(kind, (started) => (server = started))
 
   it('creates, reschedules and cancels the iCloud event, which never blocks its own time', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl, integrationId } = m!
+    const { f, login, userId, calendarUrl, integrationId } = await linkedMember(t, server)
     const monday = upcomingMonday()
-    const booked = await book(f, at(monday, 10))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-    const appointmentId = rawId(booked.appointment.id)
+    const { appointment, appointmentId } = await bookOrThrow(f, at(monday, 10))
     expect((await participantOf(t, appointmentId, userId)).writeBackState).toBe('PENDING')
 
     await drainOutbox(t)
     const written = await participantOf(t, appointmentId, userId)
     expect(written.writeBackState).toBe('SYNCED')
-    const uid = booked.appointment.icalUid
+    const uid = appointment.icalUid
     expect(decodeURIComponent(written.remoteHref!)).toBe(
       `${decodeURIComponent(new URL(calendarUrl).pathname)}${uid}.ics`,
     )
@@ -82,7 +78,7 @@ describe.each(serverKinds)('write-back on $name', (kind) => {
 
     // Rescheduling by half an hour overlaps the old time: possible only because nothing else blocks it.
     const moved = await f.adminClient.data(RescheduleAppointment, {
-      input: { appointmentId: booked.appointment.id, start: at(monday, 10, 30) },
+      input: { appointmentId: appointment.id, start: at(monday, 10, 30) },
     })
     expect(moved.rescheduleAppointment.__typename).toBe('RescheduleAppointmentSuccess')
     await drainOutbox(t)
@@ -100,23 +96,20 @@ describe.each(serverKinds)('write-back on $name', (kind) => {
     expect(seen.sequence).toBe(1)
     expect((await processWriteBackQueue(t.services)).claimed).toBe(0)
 
-    const cancelled = await f.adminClient.data(CancelAppointment, { input: { appointmentId: booked.appointment.id } })
+    const cancelled = await f.adminClient.data(CancelAppointment, { input: { appointmentId: appointment.id } })
     expect(cancelled.cancelAppointment.__typename).toBe('CancelAppointmentSuccess')
     await drainOutbox(t)
     expect(await fetchResource(login, calendarUrl, written.remoteHref!)).toBeNull()
     await syncIntegration(t.services, integrationId, 'MANUAL')
     const gone = await participantOf(t, appointmentId, userId)
     expect(gone).toMatchObject({ writeBackState: 'SYNCED', remoteHref: null, active: false })
-    const view = await f.adminClient.data(WriteBackAppointment, { id: booked.appointment.id })
+    const view = await f.adminClient.data(WriteBackAppointment, { id: appointment.id })
     expect(view.node).toMatchObject({ status: 'CANCELLED', writeBackState: 'SYNCED' })
   })
 
   it('adopts its own event after a write whose answer was lost, and never writes it twice', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl } = m!
-    const booked = await book(f, at(upcomingMonday(), 13))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-    const appointmentId = rawId(booked.appointment.id)
+    const { f, login, userId, calendarUrl } = await linkedMember(t, server)
+    const { appointmentId } = await bookOrThrow(f, at(upcomingMonday(), 13))
     await drainOutbox(t)
     // The database as a crash right after the PUT leaves it: nothing recorded, still PENDING.
     await t.services.prisma.appointmentParticipant.updateMany({
@@ -136,12 +129,9 @@ describe('write-back on the iCloud test server', () => {
   useSyncServer(serverKinds[2], (started) => (server = started))
 
   it('retries with back-off when iCloud drops the connection or omits the ETag, with one resource in the end', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl } = m!
+    const { f, login, userId, calendarUrl } = await linkedMember(t, server)
     const icloud = server.icloud!
-    const booked = await book(f, at(upcomingMonday(), 15))
-    if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
-    const appointmentId = rawId(booked.appointment.id)
+    const { appointmentId } = await bookOrThrow(f, at(upcomingMonday(), 15))
     icloud.quirks.dropConnections = true
     const before = Date.now()
     await processWriteBackQueue(t.services)
@@ -166,17 +156,11 @@ describe('write-back on the iCloud test server', () => {
   })
 
   it('writes what waited for a new password, and what had failed, as soon as the user reconnects', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl, integrationId } = m!
+    const { f, login, userId, calendarUrl, integrationId } = await linkedMember(t, server)
     const account = login.icloudAccount!
     const monday = upcomingMonday()
-    const first = await book(f, at(monday, 14))
-    const second = await book(f, at(monday, 15))
-    if (first.__typename !== 'BookAppointmentSuccess' || second.__typename !== 'BookAppointmentSuccess') {
-      throw new Error(JSON.stringify([first, second]))
-    }
-    const waiting = rawId(first.appointment.id)
-    const failed = rawId(second.appointment.id)
+    const { appointmentId: waiting } = await bookOrThrow(f, at(monday, 14))
+    const { appointmentId: failed } = await bookOrThrow(f, at(monday, 15))
     // The second copy gave up earlier (eight failed attempts); the first meets the revoked password now.
     await t.services.prisma.appointmentParticipant.updateMany({
       where: { appointmentId: failed },

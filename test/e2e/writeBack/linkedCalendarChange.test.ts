@@ -3,15 +3,9 @@ import { describe, expect, it } from 'vitest'
 import { configureCalendars } from '../../../src/integrations/icloud/configureCalendars.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, rawId, upcomingMonday } from '../scheduling/support.ts'
-import {
-  drainOutbox,
-  listResources,
-  participantOf,
-  serverKinds,
-  setUpLinkedCalendar,
-  useSyncServer,
-} from './support.ts'
+import { at, upcomingMonday } from '../scheduling/support.ts'
+import { bookOrThrow } from '../scheduling/flows.ts'
+import { drainOutbox, linkedMember, listResources, participantOf, serverKinds, useSyncServer } from './support.ts'
 
 let t: TestApp
 useTestApp((app) => (t = app))
@@ -21,14 +15,12 @@ describe.each(serverKinds)('changing the linked calendar on $name', (kind) => {
   useSyncServer(kind, (started) => (server = started))
 
   it('writes new appointments to the new calendar and leaves existing ones where they are', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl: oldUrl, integrationId } = m!
+    const { f, login, userId, calendarUrl: oldUrl, integrationId } = await linkedMember(t, server)
     const monday = upcomingMonday()
 
-    const first = await book(f, at(monday, 10))
-    if (first.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(first))
+    const first = await bookOrThrow(f, at(monday, 10))
     await drainOutbox(t)
-    const firstId = rawId(first.appointment.id)
+    const firstId = first.appointmentId
     const oldCalendarId = (await participantOf(t, firstId, userId)).remoteCalendarId
 
     const newUrl = await login.makeCalendar(`home-${Date.now()}`)
@@ -51,10 +43,9 @@ describe.each(serverKinds)('changing the linked calendar on $name', (kind) => {
     })
     expect(configured.changed).toBe(true)
 
-    const second = await book(f, at(monday, 12))
-    if (second.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(second))
+    const second = await bookOrThrow(f, at(monday, 12))
     await drainOutbox(t)
-    const secondId = rawId(second.appointment.id)
+    const secondId = second.appointmentId
 
     expect((await participantOf(t, secondId, userId)).remoteCalendarId).toBe(newCalendar.id)
     expect((await participantOf(t, firstId, userId)).remoteCalendarId).toBe(oldCalendarId)

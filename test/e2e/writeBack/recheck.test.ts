@@ -7,9 +7,17 @@ import { syncIntegration } from '../../../src/sync/index.ts'
 import { recheckICloudBeforeBooking } from '../../../src/writeBack/bookingRecheck.ts'
 import { eventIcs, stamp, type SyncServer } from '../../support/integrationFixtures.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, BookAppointment, localTimes, RescheduleAppointment, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import {
+  at,
+  BookAppointment,
+  localTimes,
+  RescheduleAppointment,
+  upcomingMonday,
+  type Fixture,
+} from '../scheduling/support.ts'
+import { oneDay } from '../scheduling/flows.ts'
 import { WriteBackAvailabilityChanged } from './documents.ts'
-import type { Fixture } from '../scheduling/support.ts'
+import { linkedMember, serverKinds, useSyncServer, utc } from './support.ts'
 
 async function bookLive(f: Fixture, start: string) {
   const data = await f.adminClient.data(BookAppointment, {
@@ -17,13 +25,6 @@ async function bookLive(f: Fixture, start: string) {
   })
   return data.bookAppointment
 }
-import { serverKinds, setUpLinkedCalendar, useSyncServer } from './support.ts'
-
-const utc = (iso: string) =>
-  new Date(iso)
-    .toISOString()
-    .replace(/[-:]/g, '')
-    .replace(/\.\d{3}/, '')
 
 let t: TestApp
 useTestApp((app) => (t = app), { BOOKING_RECHECK_TIMEOUT_MS: '1500' })
@@ -33,18 +34,9 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
   useSyncServer(kind, (started) => (server = started))
 
   it('catches an event added on the server a moment before the booking', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, login, userId, calendarUrl } = m!
+    const { f, login, userId, calendarUrl, integrationId } = await linkedMember(t, server)
     const monday = upcomingMonday()
-    const live = t
-      .client(f.admin.token)
-      .subscriptions()
-      .subscribe(WriteBackAvailabilityChanged, {
-        calendarId: f.calendarId,
-        from: at(monday, 0),
-        to: at(monday.plus({ days: 1 }), 0),
-        timeZone: ZONE,
-      })
+    const live = t.client(f.admin.token).subscriptions().subscribe(WriteBackAvailabilityChanged, oneDay(f, monday))
     expect(localTimes((await live.next()).data!.availabilityChanged.slots)).toContain('11:00')
 
     await login.put(
@@ -63,9 +55,7 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
     const pushed = await live.nextMatching((d) => !localTimes(d.availabilityChanged.slots).includes('11:00'))
     expect(localTimes(pushed.availabilityChanged.slots)).toContain('09:00')
     live.close()
-    expect(
-      await t.services.prisma.syncRun.count({ where: { integrationId: m!.integrationId, trigger: 'BOOKING' } }),
-    ).toBe(1)
+    expect(await t.services.prisma.syncRun.count({ where: { integrationId, trigger: 'BOOKING' } })).toBe(1)
     const other = await bookLive(f, at(monday, 9))
     expect(other).toMatchObject({ __typename: 'BookAppointmentSuccess', iCloudRecheck: 'LIVE' })
     if (other.__typename !== 'BookAppointmentSuccess') return
@@ -89,8 +79,7 @@ describe.each(serverKinds)('booking re-check on $name', (kind) => {
   })
 
   it('says NOT_NEEDED for members without iCloud and SKIPPED while another process holds the sync lease', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, userId, integrationId } = m!
+    const { f, userId, integrationId } = await linkedMember(t, server)
     expect(await recheckICloudBeforeBooking(t.services, { subaccountId: f.subaccountId, userIds: ['nobody'] })).toBe(
       'NOT_NEEDED',
     )
@@ -110,8 +99,7 @@ describe('booking re-check against a slow iCloud', () => {
   useSyncServer(serverKinds[2], (started) => (server = started))
 
   it('gives up after the timeout and lets the booking use the last synced data', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, userId } = m!
+    const { f, userId } = await linkedMember(t, server)
     server.icloud!.quirks.delayMs = 4_000
     const started = Date.now()
     const booked = await bookLive(f, at(upcomingMonday(), 11))
@@ -126,8 +114,7 @@ describe('booking re-check against a slow iCloud', () => {
   })
 
   it('answers SKIPPED inside a Retry-After window, without a request to iCloud', async () => {
-    const [m] = await setUpLinkedCalendar(t, server)
-    const { f, userId, integrationId } = m!
+    const { f, userId, integrationId } = await linkedMember(t, server)
     server.icloud!.quirks.throttle = { count: 10, retryAfterSeconds: 120 }
     expect((await syncIntegration(t.services, integrationId, 'MANUAL'))?.outcome).toBe('RATE_LIMITED')
     server.icloud!.resetQuirks()

@@ -1,31 +1,24 @@
 // The outbox is the database: appointments booked while the CalDAV server is down stay PENDING (the booking itself
 // succeeds at once), survive the app being stopped, and are written by the next instance once the server is back —
 // exactly once. Two app instances in sequence on one PostgreSQL schema (also in the PGlite pass).
-import { randomBytes } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { generateEncryptionKey } from '../../../src/security/secrets.ts'
+import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
+import { useDeployment } from '../../support/deployment.ts'
 import type { SyncServer } from '../../support/integrationFixtures.ts'
-import { dropSchema, startTestApp, testDatabaseUrl } from '../../support/testApp.ts'
-import { at, book, rawId, upcomingMonday } from '../scheduling/support.ts'
+import { at, upcomingMonday } from '../scheduling/support.ts'
+import { bookOrThrow } from '../scheduling/flows.ts'
 import {
   drainOutbox,
+  linkedMember,
   listResources,
   serverKinds,
-  setUpLinkedCalendar,
   switchableProxy,
+  type Login,
   type Switchable,
 } from './support.ts'
-import { processWriteBackQueue } from '../../../src/writeBack/outbox.ts'
-
-const databaseUrl = testDatabaseUrl ?? 'postgres://postgres@127.0.0.1:5432/test'
 
 describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
-  const schema = `wb_restart_${randomBytes(6).toString('hex')}`
-  const env = {
-    DATABASE_URL: databaseUrl,
-    AUTH_SECRET: randomBytes(32).toString('hex'),
-    ENCRYPTION_KEYS: generateEncryptionKey('restart'),
-  }
+  const deployment = useDeployment('wb_restart')
   let server: SyncServer
   let proxy: Switchable | null = null
   beforeAll(async () => {
@@ -41,7 +34,6 @@ describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
   afterAll(async () => {
     await proxy?.close()
     await server?.stop()
-    await dropSchema(databaseUrl, schema)
   })
 
   const setDown = (down: boolean) => {
@@ -50,20 +42,18 @@ describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
   }
 
   it('writes what was booked during an outage after the app restarts, once', async () => {
-    const first = await startTestApp(env, { databaseSchema: schema })
+    const first = await deployment.start()
     let userId: string
     let appointmentId: string
     let calendarUrl: string
-    let login: Awaited<ReturnType<typeof setUpLinkedCalendar>>[number]['login']
+    let login: Login
     try {
-      const [m] = await setUpLinkedCalendar(first, server)
-      ;({ userId, calendarUrl, login } = m!)
+      const m = await linkedMember(first, server)
+      ;({ userId, calendarUrl, login } = m)
       setDown(true)
       const started = Date.now()
-      const booked = await book(m!.f, at(upcomingMonday(), 10))
-      if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+      ;({ appointmentId } = await bookOrThrow(m.f, at(upcomingMonday(), 10)))
       expect(Date.now() - started).toBeLessThan(5_000) // the booking does not wait for the server
-      appointmentId = rawId(booked.appointment.id)
       await processWriteBackQueue(first.services)
       const p = await first.services.prisma.appointmentParticipant.findFirstOrThrow({ where: { appointmentId } })
       expect(p).toMatchObject({ writeBackState: 'PENDING', attempts: 1, remoteHref: null })
@@ -73,7 +63,7 @@ describe.each(serverKinds)('outbox across a restart on $name', (kind) => {
     }
 
     setDown(false)
-    const second = await startTestApp(env, { databaseSchema: schema })
+    const second = await deployment.start()
     try {
       // Time passes: the back-off is over.
       await second.services.prisma.appointmentParticipant.updateMany({

@@ -2,7 +2,6 @@
 // login as a connected integration with a linked calendar (also a conflict calendar), and raw HTTP access to what the
 // server holds (not through the code under test).
 import { randomBytes } from 'node:crypto'
-import { afterAll, beforeAll } from 'vitest'
 import { createServer, type Server, type Socket } from 'node:net'
 import { connect } from 'node:net'
 import { syncIntegration } from '../../../src/sync/index.ts'
@@ -16,8 +15,10 @@ import {
   startXandikosServer,
   type SyncServer,
 } from '../../support/integrationFixtures.ts'
+import { useStarted } from '../../support/lifecycle.ts'
 import type { TestApp } from '../../support/testApp.ts'
-import { book, rawId, setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
+import { setUpCalendar, type CalendarOptions, type Fixture } from '../scheduling/support.ts'
+import { bookOrThrow } from '../scheduling/flows.ts'
 
 export const serverKinds = [
   { name: 'Radicale', start: startRadicaleServer },
@@ -29,14 +30,7 @@ const unique = () => randomBytes(4).toString('hex')
 
 /** One CalDAV server of a kind for the enclosing describe block, handed to `receive`. */
 export function useSyncServer(kind: { start: () => Promise<SyncServer> }, receive: (server: SyncServer) => void): void {
-  let started: SyncServer | undefined
-  beforeAll(async () => {
-    started = await kind.start()
-    receive(started)
-  }, 60_000)
-  afterAll(async () => {
-    await started?.stop()
-  })
+  useStarted(kind.start, receive, 60_000)
 }
 
 export interface Login {
@@ -139,6 +133,16 @@ export async function setUpLinkedCalendar(
   return out
 }
 
+/** The one member of a fresh linked calendar (see setUpLinkedCalendar). */
+export async function linkedMember(
+  t: TestApp,
+  server: SyncServer,
+  options: Partial<CalendarOptions> = {},
+): Promise<LinkedMember> {
+  const [member] = await setUpLinkedCalendar(t, server, options)
+  return member!
+}
+
 /** Drains the outbox the way the worker does (background jobs are off in tests). */
 export async function drainOutbox(t: TestApp): Promise<void> {
   for (let i = 0; i < 20; i++) {
@@ -216,13 +220,15 @@ export const utc = (iso: string) =>
     .replace(/\.\d{3}/, '')
 export const fileOf = (href: string) => decodeURIComponent(href.split('/').pop()!)
 
-/** Books `start` on the member's calendar and lets the outbox write it and a sync see it; the resource as written. */
-export async function bookWrittenToICloud(t: TestApp, m: LinkedMember, start: string) {
-  const booked = await book(m.f, start)
-  if (booked.__typename !== 'BookAppointmentSuccess') throw new Error(JSON.stringify(booked))
+/**
+ * Books `start` on the member's calendar and lets the outbox write it and (unless `seenBySync` is false) a sync see
+ * it; the appointment and the resource as written.
+ */
+export async function bookWrittenToICloud(t: TestApp, m: LinkedMember, start: string, { seenBySync = true } = {}) {
+  const { appointment, appointmentId } = await bookOrThrow(m.f, start)
   await drainOutbox(t)
-  await syncIntegration(t.services, m.integrationId, 'MANUAL')
-  const { remoteHref } = await participantOf(t, rawId(booked.appointment.id), m.userId)
+  if (seenBySync) await syncIntegration(t.services, m.integrationId, 'MANUAL')
+  const { remoteHref } = await participantOf(t, appointmentId, m.userId)
   const original = (await fetchResource(m.login, m.calendarUrl, remoteHref!))!
-  return { appointment: booked.appointment, remoteHref: remoteHref!, original }
+  return { appointment, appointmentId, remoteHref: remoteHref!, original }
 }

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { startICloudServer, type ICloudTestAccount, type ICloudTestServer } from '../../support/caldav/icloud/index.ts'
 import {
   CalDavAuthError,
@@ -10,15 +10,15 @@ import {
   type CalDavClientOptions,
   type RequestInfo,
 } from '../../../src/caldav/index.ts'
+import { addJane, JANE } from '../../support/icloudJane.ts'
+import { useStarted } from '../../support/lifecycle.ts'
 import { event } from './targets.ts'
 
 // Behaviour specific to iCloud, against the iCloud-faithful test server (Radicale behind a proxy with quirks).
 describe('CalDavClient against the iCloud test server', () => {
   let server: ICloudTestServer
   let account: ICloudTestAccount
-  const appleId = 'Jane.Doe@iCloud.com'
-  const appPassword = 'abcd-efgh-ijkl-mnop'
-  const normalPassword = 'MyN0rmalApplePassword!'
+  const { appleId, appSpecificPassword: appPassword, normalPassword } = JANE
   let requests: RequestInfo[]
 
   const client = (extra: Partial<CalDavClientOptions> = {}) =>
@@ -30,14 +30,9 @@ describe('CalDavClient against the iCloud test server', () => {
       ...extra,
     })
 
-  beforeAll(async () => {
-    server = await startICloudServer()
-    account = await server.addAccount({ appleId, appSpecificPassword: appPassword, normalPassword })
-    await account.addCalendar('work', { displayName: 'Work', color: '#FF2968FF' })
-    await account.addCalendar('boss', { displayName: "Boss's calendar", readOnlyShared: true })
-  })
-  afterAll(async () => {
-    await server?.stop()
+  useStarted(startICloudServer, async (started) => {
+    server = started
+    account = await addJane(server)
   })
   beforeEach(() => {
     requests = []
