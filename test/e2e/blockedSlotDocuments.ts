@@ -17,12 +17,7 @@ export const CreateBlockedSlot = graphql(`
         }
       }
       ...ErrorFields
-      ... on ValidationError {
-        fieldErrors {
-          path
-          message
-        }
-      }
+      ...FieldErrors
     }
   }
 `)

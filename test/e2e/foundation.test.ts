@@ -30,9 +30,7 @@ const ViewerQuery = graphql(`
                   name
                 }
                 workingHours {
-                  weekday
-                  startMinute
-                  endMinute
+                  ...WorkingHoursFields
                 }
               }
             }

@@ -1,7 +1,8 @@
 // CLASS_BOOKING: each slot has a seat capacity; open while seats remain and the host is free.
 import { describe, expect, it } from 'vitest'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, book, CreateBlockedSlot, localTimes, setUpCalendar, slotsOn, upcomingMonday, userGid } from './support.ts'
+import { at, book, localTimes, setUpCalendar, slotsOn, upcomingMonday, userGid } from './support.ts'
+import { CreateBlockedSlot } from '../blockedSlotDocuments.ts'
 
 let t: TestApp
 useTestApp((app) => (t = app))

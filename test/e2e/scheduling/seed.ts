@@ -2,14 +2,8 @@
 //   const f = await seed(t).calendar({ type: 'ROUND_ROBIN', members: 2 }).busy(0, at(monday, 10), at(monday, 12))
 // Every step goes through the API as an admin would; nothing runs until the chain is awaited.
 import type { TestApp } from '../../support/testApp.ts'
-import {
-  CreateBlockedSlot,
-  SetDateOverride,
-  setUpCalendar,
-  userGid,
-  type CalendarOptions,
-  type Fixture,
-} from './support.ts'
+import { SetDateOverride, setUpCalendar, userGid, type CalendarOptions, type Fixture } from './support.ts'
+import { CreateBlockedSlot } from '../blockedSlotDocuments.ts'
 
 type Step = (f: Fixture) => Promise<void>
 

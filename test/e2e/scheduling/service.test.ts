@@ -8,7 +8,6 @@ import {
   at,
   book,
   CancelAppointment,
-  CreateBlockedSlot,
   CreateCrmCalendar,
   FULL_DAY,
   localTimes,
@@ -20,6 +19,7 @@ import {
   ZONE,
 } from './support.ts'
 import { seed } from './seed.ts'
+import { CreateBlockedSlot } from '../blockedSlotDocuments.ts'
 
 let t: TestApp
 useTestApp((app) => (t = app))

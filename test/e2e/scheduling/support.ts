@@ -181,14 +181,6 @@ export const CancelAppointment = graphql(`
   }
 `)
 
-export const CreateBlockedSlot = graphql(`
-  mutation SchedCreateBlockedSlot($input: CreateBlockedSlotInput!) {
-    createBlockedSlot(input: $input) {
-      __typename
-    }
-  }
-`)
-
 type CalendarType = 'SERVICE' | 'ROUND_ROBIN' | 'COLLECTIVE' | 'CLASS_BOOKING'
 
 export const ZONE = 'Europe/Berlin'
