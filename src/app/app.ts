@@ -5,7 +5,7 @@ import type { pino } from 'pino'
 import { TokenService } from '../auth/tokens.ts'
 import type { Config } from '../config.ts'
 import { openDatabase, type Database } from '../db/database.ts'
-import { createYogaApp, type YogaApp } from '../graphql/yoga.ts'
+import { createYogaApp } from '../graphql/yoga.ts'
 import { loadPersistedDocuments } from '../graphql/persistedDocuments.ts'
 import { createPublicYogaApp } from '../graphql/publicYoga.ts'
 import { publicWebSocketAdmission } from '../graphql/publicWebSocket.ts'
@@ -31,8 +31,6 @@ import { DAY_MS } from '../time/zoneOffsets.ts'
 export interface App {
   services: Services
   http: HttpServer
-  /** The staff API's yoga: tests hand it requests in process (`yoga.fetch`) where HTTP adds nothing to the check. */
-  yoga: YogaApp
   /** Resolves with the bound address; port 0 picks a free port. */
   listen(): Promise<{ port: number; url: string }>
   /** Graceful stop; work in flight may finish until `deadline` (epoch ms, default SHUTDOWN_DRAIN_MS from now). */
@@ -95,8 +93,7 @@ export async function createServices(
 export async function createApp(config: Config, options: CreateAppOptions = {}): Promise<App> {
   const { services, database, closePubSub } = await createServices(config, options)
   const documents = loadPersistedDocuments()
-  const yoga = createYogaApp(services)
-  const http = createHttpServer(services, yoga, {
+  const http = createHttpServer(services, createYogaApp(services), {
     yoga: createPublicYogaApp(services, documents),
     prepare: publicWebSocketAdmission(services, documents),
   })
@@ -106,7 +103,6 @@ export async function createApp(config: Config, options: CreateAppOptions = {}):
   return {
     services,
     http,
-    yoga,
     listen: async () => {
       const address = await http.listen(config.port, config.host)
       for (const job of jobs) job.start()

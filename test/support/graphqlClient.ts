@@ -1,5 +1,5 @@
-// A small typed client for tests: HTTP (or yoga in process) for queries and mutations, graphql-ws for subscriptions.
-// Failures print the operation and the whole response so a red test explains itself.
+// A small typed client for tests: HTTP for queries and mutations, graphql-ws for subscriptions. Failures print the
+// operation and the whole response so a red test explains itself.
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core'
 import { print, type ExecutionResult } from 'graphql'
 import { createClient, type Client, type SubscribePayload } from 'graphql-ws'
@@ -15,24 +15,20 @@ export interface GraphQLResponse<R> extends ExecutionResult<R> {
   status: number
 }
 
-/** How a request reaches the server: over HTTP (`fetch`), or handed to yoga in process (`yoga.fetch`). */
-export type Send = (url: string, init: RequestInit) => Promise<Response>
-
 export class GraphQLTestClient {
   constructor(
     readonly graphqlUrl: string,
     private readonly token: string | null,
     /** Server log lines to show when an operation fails with a masked error. */
     private readonly serverErrors: () => string[] = () => [],
-    private readonly send: Send = fetch,
   ) {}
 
   withToken(token: string | null): GraphQLTestClient {
-    return new GraphQLTestClient(this.graphqlUrl, token, this.serverErrors, this.send)
+    return new GraphQLTestClient(this.graphqlUrl, token, this.serverErrors)
   }
 
   async execute<R, V>(document: Document<R, V>, variables?: V): Promise<GraphQLResponse<R>> {
-    const response = await this.send(this.graphqlUrl, {
+    const response = await fetch(this.graphqlUrl, {
       method: 'POST',
       headers: {
         'content-type': 'application/json',
