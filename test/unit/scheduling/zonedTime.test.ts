@@ -10,14 +10,10 @@ import {
   offsetSegments,
   wallTimeToInstant,
 } from '../../../src/time/zoneOffsets.ts'
+import { TRICKY_ZONES } from './zones.ts'
 
 const ZONES = [
-  'Europe/Berlin',
-  'America/New_York',
-  'Pacific/Kiritimati',
-  'Pacific/Pago_Pago',
-  'Asia/Kolkata',
-  'Australia/Lord_Howe',
+  ...TRICKY_ZONES,
   'America/Santiago', // transitions at local midnight
   'Africa/Casablanca', // Ramadan suspension of its +01
   'UTC',
