@@ -8,6 +8,7 @@ import { createTeam, type TestUser } from '../../support/factories.ts'
 import { eventIcs, stamp, startRadicaleServer } from '../../support/integrationFixtures.ts'
 import { useSyncScenario, type SyncScenario } from '../../support/syncScenario.ts'
 import { SyncNow } from './documents.ts'
+import { BlockedSlotsChanged } from '../blockedSlotDocuments.ts'
 
 const SyncRunsQuery = graphql(`
   query SyncE2ESyncRuns($id: ID!) {
@@ -38,16 +39,6 @@ const SyncStatusSubscription = graphql(`
         id
         outcome
       }
-    }
-  }
-`)
-
-const BlockedSlotsChangedSubscription = graphql(`
-  subscription SyncE2EBlockedSlotsChanged($userId: ID!) {
-    blockedSlotsChanged(userId: $userId) {
-      userId
-      from
-      to
     }
   }
 `)
@@ -138,7 +129,7 @@ it('refuses syncNow and the status subscription for someone else integration', a
 it('a change made on the CalDAV server appears as a blocked slot and a blockedSlotsChanged event within one tick', async () => {
   const client = s.t.client(s.user.token)
   const subs = client.subscriptions()
-  const changes = subs.subscribe(BlockedSlotsChangedSubscription, { userId: encodeGlobalID('User', s.user.id) })
+  const changes = subs.subscribe(BlockedSlotsChanged, { userId: encodeGlobalID('User', s.user.id) })
   await new Promise((resolve) => setTimeout(resolve, 300))
   const scheduler = createSyncScheduler(s.t.services)
   await s.t.services.prisma.integration.update({ where: { id: s.fx.integrationId }, data: { nextSyncAt: new Date() } })
