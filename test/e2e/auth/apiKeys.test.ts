@@ -217,6 +217,7 @@ describe('appointmentsChangedSince', () => {
     expect(bad.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT')
   })
 
+  // PGlite runs one transaction at a time, so a late commit can only be staged on PostgreSQL (the CI's second pass).
   it.runIf(testDatabaseUrl)(
     'never lets a transaction that commits late fall behind a cursor (PostgreSQL)',
     async () => {

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { PublicAvailabilityChangedDocument } from '../../../web/generated/graphql.ts'
 import type { PublicSubscriptionClient } from '../../support/publicClient.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, blockHour, upcomingMonday, ZONE } from '../scheduling/support.ts'
+import { at, upcomingMonday, ZONE } from '../scheduling/support.ts'
 import {
   publicClient,
   PublishCrmCalendar,
@@ -14,6 +14,7 @@ import {
   UpdateSubaccount,
   type PublishedFixture,
 } from './support.ts'
+import { blockHour } from '../scheduling/flows.ts'
 
 let t: TestApp
 // Few live subscriptions per address, so that a slot not given back shows.

@@ -190,6 +190,7 @@ describe('busy-time cache', () => {
   })
 })
 
+// PGlite lives inside one process, so two instances can share a database only on PostgreSQL (the CI's second pass).
 describe.runIf(testDatabaseUrl)('busy-time cache across processes (PostgreSQL)', () => {
   it('sees a change written by another instance at once, with no message between them', async () => {
     const other = await startTestApp({}, { databaseSchema: schema })

@@ -1,6 +1,7 @@
 // Steps many scheduling scenarios share, on top of the documents and fixtures of ./support.ts: a booking that must
 // succeed, one day's availability question, and busy time written the way the sync engine writes it.
 import type { DateTime } from 'luxon'
+import { notifyCalendarChanged } from '../../../src/realtime/notify.ts'
 import { at, book, rawId, ZONE, type Fixture } from './support.ts'
 
 /** Books `start` (see book) and fails the test unless it succeeds; the appointment and its database id. */
@@ -27,4 +28,10 @@ export async function writeICloudBusy(f: Fixture, start: string, end: string, ti
       ...(title ? { title } : {}),
     },
   })
+}
+
+/** One hour of iCloud busy time on `day` from `hour`, announced to live feeds as a sync run announces it. */
+export async function blockHour(f: Fixture, day: DateTime, hour: number): Promise<void> {
+  await writeICloudBusy(f, at(day, hour), at(day, hour + 1))
+  notifyCalendarChanged(f.t.services, rawId(f.calendarId), 'test')
 }

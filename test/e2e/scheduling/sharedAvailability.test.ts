@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest'
 import { graphql } from '../../graphql/index.ts'
 import type { LiveSubscription, SubscriptionTestClient } from '../../support/graphqlClient.ts'
 import { useTestApp, type TestApp } from '../../support/testApp.ts'
-import { at, blockHour, setUpCalendar, upcomingMonday, ZONE, type Fixture } from './support.ts'
+import { at, setUpCalendar, upcomingMonday, ZONE, type Fixture } from './support.ts'
+import { blockHour } from './flows.ts'
 
 const SharedAvailability = graphql(`
   subscription SharedAvailability($calendarId: ID!, $from: DateTime!, $to: DateTime!, $timeZone: TimeZone!) {

@@ -1,7 +1,6 @@
 // Shared documents and helpers for the scheduling end-to-end tests: calendars are set up through the GraphQL API.
 import { decodeGlobalID, encodeGlobalID } from '@pothos/plugin-relay'
 import { DateTime } from 'luxon'
-import { notifyCalendarChanged } from '../../../src/realtime/notify.ts'
 import { graphql } from '../../graphql/index.ts'
 import type { GraphQLTestClient } from '../../support/graphqlClient.ts'
 import type { TestApp } from '../../support/testApp.ts'
@@ -312,17 +311,3 @@ export const FULL_DAY = [
   '15:30',
   '16:00',
 ]
-
-/** iCloud busy time for the first member from `hour` to `hour + 1` on `day`, announced as a sync would announce it. */
-export async function blockHour(f: Fixture, day: DateTime, hour: number): Promise<void> {
-  await f.t.services.prisma.blockedSlot.create({
-    data: {
-      userId: f.members[0]!.user.id,
-      subaccountId: f.subaccountId,
-      start: new Date(at(day, hour)),
-      end: new Date(at(day, hour + 1)),
-      source: 'ICLOUD',
-    },
-  })
-  notifyCalendarChanged(f.t.services, rawId(f.calendarId), 'test')
-}
